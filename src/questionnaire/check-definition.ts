@@ -1,0 +1,249 @@
+// Checks of one definition that a JSON Schema cannot express: unique ids and codes, skip logic
+// that only looks back, text in every declared language, sensible ranges.
+import { isAnswerable, languagesOf, placedQuestions, questionOptions, YES_NO_CODES, type PlacedQuestion } from './model.js'
+import { formatPath, type Path } from './problems.js'
+import type { Condition, Definition, Language, Text } from './schema.js'
+
+export interface Finding {
+  path: Path
+  at?: 'value' | 'key'
+  message: string
+  severity: 'error' | 'warning'
+}
+
+const LANGUAGE_NAMES: Record<Language, string> = { en: 'English', cy: 'Welsh' }
+
+export function conditionCode(value: number | string): number {
+  return typeof value === 'number' ? value : YES_NO_CODES[value as keyof typeof YES_NO_CODES]
+}
+
+export function checkDefinition(definition: Definition, expected: { survey?: string; version?: string } = {}): Finding[] {
+  const findings: Finding[] = []
+  const error = (path: Path, message: string, at: 'value' | 'key' = 'value') => findings.push({ path, message, at, severity: 'error' })
+  const warning = (path: Path, message: string) => findings.push({ path, message, severity: 'warning' })
+
+  if (expected.survey !== undefined && definition.survey !== expected.survey) {
+    error(['survey'], `is "${definition.survey}" but the file is in the folder "${expected.survey}": they must match`)
+  }
+  if (expected.version !== undefined && definition.version !== expected.version) {
+    error(['version'], `is "${definition.version}" but the file is named "${expected.version}": they must match`)
+  }
+  if (definition.previous !== undefined && definition.previous === definition.version) {
+    error(['previous'], 'cannot be this same version')
+  }
+  if (definition.previous === undefined && definition.dropped?.length) {
+    error(['dropped'], 'lists dropped questions but the version has no "previous" version to drop them from')
+  }
+
+  checkUniqueIds(definition, error)
+  const placed = placedQuestions(definition)
+  const byId = new Map(placed.map((p) => [p.question.id, p]))
+
+  for (const p of placed) {
+    const q = p.question
+    if (q.type !== 'info' && q.lineage && definition.previous === undefined) {
+      error([...p.path, 'lineage'], 'describes changes but the version has no "previous" version')
+    }
+    if (q.type === 'single_choice' || q.type === 'multiple_choice' || q.type === 'grid') {
+      checkOptions(q.options, [...p.path, 'options'], q.type, error, warning)
+    }
+    if (q.type === 'grid') {
+      const seen = new Map<string, number>()
+      q.rows.forEach((row, i) => {
+        const first = seen.get(row.id)
+        if (first !== undefined) error([...p.path, 'rows', i, 'id'], `row id "${row.id}" is used twice in this grid (also rows[${first}])`)
+        else seen.set(row.id, i)
+      })
+    }
+    if (q.type === 'number' && q.min !== undefined && q.max !== undefined && q.min > q.max) {
+      error([...p.path, 'min'], `minimum ${q.min} is greater than maximum ${q.max}`)
+    }
+    if (q.show_if) checkCondition(q.show_if, [...p.path, 'show_if'], { pageOrder: p.pageOrder, sectionIndex: undefined }, byId, error)
+  }
+
+  let pageOrder = 0
+  definition.sections.forEach((section, sectionIndex) => {
+    const sectionPath: Path = ['sections', sectionIndex]
+    if (section.show_if) checkCondition(section.show_if, [...sectionPath, 'show_if'], { pageOrder, sectionIndex }, byId, error)
+    section.pages.forEach((page, pageIndex) => {
+      if (page.show_if)
+        checkCondition(page.show_if, [...sectionPath, 'pages', pageIndex, 'show_if'], { pageOrder, sectionIndex: undefined }, byId, error)
+      pageOrder++
+    })
+  })
+
+  checkLanguages(definition, findings)
+  return findings
+}
+
+type Report = (path: Path, message: string, at?: 'value' | 'key') => void
+
+function checkUniqueIds(definition: Definition, error: Report) {
+  const kinds: { kind: string; seen: Map<string, Path> }[] = [
+    { kind: 'section', seen: new Map() },
+    { kind: 'page', seen: new Map() },
+    { kind: 'question', seen: new Map() },
+  ]
+  const note = (index: number, id: string, path: Path) => {
+    const { kind, seen } = kinds[index]
+    const first = seen.get(id)
+    if (first) error([...path, 'id'], `${kind} id "${id}" is used twice (first at ${formatPath(first)})`)
+    else seen.set(id, path)
+  }
+  definition.sections.forEach((section, s) => {
+    note(0, section.id, ['sections', s])
+    section.pages.forEach((page, p) => {
+      note(1, page.id, ['sections', s, 'pages', p])
+      page.questions.forEach((question, q) => note(2, question.id, ['sections', s, 'pages', p, 'questions', q]))
+    })
+  })
+}
+
+function checkOptions(
+  options: { code: number; label: Text; special?: string; other?: boolean; exclusive?: boolean }[],
+  path: Path,
+  type: string,
+  error: Report,
+  warning: (path: Path, message: string) => void,
+) {
+  const codes = new Map<number, number>()
+  const labels = new Map<string, number>()
+  const specials = new Map<string, number>()
+  let others = 0
+  options.forEach((option, i) => {
+    const first = codes.get(option.code)
+    if (first !== undefined) error([...path, i, 'code'], `option code ${option.code} is used twice (also options[${first}])`)
+    else codes.set(option.code, i)
+    const label = JSON.stringify(option.label)
+    const sameLabel = labels.get(label)
+    if (sameLabel !== undefined) warning([...path, i, 'label'], `has the same label as options[${sameLabel}]`)
+    else labels.set(label, i)
+    if (option.special) {
+      const firstSpecial = specials.get(option.special)
+      if (firstSpecial !== undefined) error([...path, i, 'special'], `only one option can be ${option.special} (also options[${firstSpecial}])`)
+      else specials.set(option.special, i)
+    }
+    if (option.other) {
+      others++
+      if (type === 'grid') error([...path, i, 'other'], '"other, please specify" is not available in a grid')
+      else if (others > 1) error([...path, i, 'other'], 'only one option can ask "other, please specify"')
+    }
+    if (option.exclusive && type !== 'multiple_choice') error([...path, i, 'exclusive'], 'only applies to multiple choice questions')
+  })
+}
+
+function checkCondition(
+  condition: Condition,
+  path: Path,
+  owner: { pageOrder: number; sectionIndex: number | undefined },
+  byId: Map<string, PlacedQuestion>,
+  error: Report,
+) {
+  const groups = (['all', 'any'] as const).filter((k) => condition[k] !== undefined)
+  if (groups.length) {
+    if (groups.length > 1 || condition.question !== undefined) {
+      error(path, 'use either all, any, or a single question test, not several in one condition')
+      return
+    }
+    const group = groups[0]
+    condition[group]!.forEach((inner, i) => checkCondition(inner, [...path, group, i], owner, byId, error))
+    return
+  }
+  if (condition.question === undefined) {
+    error(path, 'needs "question" (the id of an earlier question), or all / any')
+    return
+  }
+  const tests = [condition.in, condition.not_in, condition.answered, condition.min ?? condition.max].filter((t) => t !== undefined)
+  if (tests.length !== 1) {
+    error(path, 'needs exactly one test: in, not_in, answered, or min/max')
+  }
+  const target = byId.get(condition.question)
+  if (!target) {
+    error([...path, 'question'], `refers to "${condition.question}", which is not a question in this version`)
+    return
+  }
+  if (!isAnswerable(target.question)) {
+    error([...path, 'question'], `refers to "${condition.question}", which is explanatory text, not a question`)
+    return
+  }
+  if (owner.sectionIndex !== undefined && target.sectionIndex >= owner.sectionIndex) {
+    error([...path, 'question'], `refers to "${condition.question}", which is not in an earlier section: a section can only depend on answers given before it`)
+    return
+  }
+  if (target.pageOrder >= owner.pageOrder) {
+    const where = target.pageOrder === owner.pageOrder ? 'on the same page' : 'later in the questionnaire'
+    error([...path, 'question'], `refers to "${condition.question}", which is ${where}: skip logic can only depend on answers from earlier pages`)
+    return
+  }
+  const q = target.question
+  if (condition.row !== undefined) {
+    if (q.type !== 'grid') error([...path, 'row'], `"${q.id}" is not a grid, so it has no rows`)
+    else if (!q.rows.some((r) => r.id === condition.row)) error([...path, 'row'], `grid "${q.id}" has no row "${condition.row}"`)
+  } else if (q.type === 'grid' && condition.answered === undefined) {
+    error(path, `"${q.id}" is a grid: say which row the test applies to with row:`)
+  }
+  if (condition.min !== undefined || condition.max !== undefined) {
+    if (q.type !== 'number') error(path, `min and max only apply to number questions, and "${q.id}" is ${q.type}`)
+  }
+  for (const key of ['in', 'not_in'] as const) {
+    const values = condition[key]
+    if (!values) continue
+    const options = questionOptions(q)
+    if (options.length === 0) {
+      error([...path, key], `"${q.id}" is a ${q.type} question: test it with answered${q.type === 'number' ? ' or min/max' : ''}`)
+      continue
+    }
+    values.forEach((value, i) => {
+      if (typeof value === 'string' && q.type !== 'yes_no') {
+        error([...path, key, i], `"${value}" only applies to yes/no questions: use an option code of "${q.id}"`)
+        return
+      }
+      const code = conditionCode(value)
+      if (!options.some((o) => o.code === code)) {
+        error([...path, key, i], `"${q.id}" has no option ${JSON.stringify(value)} (its codes are ${options.map((o) => o.code).join(', ')})`)
+      }
+    })
+  }
+}
+
+function checkLanguages(definition: Definition, findings: Finding[]) {
+  const declared = languagesOf(definition)
+  const visit = (text: Text | undefined, path: Path) => {
+    if (text === undefined) return
+    for (const language of declared) {
+      const given = typeof text === 'string' ? language === 'en' : text[language] !== undefined
+      if (!given) findings.push({ path, message: `has no ${LANGUAGE_NAMES[language]} text (${language}), which this version declares`, severity: 'error' })
+    }
+    if (typeof text !== 'string') {
+      for (const language of Object.keys(text) as Language[]) {
+        if (!declared.includes(language))
+          findings.push({
+            path,
+            message: `has ${LANGUAGE_NAMES[language]} text but the version does not list "${language}" under languages`,
+            severity: 'warning',
+          })
+      }
+    }
+  }
+  visit(definition.title, ['title'])
+  visit(definition.intro, ['intro'])
+  definition.sections.forEach((section, s) => {
+    visit(section.title, ['sections', s, 'title'])
+    visit(section.intro, ['sections', s, 'intro'])
+    section.pages.forEach((page, p) => {
+      const pagePath: Path = ['sections', s, 'pages', p]
+      visit(page.title, [...pagePath, 'title'])
+      visit(page.intro, [...pagePath, 'intro'])
+      page.questions.forEach((q, i) => {
+        const qPath: Path = [...pagePath, 'questions', i]
+        visit(q.text, [...qPath, 'text'])
+        if (q.type === 'info') return
+        visit(q.hint, [...qPath, 'hint'])
+        if (q.type === 'number') visit(q.unit, [...qPath, 'unit'])
+        if (q.type === 'single_choice' || q.type === 'multiple_choice' || q.type === 'grid')
+          q.options.forEach((o, j) => visit(o.label, [...qPath, 'options', j, 'label']))
+        if (q.type === 'grid') q.rows.forEach((r, j) => visit(r.text, [...qPath, 'rows', j, 'text']))
+      })
+    })
+  })
+}

@@ -1,0 +1,289 @@
+// The questionnaire definition format. This file is the single source of both the JSON Schema
+// (written to surveys/questionnaire.schema.json for editors, enforced with Ajv) and the
+// TypeScript types, so the two cannot drift apart.
+import { Type, type Static, type TSchema } from '@sinclair/typebox'
+
+export const LANGUAGES = ['en', 'cy'] as const
+export type Language = (typeof LANGUAGES)[number]
+
+// Identifiers become variable names in R, SPSS and Stata exports and parts of form field names,
+// so they are short, lower-case, and never contain a double underscore (our field separator).
+const idPattern = '^[a-z](?:_?[a-z0-9])*$'
+const idMessage = 'must start with a lower-case letter and use only a-z, 0-9 and single underscores'
+
+export const Identifier = Type.String({
+  pattern: idPattern,
+  maxLength: 24,
+  'x-message': idMessage,
+})
+
+export const Text = Type.Union(
+  [
+    Type.String({ minLength: 1 }),
+    Type.Object(
+      {
+        en: Type.Optional(Type.String({ minLength: 1 })),
+        cy: Type.Optional(Type.String({ minLength: 1 })),
+      },
+      { additionalProperties: false, minProperties: 1 },
+    ),
+  ],
+  {
+    title: 'text',
+    'x-message': 'must be text, or a map of languages to text such as { en: "…", cy: "…" }',
+  },
+)
+export type Text = Static<typeof Text>
+
+const ConditionValue = Type.Union([Type.Integer(), Type.Enum({ yes: 'yes', no: 'no', dont_know: 'dont_know', not_applicable: 'not_applicable' })], {
+  'x-message': 'must be an option code (a whole number), or yes, no, dont_know or not_applicable',
+})
+
+export const Condition = Type.Recursive(
+  (Self) =>
+    Type.Object(
+      {
+        question: Type.Optional(Identifier),
+        row: Type.Optional(Identifier),
+        in: Type.Optional(Type.Array(ConditionValue, { minItems: 1 })),
+        not_in: Type.Optional(Type.Array(ConditionValue, { minItems: 1 })),
+        answered: Type.Optional(Type.Boolean()),
+        min: Type.Optional(Type.Number()),
+        max: Type.Optional(Type.Number()),
+        all: Type.Optional(Type.Array(Self, { minItems: 1 })),
+        any: Type.Optional(Type.Array(Self, { minItems: 1 })),
+      },
+      {
+        additionalProperties: false,
+        minProperties: 1,
+        description:
+          'Show only when earlier answers match: { question, in: [codes] }, { question, not_in }, { question, answered }, { question, min, max } for numbers, { question, row, in } for grids, or { all: [...] } / { any: [...] }.',
+      },
+    ),
+  { $id: 'Condition' },
+)
+export type Condition = Static<typeof Condition>
+
+export const Option = Type.Object(
+  {
+    code: Type.Integer({ description: 'The value stored and exported; stable across versions unless recoded.' }),
+    label: Text,
+    special: Type.Optional(
+      Type.Union([Type.Literal('dont_know'), Type.Literal('not_applicable')], {
+        'x-message': 'must be dont_know or not_applicable',
+      }),
+    ),
+    other: Type.Optional(Type.Boolean({ description: 'Asks "please specify" when chosen.' })),
+    exclusive: Type.Optional(Type.Boolean({ description: 'Multiple choice: cannot be combined with other options (e.g. "None of these").' })),
+  },
+  { additionalProperties: false },
+)
+export type Option = Static<typeof Option>
+
+export const Lineage = Type.Object(
+  {
+    added: Type.Optional(Type.Boolean({ description: 'New in this version.' })),
+    reworded: Type.Optional(Type.Boolean({ description: 'The wording changed since the previous version.' })),
+    comparable: Type.Optional(
+      Type.Boolean({ description: 'Whether figures can be compared with the previous version (default true, false for split and merged).' }),
+    ),
+    recode: Type.Optional(
+      Type.Record(Type.String({ pattern: '^-?[0-9]+$' }), Type.Union([Type.Integer(), Type.Null()]), {
+        description: "Previous version's option code -> this version's code (null when it has no equivalent).",
+        'x-message': 'must map previous option codes to this version’s codes, e.g. { 3: 2, 4: null }',
+      }),
+    ),
+    split_from: Type.Optional(Identifier),
+    merged_from: Type.Optional(Type.Array(Identifier, { minItems: 2 })),
+    note: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false, description: 'What changed against the previous version of the survey.' },
+)
+export type Lineage = Static<typeof Lineage>
+
+const common = {
+  id: Identifier,
+  text: Text,
+  hint: Type.Optional(Text),
+  required: Type.Optional(Type.Boolean({ description: 'Default true.' })),
+  show_if: Type.Optional(Type.Ref(Condition)),
+  lineage: Type.Optional(Lineage),
+}
+
+const options = Type.Array(Option, { minItems: 2 })
+
+export const SingleChoiceQuestion = Type.Object(
+  { type: Type.Literal('single_choice'), ...common, options },
+  { additionalProperties: false },
+)
+export const MultipleChoiceQuestion = Type.Object(
+  { type: Type.Literal('multiple_choice'), ...common, options },
+  { additionalProperties: false },
+)
+export const YesNoQuestion = Type.Object(
+  {
+    type: Type.Literal('yes_no'),
+    ...common,
+    dont_know: Type.Optional(Type.Boolean({ description: 'Offer "Don\'t know".' })),
+    not_applicable: Type.Optional(Type.Boolean({ description: 'Offer "Not applicable".' })),
+  },
+  { additionalProperties: false },
+)
+export const NumberQuestion = Type.Object(
+  {
+    type: Type.Literal('number'),
+    ...common,
+    min: Type.Optional(Type.Integer()),
+    max: Type.Optional(Type.Integer()),
+    unit: Type.Optional(Text),
+    dont_know: Type.Optional(Type.Boolean({ description: 'Offer "Don\'t know" instead of a number.' })),
+  },
+  { additionalProperties: false },
+)
+export const DateQuestion = Type.Object({ type: Type.Literal('date'), ...common }, { additionalProperties: false })
+export const ShortTextQuestion = Type.Object(
+  { type: Type.Literal('short_text'), ...common, max_length: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) },
+  { additionalProperties: false },
+)
+export const LongTextQuestion = Type.Object(
+  { type: Type.Literal('long_text'), ...common, max_length: Type.Optional(Type.Integer({ minimum: 1, maximum: 20000 })) },
+  { additionalProperties: false },
+)
+export const GridQuestion = Type.Object(
+  {
+    type: Type.Literal('grid'),
+    ...common,
+    rows: Type.Array(Type.Object({ id: Identifier, text: Text }, { additionalProperties: false }), { minItems: 1 }),
+    options,
+  },
+  { additionalProperties: false },
+)
+export const InfoItem = Type.Object(
+  {
+    type: Type.Literal('info'),
+    id: Identifier,
+    text: Text,
+    show_if: Type.Optional(Type.Ref(Condition)),
+  },
+  { additionalProperties: false, description: 'Explanatory text between questions; not a question.' },
+)
+
+const questionVariants = [
+  SingleChoiceQuestion,
+  MultipleChoiceQuestion,
+  YesNoQuestion,
+  NumberQuestion,
+  DateQuestion,
+  ShortTextQuestion,
+  LongTextQuestion,
+  GridQuestion,
+  InfoItem,
+] as const
+
+export const QUESTION_TYPES = questionVariants.map((v) => v.properties.type.const)
+
+const QuestionUnion = Type.Union([...questionVariants])
+export type Question = Static<typeof QuestionUnion>
+export type QuestionType = Question['type']
+export type AnswerableQuestion = Exclude<Question, { type: 'info' }>
+
+// oneOf with a discriminator makes Ajv check only the variant named by `type`, so an error says
+// "unknown field requred" instead of nine failed alternatives.
+export const QuestionSchema = Type.Unsafe<Question>({
+  type: 'object',
+  required: ['type'],
+  properties: { type: { type: 'string' } },
+  discriminator: { propertyName: 'type' },
+  oneOf: questionVariants,
+  'x-message': `type must be one of: ${QUESTION_TYPES.join(', ')}`,
+})
+
+export const Page = Type.Object(
+  {
+    id: Identifier,
+    title: Type.Optional(Text),
+    intro: Type.Optional(Text),
+    show_if: Type.Optional(Type.Ref(Condition)),
+    questions: Type.Array(QuestionSchema, { minItems: 1 }),
+  },
+  { additionalProperties: false },
+)
+export type Page = Static<typeof Page>
+
+export const Section = Type.Object(
+  {
+    id: Identifier,
+    title: Text,
+    intro: Type.Optional(Text),
+    show_if: Type.Optional(Type.Ref(Condition)),
+    pages: Type.Array(Page, { minItems: 1 }),
+  },
+  { additionalProperties: false },
+)
+export type Section = Static<typeof Section>
+
+const VersionName = Type.String({
+  pattern: '^[0-9A-Za-z][0-9A-Za-z._-]*$',
+  maxLength: 40,
+  'x-message': 'must be a version name such as "2020" or "2015-16" (letters, digits, . _ -), in quotes',
+})
+
+export const Definition = Type.Object(
+  {
+    $schema: Type.Optional(Type.String()),
+    survey: Type.String({
+      pattern: '^[a-z0-9][a-z0-9-]*$',
+      'x-message': 'must be the survey folder name: lower-case letters, digits and hyphens',
+    }),
+    version: VersionName,
+    previous: Type.Optional(VersionName),
+    title: Text,
+    intro: Type.Optional(Text),
+    languages: Type.Optional(
+      Type.Array(Type.Union([Type.Literal('en'), Type.Literal('cy')], { 'x-message': 'must be en or cy' }), {
+        minItems: 1,
+        uniqueItems: true,
+        description: 'Languages every text must be given in. Default [en].',
+      }),
+    ),
+    audience: Type.Optional(Type.String({ description: 'Who answers, e.g. "local authority" or "prison".' })),
+    dropped: Type.Optional(
+      Type.Array(Type.Object({ id: Identifier, reason: Type.Optional(Type.String()) }, { additionalProperties: false }), {
+        description: 'Questions of the previous version that this version no longer asks.',
+      }),
+    ),
+    sections: Type.Array(Section, { minItems: 1 }),
+  },
+  {
+    additionalProperties: false,
+    $id: 'https://survey-waves.example/questionnaire.schema.json',
+    title: 'Questionnaire definition',
+    description: 'One version of a survey questionnaire: surveys/<survey>/<version>.yaml',
+  },
+)
+export type Definition = Static<typeof Definition>
+
+/** The JSON Schema document checked into surveys/ for editors and used by the validator. */
+export function questionnaireJsonSchema(): Record<string, unknown> {
+  const strip = (schema: TSchema): unknown => JSON.parse(JSON.stringify(schema))
+  const root = strip(Definition) as Record<string, unknown>
+  const condition = strip(Condition) as Record<string, unknown>
+  delete condition.$id
+  // TypeBox's recursive schema refers to itself by $id; in the combined document it lives in $defs.
+  const rewrite = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(rewrite)
+    if (node && typeof node === 'object') {
+      const out: Record<string, unknown> = {}
+      for (const [k, v] of Object.entries(node)) {
+        out[k] = k === '$ref' && (v === 'Condition' || v === 'Condition#') ? '#/$defs/condition' : rewrite(v)
+      }
+      return out
+    }
+    return node
+  }
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    ...(rewrite(root) as Record<string, unknown>),
+    $defs: { condition: rewrite(condition) },
+  }
+}
