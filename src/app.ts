@@ -1,0 +1,95 @@
+// buildApp(config): the one factory the server, the CLI and every test use. It refuses to
+// build (throws) when a questionnaire definition is invalid or a used version has changed.
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import cookie from '@fastify/cookie'
+import csrf from '@fastify/csrf-protection'
+import formbody from '@fastify/formbody'
+import rateLimit from '@fastify/rate-limit'
+import fastifyStatic from '@fastify/static'
+import view from '@fastify/view'
+import { Eta } from 'eta'
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import type { Kysely } from 'kysely'
+import type { AppConfig } from './config.js'
+import { openDatabase, type DatabaseHandle } from './db/database.js'
+import { migrateToLatest } from './db/migrate.js'
+import type { Database } from './db/schema.js'
+import { previewRoutes } from './preview/routes.js'
+import { loadCatalogue, type Catalogue } from './questionnaire/catalogue.js'
+import { DefinitionError, hasErrors } from './questionnaire/problems.js'
+import { registerVersions } from './surveys/version-registry.js'
+import { surveyRoutes } from './surveys/routes.js'
+import { errorHandling } from './web/errors.js'
+import { homeRoutes } from './web/home.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: AppConfig
+    db: Kysely<Database>
+    databaseKind: DatabaseHandle['kind']
+    catalogue: Catalogue
+  }
+}
+
+export const VIEWS_DIR = fileURLToPath(new URL('../views', import.meta.url))
+export const ASSETS_DIR = fileURLToPath(new URL('../public/build', import.meta.url))
+
+export interface BuildOptions {
+  logger?: FastifyServerOptions['logger']
+}
+
+export async function buildApp(config: AppConfig, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const { catalogue, problems } = loadCatalogue(config.surveysDir)
+  if (!catalogue || hasErrors(problems)) throw new DefinitionError(problems)
+
+  const handle = openDatabase(config.databaseUrl)
+  try {
+    await migrateToLatest(handle.db)
+    const lockProblems = await registerVersions(handle.db, catalogue)
+    if (lockProblems.length) throw new DefinitionError(lockProblems)
+  } catch (err) {
+    await handle.db.destroy()
+    throw err
+  }
+
+  const app = Fastify({
+    logger: options.logger ?? { level: config.logLevel },
+    bodyLimit: config.bodyLimit,
+    trustProxy: config.trustProxy,
+    // Links and form posts never need more; anything longer is refused before routing.
+    maxParamLength: 200,
+  })
+  app.decorate('config', config)
+  app.decorate('db', handle.db)
+  app.decorate('databaseKind', handle.kind)
+  app.decorate('catalogue', catalogue)
+  app.addHook('onClose', async () => handle.db.destroy())
+  if (problems.length) for (const p of problems) app.log.warn(`${p.file}:${p.line}:${p.column} ${p.path}: ${p.message}`)
+
+  await app.register(formbody, { bodyLimit: config.bodyLimit })
+  await app.register(cookie)
+  await app.register(csrf, { cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', signed: false } })
+  await app.register(rateLimit, { global: false })
+  await app.register(view, {
+    engine: { eta: new Eta({ views: VIEWS_DIR, autoEscape: true, cache: process.env.NODE_ENV === 'production' }) },
+    root: VIEWS_DIR,
+  })
+  if (existsSync(ASSETS_DIR)) {
+    await app.register(fastifyStatic, { root: ASSETS_DIR, prefix: '/assets/', maxAge: '1h' })
+  } else {
+    app.log.warn(`${ASSETS_DIR} is missing: run "npm run build" to build the stylesheet`)
+  }
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('x-content-type-options', 'nosniff')
+    reply.header('x-frame-options', 'DENY')
+    reply.header('referrer-policy', 'no-referrer')
+    reply.header('content-security-policy', "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'")
+  })
+
+  await app.register(errorHandling)
+  await app.register(homeRoutes)
+  await app.register(surveyRoutes)
+  await app.register(previewRoutes)
+  return app
+}

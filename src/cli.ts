@@ -1,0 +1,130 @@
+// The command-line tool: the same services as the server, for scripting and for checking
+// questionnaire files before they are committed.
+//   npm run cli -- validate              check every definition in surveys/
+//   npm run cli -- diff <survey> <from> <to>
+//   npm run cli -- migrate               bring the database schema up to date
+//   npm run cli -- versions              list registered versions and whether a wave locked them
+//   npm run cli -- schema                write surveys/questionnaire.schema.json
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { configFromEnv } from './config.js'
+import { openDatabase } from './db/database.js'
+import { migrateToLatest } from './db/migrate.js'
+import { loadCatalogue } from './questionnaire/catalogue.js'
+import { diffVersions, type VersionDiff } from './questionnaire/diff.js'
+import { formatProblem, hasErrors } from './questionnaire/problems.js'
+import { questionnaireJsonSchema } from './questionnaire/schema.js'
+import { registeredVersions, registerVersions } from './surveys/version-registry.js'
+
+const USAGE = `Usage: npm run cli -- <command>
+  validate                       check every questionnaire definition in surveys/
+  diff <survey> <from> <to>      show what changed between two versions
+  migrate                        run database migrations
+  versions                       list registered versions and their lock status
+  schema                         write surveys/questionnaire.schema.json`
+
+export function schemaText(): string {
+  return `${JSON.stringify(questionnaireJsonSchema(), null, 2)}\n`
+}
+
+export function formatDiff(diff: VersionDiff): string {
+  const lines = [`${diff.survey}: what changed from ${diff.from} to ${diff.to}`]
+  if (!diff.lineageApplies) lines.push(`(${diff.to} does not follow ${diff.from} directly: questions matched by id only)`)
+  const section = (title: string, items: string[]) => {
+    lines.push('', `${title} (${items.length})`)
+    for (const item of items) lines.push(`  ${item}`)
+  }
+  section('Added', diff.added.map((q) => `${q.id}: ${q.text}`))
+  section('Dropped', diff.dropped.map((q) => `${q.id}: ${q.text}${q.reason ? ` [${q.reason}]` : ''}`))
+  section('Reworded', diff.reworded.flatMap((q) => [`${q.id}${q.comparable ? '' : ' (not comparable)'}${q.declared ? '' : ' (NOT DECLARED in lineage)'}`, `    was: ${q.before}`, `    now: ${q.text}`]))
+  section('Recoded', diff.recoded.flatMap((q) => [q.id, ...q.mappings.map((m) => `    ${m.from} -> ${m.to}`)]))
+  section('Options changed', diff.optionsChanged.flatMap((q) => [q.id, ...q.added.map((a) => `    + ${a}`), ...q.removed.map((r) => `    - ${r}`), ...q.relabelled.map((l) => `    ~ ${l.code}: "${l.before}" -> "${l.after}"`)]))
+  section('Split', diff.split.map((q) => `${q.id} <- ${q.from}`))
+  section('Merged', diff.merged.map((q) => `${q.id} <- ${q.from.join(' + ')}`))
+  section('Not comparable', diff.notComparable.map((q) => `${q.id}${q.note ? `: ${q.note}` : ''}`))
+  section('Moved', diff.moved.map((q) => `${q.id}: ${q.before} -> ${q.where}`))
+  section('Skip logic changed', diff.skipLogic.flatMap((q) => [q.id, `    was: ${q.before}`, `    now: ${q.after}`]))
+  section('Other changes', diff.otherChanges.map((q) => `${q.id} ${q.what}: ${q.before} -> ${q.after}`))
+  if (diff.warnings.length) section('Warnings', diff.warnings)
+  return lines.join('\n')
+}
+
+export async function runCli(args: string[], out: (line: string) => void = console.log, err: (line: string) => void = console.error): Promise<number> {
+  const config = configFromEnv()
+  const [command, ...rest] = args
+  switch (command) {
+    case 'validate': {
+      const { catalogue, problems } = loadCatalogue(config.surveysDir)
+      for (const problem of problems) err(formatProblem(problem))
+      if (!catalogue || hasErrors(problems)) {
+        err(`${problems.filter((p) => p.severity === 'error').length} error(s): fix them before the server can start.`)
+        return 1
+      }
+      const versions = catalogue.surveys.flatMap((s) => s.versions)
+      out(`OK: ${catalogue.surveys.length} survey(s), ${versions.length} version(s) valid: ${versions.map((v) => v.file).join(', ')}`)
+      return 0
+    }
+    case 'diff': {
+      const [surveyId, from, to] = rest
+      if (!surveyId || !from || !to) {
+        err('Usage: npm run cli -- diff <survey> <from-version> <to-version>')
+        return 2
+      }
+      const { catalogue, problems } = loadCatalogue(config.surveysDir)
+      if (!catalogue) {
+        for (const problem of problems) err(formatProblem(problem))
+        return 1
+      }
+      const a = catalogue.find(surveyId, from)
+      const b = catalogue.find(surveyId, to)
+      if (!a || !b) {
+        err(`No version ${!a ? from : to} of survey ${surveyId} in ${config.surveysDir}`)
+        return 1
+      }
+      out(formatDiff(diffVersions(a.definition, b.definition)))
+      return 0
+    }
+    case 'migrate': {
+      const { db, description } = openDatabase(config.databaseUrl)
+      try {
+        const results = await migrateToLatest(db)
+        out(results.length ? results.map((r) => `${r.migrationName}: ${r.status}`).join('\n') : `Database ${description} is up to date.`)
+        return 0
+      } finally {
+        await db.destroy()
+      }
+    }
+    case 'versions': {
+      const { catalogue, problems } = loadCatalogue(config.surveysDir)
+      if (!catalogue) {
+        for (const problem of problems) err(formatProblem(problem))
+        return 1
+      }
+      const { db } = openDatabase(config.databaseUrl)
+      try {
+        await migrateToLatest(db)
+        const lockProblems = await registerVersions(db, catalogue)
+        for (const problem of lockProblems) err(formatProblem(problem))
+        for (const row of await registeredVersions(db)) {
+          out(`${row.survey_id} ${row.version}  ${row.content_hash.slice(0, 12)}  ${row.locked_at ? `locked ${row.locked_at.slice(0, 10)} by ${row.locked_by}` : 'not used by a wave'}`)
+        }
+        return lockProblems.length ? 1 : 0
+      } finally {
+        await db.destroy()
+      }
+    }
+    case 'schema': {
+      const path = join(config.surveysDir, 'questionnaire.schema.json')
+      writeFileSync(path, schemaText())
+      out(`Wrote ${path}`)
+      return 0
+    }
+    default:
+      err(USAGE)
+      return command === undefined || command === 'help' || command === '--help' ? 0 : 2
+  }
+}
+
+if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
+  runCli(process.argv.slice(2)).then((code) => process.exit(code))
+}

@@ -1,0 +1,31 @@
+// Configuration comes only from the environment, with defaults that work on a fresh machine.
+import { resolve } from 'node:path'
+
+export interface AppConfig {
+  port: number
+  host: string
+  /** postgres://… for PostgreSQL; otherwise a SQLite file (sqlite:path or a plain path). */
+  databaseUrl: string
+  surveysDir: string
+  dataDir: string
+  logLevel: string
+  /** Largest request body accepted, in bytes; larger ones get a 413 page. */
+  bodyLimit: number
+  trustProxy: boolean
+}
+
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const dataDir = resolve(env.DATA_DIR ?? 'data')
+  const port = Number(env.PORT ?? 3000)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, not "${env.PORT}"`)
+  return {
+    port,
+    host: env.HOST ?? '127.0.0.1',
+    databaseUrl: env.DATABASE_URL ?? `sqlite:${resolve(dataDir, 'survey.db')}`,
+    surveysDir: resolve(env.SURVEYS_DIR ?? 'surveys'),
+    dataDir,
+    logLevel: env.LOG_LEVEL ?? 'info',
+    bodyLimit: Number(env.BODY_LIMIT_BYTES ?? 1024 * 1024),
+    trustProxy: env.TRUST_PROXY === 'true',
+  }
+}

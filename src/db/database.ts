@@ -1,0 +1,43 @@
+// Chooses the database from DATABASE_URL: a postgres:// URL selects PostgreSQL (for several app
+// processes behind a load balancer); anything else is a SQLite file, the zero-setup default.
+import { mkdirSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import SQLite from 'better-sqlite3'
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely'
+import pg from 'pg'
+import type { Database } from './schema.js'
+
+export type DatabaseKind = 'sqlite' | 'postgres'
+
+export interface DatabaseHandle {
+  db: Kysely<Database>
+  kind: DatabaseKind
+  /** Where the data lives, for log lines: a file path, or the PostgreSQL URL without its password. */
+  description: string
+}
+
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(url)
+}
+
+export function sqlitePathFrom(url: string): string {
+  return url.replace(/^sqlite:(\/\/)?/i, '').replace(/^file:/i, '')
+}
+
+export function openDatabase(url: string): DatabaseHandle {
+  if (isPostgresUrl(url)) {
+    const pool = new pg.Pool({ connectionString: url, max: 10 })
+    const safe = new URL(url)
+    if (safe.password) safe.password = '***'
+    return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), kind: 'postgres', description: safe.toString() }
+  }
+  const path = sqlitePathFrom(url)
+  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true })
+  const connection = new SQLite(path)
+  // WAL lets the export and dashboard read while respondents write; the busy timeout makes a
+  // second writer wait its turn instead of failing.
+  connection.pragma('journal_mode = WAL')
+  connection.pragma('foreign_keys = ON')
+  connection.pragma('busy_timeout = 5000')
+  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) }), kind: 'sqlite', description: path }
+}

@@ -1,0 +1,261 @@
+// Turns one page's form fields into answers, checking them against the definition: required
+// answers, option codes, number ranges, real dates, text lengths, "other, please specify".
+// Whatever was typed comes back too, so a page with errors is shown again with nothing lost.
+import type { Translate } from '../i18n/catalogue.js'
+import { isAnswerable, localize, questionOptions } from './model.js'
+import type { AnswerableQuestion, Language, Question } from './schema.js'
+
+export type Answer =
+  | { code: number; other?: string }
+  | { codes: number[]; other?: string }
+  | { value: number }
+  | { dont_know: true }
+  | { value: string }
+  | { rows: Record<string, number> }
+
+export type Answers = Record<string, Answer>
+
+export type FormFields = Record<string, string | string[] | undefined>
+
+export interface FieldError {
+  questionId: string
+  /** The id of the input the error summary links to. */
+  fieldId: string
+  message: string
+}
+
+export const SHORT_TEXT_LIMIT = 500
+export const LONG_TEXT_LIMIT = 20000
+const OTHER_TEXT_LIMIT = 500
+
+/** Input ids, shared by the views and the error summary so every link lands on its field. */
+export const fieldIds = {
+  option: (questionId: string, index: number) => `${questionId}-${index}`,
+  other: (questionId: string) => `${questionId}__other`,
+  input: (questionId: string) => questionId,
+  dontKnow: (questionId: string) => `${questionId}__dont_know`,
+  day: (questionId: string) => `${questionId}__day`,
+  month: (questionId: string) => `${questionId}__month`,
+  year: (questionId: string) => `${questionId}__year`,
+  gridRow: (questionId: string, rowId: string, index = 0) => `${questionId}__${rowId}-${index}`,
+}
+
+export const fieldNames = {
+  other: (questionId: string) => `${questionId}__other`,
+  dontKnow: (questionId: string) => `${questionId}__dont_know`,
+  day: (questionId: string) => `${questionId}__day`,
+  month: (questionId: string) => `${questionId}__month`,
+  year: (questionId: string) => `${questionId}__year`,
+  gridRow: (questionId: string, rowId: string) => `${questionId}__${rowId}`,
+}
+
+function first(value: string | string[] | undefined): string {
+  if (Array.isArray(value)) return value[0] ?? ''
+  return value ?? ''
+}
+
+function all(value: string | string[] | undefined): string[] {
+  if (value === undefined) return []
+  return Array.isArray(value) ? value : [value]
+}
+
+export function isRequired(question: AnswerableQuestion): boolean {
+  return question.required !== false
+}
+
+export interface ParsedPage {
+  answers: Answers
+  /** Questions on the page left unanswered (optional ones), so a saved answer can be cleared. */
+  cleared: string[]
+  errors: FieldError[]
+  /** What was typed, by field name, to show again with the errors. */
+  values: FormFields
+}
+
+export function parsePage(questions: Question[], form: FormFields, t: Translate, language: Language): ParsedPage {
+  const answers: Answers = {}
+  const cleared: string[] = []
+  const errors: FieldError[] = []
+  const values: FormFields = {}
+  for (const question of questions) {
+    if (!isAnswerable(question)) continue
+    const result = parseQuestion(question, form, t, language, values)
+    errors.push(...result.errors)
+    if (result.answer) answers[question.id] = result.answer
+    else if (result.errors.length === 0) cleared.push(question.id)
+  }
+  return { answers, cleared, errors, values }
+}
+
+function parseQuestion(
+  question: AnswerableQuestion,
+  form: FormFields,
+  t: Translate,
+  language: Language,
+  values: FormFields,
+): { answer?: Answer; errors: FieldError[] } {
+  const id = question.id
+  const errors: FieldError[] = []
+  const fail = (fieldId: string, key: string, params?: Record<string, string | number>) => {
+    errors.push({ questionId: id, fieldId, message: t(key, params) })
+    return { errors }
+  }
+  const required = isRequired(question)
+  switch (question.type) {
+    case 'single_choice':
+    case 'yes_no': {
+      const raw = first(form[id]).trim()
+      values[id] = raw
+      const options = questionOptions(question)
+      const otherRaw = first(form[fieldNames.other(id)])
+      values[fieldNames.other(id)] = otherRaw
+      if (raw === '') return required ? fail(fieldIds.option(id, 0), 'error.select_one') : { errors }
+      const option = options.find((o) => String(o.code) === raw)
+      if (!option) return fail(fieldIds.option(id, 0), 'error.invalid_option')
+      if (option.other) {
+        const other = otherRaw.trim()
+        if (other === '') return fail(fieldIds.other(id), 'error.other_required')
+        if (other.length > OTHER_TEXT_LIMIT) return fail(fieldIds.other(id), 'error.too_long', { max: OTHER_TEXT_LIMIT })
+        return { answer: { code: option.code, other }, errors }
+      }
+      return { answer: { code: option.code }, errors }
+    }
+    case 'multiple_choice': {
+      const raws = all(form[id]).map((v) => v.trim()).filter((v) => v !== '')
+      values[id] = raws
+      const otherRaw = first(form[fieldNames.other(id)])
+      values[fieldNames.other(id)] = otherRaw
+      if (raws.length === 0) return required ? fail(fieldIds.option(id, 0), 'error.select_at_least_one') : { errors }
+      const chosen = question.options.filter((o) => raws.includes(String(o.code)))
+      if (chosen.length !== new Set(raws).size) return fail(fieldIds.option(id, 0), 'error.invalid_option')
+      const exclusive = chosen.find((o) => o.exclusive || o.special)
+      if (exclusive && chosen.length > 1) {
+        return fail(fieldIds.option(id, 0), 'error.exclusive', { option: localize(exclusive.label, language) })
+      }
+      const answer: { codes: number[]; other?: string } = { codes: chosen.map((o) => o.code) }
+      if (chosen.some((o) => o.other)) {
+        const other = otherRaw.trim()
+        if (other === '') return fail(fieldIds.other(id), 'error.other_required')
+        if (other.length > OTHER_TEXT_LIMIT) return fail(fieldIds.other(id), 'error.too_long', { max: OTHER_TEXT_LIMIT })
+        answer.other = other
+      }
+      return { answer, errors }
+    }
+    case 'number': {
+      const raw = first(form[id])
+      const dontKnow = question.dont_know === true && first(form[fieldNames.dontKnow(id)]) === 'yes'
+      values[id] = raw
+      values[fieldNames.dontKnow(id)] = dontKnow ? 'yes' : ''
+      const cleaned = raw.replace(/[\s,]/g, '')
+      if (dontKnow && cleaned !== '') return fail(fieldIds.input(id), 'error.number_or_dont_know')
+      if (dontKnow) return { answer: { dont_know: true }, errors }
+      if (cleaned === '') return required ? fail(fieldIds.input(id), question.dont_know ? 'error.enter_number_or_dont_know' : 'error.enter_number') : { errors }
+      if (!/^-?\d+$/.test(cleaned)) return fail(fieldIds.input(id), 'error.whole_number')
+      const value = Number(cleaned)
+      const { min, max } = question
+      if (!Number.isSafeInteger(value) || (min !== undefined && value < min) || (max !== undefined && value > max)) {
+        if (min !== undefined && max !== undefined) return fail(fieldIds.input(id), 'error.number_between', { min, max })
+        if (min !== undefined) return fail(fieldIds.input(id), 'error.number_min', { min })
+        if (max !== undefined) return fail(fieldIds.input(id), 'error.number_max', { max })
+        return fail(fieldIds.input(id), 'error.whole_number')
+      }
+      return { answer: { value }, errors }
+    }
+    case 'date': {
+      const day = first(form[fieldNames.day(id)]).trim()
+      const month = first(form[fieldNames.month(id)]).trim()
+      const year = first(form[fieldNames.year(id)]).trim()
+      values[fieldNames.day(id)] = day
+      values[fieldNames.month(id)] = month
+      values[fieldNames.year(id)] = year
+      if (!day && !month && !year) return required ? fail(fieldIds.day(id), 'error.enter_date') : { errors }
+      const missing = !day ? fieldIds.day(id) : !month ? fieldIds.month(id) : !year ? fieldIds.year(id) : undefined
+      if (missing) return fail(missing, 'error.date_incomplete')
+      if (!/^\d{1,2}$/.test(day) || !/^\d{1,2}$/.test(month) || !/^\d{4}$/.test(year)) return fail(fieldIds.day(id), 'error.real_date')
+      const date = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)))
+      if (date.getUTCFullYear() !== Number(year) || date.getUTCMonth() !== Number(month) - 1 || date.getUTCDate() !== Number(day)) {
+        return fail(fieldIds.day(id), 'error.real_date')
+      }
+      if (Number(year) < 1900 || Number(year) > 2100) return fail(fieldIds.year(id), 'error.real_date')
+      return { answer: { value: date.toISOString().slice(0, 10) }, errors }
+    }
+    case 'short_text':
+    case 'long_text': {
+      const raw = first(form[id])
+      values[id] = raw
+      // Browsers send CRLF for textarea line breaks; store one form so lengths and exports agree.
+      const text = raw.replace(/\r\n?/g, '\n').trim()
+      const limit = question.max_length ?? (question.type === 'short_text' ? SHORT_TEXT_LIMIT : LONG_TEXT_LIMIT)
+      if (text === '') return required ? fail(fieldIds.input(id), 'error.enter_text') : { errors }
+      if (text.length > limit) return fail(fieldIds.input(id), 'error.too_long', { max: limit })
+      return { answer: { value: text }, errors }
+    }
+    case 'grid': {
+      const rows: Record<string, number> = {}
+      question.rows.forEach((row) => {
+        const name = fieldNames.gridRow(id, row.id)
+        const raw = first(form[name]).trim()
+        values[name] = raw
+        if (raw === '') {
+          if (required) errors.push({ questionId: id, fieldId: fieldIds.gridRow(id, row.id), message: t('error.grid_row', { row: localize(row.text, language) }) })
+          return
+        }
+        const option = question.options.find((o) => String(o.code) === raw)
+        if (!option) errors.push({ questionId: id, fieldId: fieldIds.gridRow(id, row.id), message: t('error.invalid_option') })
+        else rows[row.id] = option.code
+      })
+      if (errors.length) return { errors }
+      return Object.keys(rows).length ? { answer: { rows }, errors } : { errors }
+    }
+  }
+}
+
+/** Form field values that show a saved answer again (the inverse of parsing). */
+export function answerToFields(question: AnswerableQuestion, answer: Answer | undefined): FormFields {
+  const id = question.id
+  if (!answer) return {}
+  if ('code' in answer) return { [id]: String(answer.code), [fieldNames.other(id)]: answer.other ?? '' }
+  if ('codes' in answer) return { [id]: answer.codes.map(String), [fieldNames.other(id)]: answer.other ?? '' }
+  if ('dont_know' in answer) return { [fieldNames.dontKnow(id)]: 'yes' }
+  if ('rows' in answer) return Object.fromEntries(Object.entries(answer.rows).map(([row, code]) => [fieldNames.gridRow(id, row), String(code)]))
+  if (question.type === 'date' && typeof answer.value === 'string') {
+    const [year, month, day] = answer.value.split('-')
+    return { [fieldNames.day(id)]: String(Number(day)), [fieldNames.month(id)]: String(Number(month)), [fieldNames.year(id)]: year }
+  }
+  return { [id]: String(answer.value) }
+}
+
+/** An answer as the respondent would read it back, one line per part. */
+export function describeAnswer(question: AnswerableQuestion, answer: Answer | undefined, t: Translate, language: Language): string[] {
+  if (!answer) return [t('answer.not_answered')]
+  const label = (code: number) => localize(questionOptions(question).find((o) => o.code === code)?.label, language) || String(code)
+  if ('code' in answer) return [answer.other ? `${label(answer.code)}: ${answer.other}` : label(answer.code)]
+  if ('codes' in answer) return answer.codes.map((c) => (answer.other && question.type === 'multiple_choice' && question.options.find((o) => o.code === c)?.other ? `${label(c)}: ${answer.other}` : label(c)))
+  if ('dont_know' in answer) return [t('answer.dont_know')]
+  if ('rows' in answer && question.type === 'grid') {
+    return question.rows.filter((r) => answer.rows[r.id] !== undefined).map((r) => `${localize(r.text, language)}: ${label(answer.rows[r.id])}`)
+  }
+  if ('value' in answer) {
+    if (question.type === 'number') return [`${answer.value}${question.unit ? ` ${localize(question.unit, language)}` : ''}`]
+    if (question.type === 'date' && typeof answer.value === 'string') {
+      const [y, m, d] = answer.value.split('-').map(Number)
+      return [`${d} ${t(`month.${m}`)} ${y}`]
+    }
+    return String(answer.value).split('\n')
+  }
+  return []
+}
+
+/** Drops anything in a stored or posted answer set that does not fit the definition. */
+export function sanitizeAnswers(questions: Map<string, Question>, input: unknown): Answers {
+  const clean: Answers = {}
+  if (!input || typeof input !== 'object' || Array.isArray(input)) return clean
+  for (const [id, value] of Object.entries(input as Record<string, unknown>)) {
+    const question = questions.get(id)
+    if (!question || !isAnswerable(question) || !value || typeof value !== 'object') continue
+    const fields = answerToFields(question, value as Answer)
+    const parsed = parseQuestion(question, fields, () => '', 'en', {})
+    if (parsed.answer && parsed.errors.length === 0) clean[id] = parsed.answer
+  }
+  return clean
+}

@@ -1,0 +1,85 @@
+// The research team's view of the questionnaires: every survey and version, what each asks,
+// and what changed between two versions (to check the lineage before a wave goes out).
+import type { FastifyInstance } from 'fastify'
+import { describeCondition, diffVersions } from '../questionnaire/diff.js'
+import { isAnswerable, languagesOf, localize, questionOptions } from '../questionnaire/model.js'
+import { renderPage } from '../web/render.js'
+import { surveyVersionParams, type SurveyVersionParams } from './params.js'
+import { registeredVersions } from './version-registry.js'
+
+export async function surveyRoutes(app: FastifyInstance) {
+  app.get('/surveys', async (request, reply) => {
+    const registry = await registeredVersions(app.db)
+    const surveys = app.catalogue.surveys.map((survey) => ({
+      id: survey.id,
+      title: localize(survey.versions[survey.versions.length - 1].definition.title, 'en'),
+      versions: survey.versions.map(({ definition, file, contentHash }) => {
+        const row = registry.find((r) => r.survey_id === survey.id && r.version === definition.version)
+        return {
+          version: definition.version,
+          previous: definition.previous,
+          file,
+          hash: contentHash.slice(0, 12),
+          languages: languagesOf(definition).join(', '),
+          questions: definition.sections.flatMap((s) => s.pages.flatMap((p) => p.questions.filter(isAnswerable))).length,
+          lockedBy: row?.locked_by ?? null,
+        }
+      }),
+    }))
+    return renderPage(request, reply, 'surveys/list', { surveys }, { language: 'en' })
+  })
+
+  app.get<{ Params: SurveyVersionParams }>('/surveys/:survey/:version', { schema: { params: surveyVersionParams } }, async (request, reply) => {
+    const version = app.catalogue.find(request.params.survey, request.params.version)
+    if (!version) return reply.callNotFound()
+    const definition = version.definition
+    const sections = definition.sections.map((section) => ({
+      id: section.id,
+      title: localize(section.title, 'en'),
+      condition: describeCondition(section.show_if, definition),
+      pages: section.pages.map((page) => ({
+        id: page.id,
+        title: localize(page.title, 'en'),
+        condition: describeCondition(page.show_if, definition),
+        questions: page.questions.map((q) => ({
+          id: q.id,
+          type: q.type,
+          text: localize(q.text, 'en'),
+          required: isAnswerable(q) ? q.required !== false : false,
+          condition: describeCondition(q.show_if, definition),
+          options: questionOptions(q).map((o) => `${o.code} ${localize(o.label, 'en')}${o.special ? ` [${o.special}]` : ''}${o.other ? ' [please specify]' : ''}`),
+          rows: q.type === 'grid' ? q.rows.map((r) => `${r.id}: ${localize(r.text, 'en')}`) : [],
+        })),
+      })),
+    }))
+    return renderPage(
+      request,
+      reply,
+      'surveys/version',
+      { survey: definition.survey, version: definition.version, previous: definition.previous, title: localize(definition.title, 'en'), file: version.file, hash: version.contentHash, languages: languagesOf(definition).join(', '), sections },
+      { language: 'en' },
+    )
+  })
+
+  app.get<{ Params: SurveyVersionParams; Querystring: { from?: string } }>(
+    '/surveys/:survey/:version/changes',
+    {
+      schema: {
+        params: surveyVersionParams,
+        querystring: { type: 'object', properties: { from: surveyVersionParams.properties.version } },
+      },
+    },
+    async (request, reply) => {
+      const to = app.catalogue.find(request.params.survey, request.params.version)
+      if (!to) return reply.callNotFound()
+      const fromName = request.query.from ?? to.definition.previous
+      const from = fromName ? app.catalogue.find(request.params.survey, fromName) : undefined
+      const others = app.catalogue.surveys.find((s) => s.id === request.params.survey)!.versions.map((v) => v.definition.version).filter((v) => v !== to.definition.version)
+      if (!from) {
+        return renderPage(request, reply, 'surveys/changes', { survey: to.definition.survey, to: to.definition.version, diff: null, others, fromName: fromName ?? null }, { language: 'en', status: fromName ? 404 : 200 })
+      }
+      const diff = diffVersions(from.definition, to.definition)
+      return renderPage(request, reply, 'surveys/changes', { survey: to.definition.survey, to: to.definition.version, diff, others, fromName }, { language: 'en' })
+    },
+  )
+}

@@ -1,0 +1,34 @@
+// Renders a page with what every template needs: the translator, the language, a CSRF token.
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { translator } from '../i18n/catalogue.js'
+import type { Language } from '../questionnaire/schema.js'
+
+export interface PageContext {
+  language: Language
+  /** Languages the current page can be shown in; a switch is offered when there are several. */
+  languages?: Language[]
+  status?: number
+}
+
+export async function renderPage(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  template: string,
+  data: Record<string, unknown>,
+  context: PageContext,
+) {
+  const t = translator(context.language)
+  const html = await reply.viewAsync(template, {
+    ...data,
+    t,
+    lang: context.language,
+    languages: context.languages ?? [context.language],
+    csrfToken: reply.generateCsrf(),
+    currentPath: request.url.split('?')[0],
+  })
+  return reply
+    .status(context.status ?? 200)
+    .header('content-type', 'text/html; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .send(html)
+}
