@@ -49,8 +49,13 @@ export function formatDiff(diff: VersionDiff): string {
   return lines.join('\n')
 }
 
-export async function runCli(args: string[], out: (line: string) => void = console.log, err: (line: string) => void = console.error): Promise<number> {
-  const config = configFromEnv()
+export async function runCli(
+  args: string[],
+  out: (line: string) => void = console.log,
+  err: (line: string) => void = console.error,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
+  const config = configFromEnv(env)
   const [command, ...rest] = args
   switch (command) {
     case 'validate': {

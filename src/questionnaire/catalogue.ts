@@ -115,7 +115,8 @@ function orderVersions(folder: string, loaded: Map<string, LoadedDefinition>, pr
     if (result.definition && result.contentHash) ordered.push({ file: result.file, definition: result.definition, contentHash: result.contentHash })
     cursor = next.get(cursor)?.[0]
   }
-  const unreachable = [...loaded.entries()].filter(([v, r]) => r.definition && !visited.has(v))
+  // Versions whose previous is missing were reported above; the rest not reached form a loop.
+  const unreachable = [...loaded.entries()].filter(([v, r]) => r.definition && !visited.has(v) && r.definition.previous && loaded.has(r.definition.previous))
   if (unreachable.length && roots.length <= 1) {
     const [version, result] = unreachable[0]
     problems.push({ file: result.file, line: 1, column: 1, path: 'previous', message: `version ${version} is in a loop of previous versions: the first version must have no previous`, severity: 'error' })

@@ -91,7 +91,7 @@ export function checkLineage(current: Definition, previous: Definition): Finding
   }
   for (const id of before.keys()) {
     if (!currentIds.has(id) && !consumed.has(id) && !dropped.has(id)) {
-      error(current.dropped ? ['dropped'] : [], `question "${id}" of ${prev} is not in this version: list it under dropped (with a reason), or keep it`)
+      error(current.dropped ? ['dropped'] : ['previous'], `question "${id}" of ${prev} is not in this version: list it under dropped (with a reason), or keep it`)
     }
   }
   return findings

@@ -1,5 +1,6 @@
 // What changed between two versions of a survey, worked out from the files themselves and the
 // lineage the newer one declares, so the team can check the lineage before a wave goes out.
+import { conditionCode } from './check-definition.js'
 import { isComparable, lineageSources } from './check-lineage.js'
 import { canonicalJson } from './load-definition.js'
 import { isAnswerable, localize, placedQuestions, questionOptions, type PlacedQuestion } from './model.js'
@@ -56,8 +57,8 @@ export function describeCondition(condition: Condition | undefined, definition: 
   const labels = (values: (number | string)[]) =>
     values
       .map((v) => {
-        const code = typeof v === 'number' ? v : undefined
-        const option = target && code !== undefined ? questionOptions(target).find((o) => o.code === code) : undefined
+        const code = conditionCode(v)
+        const option = target ? questionOptions(target).find((o) => o.code === code) : undefined
         return option ? `${text(option.label)} (${code})` : String(v)
       })
       .join(' or ')

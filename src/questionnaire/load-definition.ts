@@ -52,14 +52,18 @@ export function contentHashOf(definition: Definition): string {
 export function parseDefinition(text: string, file: string, expected: { survey?: string; version?: string } = {}): LoadedDefinition {
   const lineCounter = new LineCounter()
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true })
-  const syntaxProblems: Problem[] = [...doc.errors, ...doc.warnings].map((e) => ({
-    file,
-    line: e.linePos?.[0].line ?? 1,
-    column: e.linePos?.[0].col ?? 1,
-    path: '',
-    message: `${e.name === 'YAMLWarning' ? '' : 'YAML syntax: '}${e.message.split('\n')[0]}`,
-    severity: e.name === 'YAMLWarning' ? 'warning' : 'error',
-  }))
+  const syntaxProblems: Problem[] = [...doc.errors, ...doc.warnings].map((e) => {
+    const { line, col } = lineCounter.linePos(e.pos[0])
+    const indentation = ['BAD_INDENT', 'MISSING_CHAR', 'UNEXPECTED_TOKEN'].includes(e.code) ? ' (check the indentation of this line and the one before)' : ''
+    return {
+      file,
+      line,
+      column: col,
+      path: '',
+      message: `${e.name === 'YAMLWarning' ? '' : 'YAML syntax: '}${e.message.split('\n')[0]}${indentation}`,
+      severity: e.name === 'YAMLWarning' ? 'warning' : 'error',
+    }
+  })
   if (hasErrors(syntaxProblems)) return { file, problems: syntaxProblems }
 
   const locator = createLocator(doc, lineCounter)

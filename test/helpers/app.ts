@@ -1,0 +1,56 @@
+// Builds the real app on a fresh database for one test, and closes it afterwards.
+import { cpSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import type { FastifyInstance } from 'fastify'
+import { buildApp } from '../../src/app.js'
+import { configFromEnv, type AppConfig } from '../../src/config.js'
+import { sqlite, type TestDatabase } from './databases.js'
+
+export const REAL_SURVEYS = resolve('surveys')
+export const FIXTURES = resolve('test/fixtures')
+
+interface Teardown {
+  teardown(fn: () => unknown): void
+}
+
+export async function testConfig(t: Teardown, overrides: Partial<AppConfig> = {}, database: TestDatabase = sqlite): Promise<AppConfig> {
+  const { url, cleanup } = await database.create()
+  t.teardown(cleanup)
+  return { ...configFromEnv({}), surveysDir: REAL_SURVEYS, databaseUrl: url, logLevel: 'silent', ...overrides }
+}
+
+export async function buildTestApp(t: Teardown, overrides: Partial<AppConfig> = {}, database?: TestDatabase): Promise<FastifyInstance> {
+  const app = await buildApp(await testConfig(t, overrides, database), { logger: false })
+  t.teardown(() => app.close())
+  return app
+}
+
+/** A writable copy of a surveys folder, for tests that change definition files. */
+export function copySurveys(t: Teardown, from: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'surveys-'))
+  cpSync(from, dir, { recursive: true })
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  return dir
+}
+
+/** Fetches a page with a form and returns the CSRF token and cookie needed to post it. */
+export async function formSession(app: FastifyInstance, url: string, cookie = ''): Promise<{ token: string; cookie: string; html: string }> {
+  const res = await app.inject({ method: 'GET', url, headers: cookie ? { cookie } : {} })
+  const token = /name="_csrf" value="([^"]+)"/.exec(res.body)?.[1]
+  if (!token) throw new Error(`No CSRF token on ${url} (status ${res.statusCode})`)
+  const setCookies = ([] as string[]).concat(res.headers['set-cookie'] ?? [])
+  const jar = new Map(cookie ? cookie.split('; ').map((c) => c.split('=') as [string, string]) : [])
+  for (const c of setCookies) {
+    const [pair] = c.split(';')
+    const [name, ...value] = pair.split('=')
+    jar.set(name, value.join('='))
+  }
+  return { token, cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; '), html: res.body }
+}
+
+export function form(fields: Record<string, string | string[]>): string {
+  const params = new URLSearchParams()
+  for (const [key, value] of Object.entries(fields)) for (const v of ([] as string[]).concat(value)) params.append(key, v)
+  return params.toString()
+}

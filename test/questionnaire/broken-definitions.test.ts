@@ -1,0 +1,77 @@
+// A researcher's mistakes in a definition file come back as file:line:column, the path inside
+// the document, and the problem in plain words, all at once.
+import t from 'tap'
+import { loadCatalogue } from '../../src/questionnaire/catalogue.js'
+import { loadDefinitionFile } from '../../src/questionnaire/load-definition.js'
+import { formatProblem } from '../../src/questionnaire/problems.js'
+
+const dir = 'test/fixtures/broken'
+const problemsOf = (name: string) => {
+  const file = `${dir}/${name}`
+  const result = loadDefinitionFile(file, file)
+  t.notOk(result.definition && result.problems.every((p) => p.severity === 'warning'), `${name} is refused`)
+  return result.problems.map(formatProblem)
+}
+
+t.test('a value of the wrong type names the field and what it must be', async (t) => {
+  t.same(problemsOf('wrong-type.yaml'), [`${dir}/wrong-type.yaml:13:18 sections[0].pages[0].questions[0].min: must be a whole number`])
+})
+
+t.test('a missing field is reported at the question that lacks it', async (t) => {
+  t.same(problemsOf('missing-field.yaml'), [`${dir}/missing-field.yaml:10:13 sections[0].pages[0].questions[0]: "text" is required but missing`])
+})
+
+t.test('a duplicate question id points at the second use and names the first', async (t) => {
+  t.same(problemsOf('duplicate-id.yaml'), [
+    `${dir}/duplicate-id.yaml:15:17 sections[0].pages[1].questions[0].id: question id "role" is used twice (first at sections[0].pages[0].questions[0])`,
+  ])
+})
+
+t.test('skip logic that refers to an unknown question', async (t) => {
+  t.same(problemsOf('skip-unknown.yaml'), [
+    `${dir}/skip-unknown.yaml:18:34 sections[0].pages[1].questions[0].show_if.question: refers to "has_schem", which is not a question in this version`,
+  ])
+})
+
+t.test('skip logic that refers to a later question', async (t) => {
+  t.same(problemsOf('skip-later.yaml'), [
+    `${dir}/skip-later.yaml:14:25 sections[0].pages[0].questions[0].show_if.question: refers to "has_scheme", which is later in the questionnaire: skip logic can only depend on answers from earlier pages`,
+  ])
+})
+
+t.test('a YAML syntax error gives the line of the mistake', async (t) => {
+  t.same(problemsOf('yaml-syntax.yaml'), [
+    `${dir}/yaml-syntax.yaml:12:1 YAML syntax: Sequence item without - indicator (check the indentation of this line and the one before)`,
+  ])
+})
+
+t.test('every problem in a file is reported at once, with a suggestion for a typo', async (t) => {
+  t.same(problemsOf('several-problems.yaml'), [
+    `${dir}/several-problems.yaml:13:13 sections[0].pages[0].questions[0].requred: unknown field "requred": did you mean required?`,
+    `${dir}/several-problems.yaml:15:15 sections[0].pages[0].questions[0].options: needs at least 2 options`,
+    `${dir}/several-problems.yaml:16:17 sections[0].pages[0].questions[1].id: must start with a lower-case letter and use only a-z, 0-9 and single underscores`,
+  ])
+})
+
+t.test('text missing in a declared language', async (t) => {
+  t.same(problemsOf('missing-welsh.yaml'), [
+    `${dir}/missing-welsh.yaml:13:19 sections[0].pages[0].questions[0].text: has no Welsh text (cy), which this version declares`,
+  ])
+})
+
+t.test('JSON definitions are located just as precisely', async (t) => {
+  t.same(problemsOf('grid.json'), [`${dir}/grid.json:9:102 sections[0].pages[0].questions[0].rows: needs at least 1 row`])
+})
+
+t.test('lineage that refers to questions or codes missing from the previous version', async (t) => {
+  const { catalogue, problems } = loadCatalogue('test/fixtures/lineage-broken')
+  t.equal(catalogue, undefined, 'nothing is loaded')
+  const file = 'test/fixtures/lineage-broken/demo/2.yaml'
+  t.same(problems.map(formatProblem), [
+    `${file}:3:11 previous: question "budget" of version 1 is not in this version: list it under dropped (with a reason), or keep it`,
+    `${file}:15:15 sections[0].pages[0].questions[0].lineage: option 3 ("Volunteer") of version 1 has no equivalent here: map it in lineage.recode (to null if it has none)`,
+    `${file}:15:28 sections[0].pages[0].questions[0].lineage.recode.2: maps to 5, which is not an option code of "role" in this version`,
+    `${file}:22:22 sections[0].pages[0].questions[1].lineage: describes changes to "staff", but version 1 has no question "staff"`,
+    `${file}:26:36 sections[0].pages[0].questions[2].lineage.split_from: refers to "helpers", which is not a question in version 1`,
+  ])
+})
