@@ -9,12 +9,13 @@ import rateLimit from '@fastify/rate-limit'
 import fastifyStatic from '@fastify/static'
 import view from '@fastify/view'
 import { Eta } from 'eta'
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify'
 import type { Kysely } from 'kysely'
 import type { AppConfig } from './config.js'
 import { openDatabase, type DatabaseHandle } from './db/database.js'
 import { migrateToLatest } from './db/migrate.js'
 import type { Database } from './db/schema.js'
+import { messages } from './i18n/catalogue.js'
 import { previewRoutes } from './preview/routes.js'
 import { loadCatalogue, type Catalogue } from './questionnaire/catalogue.js'
 import { DefinitionError, hasErrors } from './questionnaire/problems.js'
@@ -58,7 +59,16 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy,
     // Links and form posts never need more; anything longer is refused before routing.
-    maxParamLength: 200,
+    routerOptions: { maxParamLength: 200 },
+    // Errors raised by the router itself (a parameter too long, a malformed URL) get the same
+    // plain HTML page as every other 4xx rather than Fastify's JSON.
+    frameworkErrors: (error, request, reply) => {
+      request.log.info({ code: error.code, url: request.url }, error.message)
+      ;(reply as unknown as FastifyReply)
+        .code(error.statusCode && error.statusCode < 500 ? error.statusCode : 400)
+        .type('text/html; charset=utf-8')
+        .send(`<!DOCTYPE html><html lang="en"><head><title>${messages.en['error_page.bad_request.title']}</title></head><body><main><h1>${messages.en['error_page.bad_request.title']}</h1><p>${messages.en['error_page.bad_request.body']}</p></main></body></html>`)
+    },
   })
   app.decorate('config', config)
   app.decorate('db', handle.db)

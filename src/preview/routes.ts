@@ -25,7 +25,6 @@ const pageParams = {
 
 const pageBody = {
   type: 'object',
-  required: ['_csrf'],
   properties: {
     _csrf: { type: 'string', maxLength: 200 },
     _state: { type: 'string', maxLength: 2_000_000 },
