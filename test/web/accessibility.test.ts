@@ -1,0 +1,67 @@
+// In a real browser, every kind of page passes an axe-core audit. The pages ship no script at
+// all, so what is tested here is exactly what a browser with JavaScript off gets.
+import t from 'tap'
+import { axeViolations, browserAvailable, launchBrowser } from '../helpers/browser.js'
+import { buildTestApp, FIXTURES, REAL_SURVEYS } from '../helpers/app.js'
+
+const { available, reason } = browserAvailable()
+if (!available) {
+  t.comment(reason!)
+  t.pass('skipped: no browser')
+} else {
+  t.test('every page type passes axe-core and carries no script', async (t) => {
+    const app = await buildTestApp(t, { surveysDir: REAL_SURVEYS })
+    const address = await app.listen({ port: 0, host: '127.0.0.1' })
+    const browser = await launchBrowser()
+    t.teardown(() => browser.close())
+    const page = await browser.newPage()
+
+    const pages = [
+      '/',
+      '/surveys',
+      '/surveys/la-release-social-care/2020',
+      '/surveys/la-release-social-care/2020/changes',
+      '/preview/prison-peer-social-care/2024',
+      '/preview/prison-peer-social-care/2024/pages/prison_profile',
+      '/preview/prison-peer-social-care/2024/pages/risks_page',
+      '/preview/prison-peer-social-care/2024/pages/scheme_details',
+      '/preview/la-release-social-care/2020/pages/training_details',
+      '/no-such-page',
+    ]
+    await page.setContent('<!DOCTYPE html><html><body><input type="text"><img src="x.png"></body></html>')
+    t.ok((await axeViolations(page)).some((v) => v.id === 'label'), 'the audit does catch a missing label')
+
+    for (const path of pages) {
+      await page.goto(address + path)
+      t.equal(await page.locator('script').count(), 0, `${path} needs no JavaScript`)
+      t.same(await axeViolations(page), [], `${path} has no accessibility violations`)
+    }
+
+    await page.goto(`${address}/preview/la-release-social-care/2020/pages/referral_numbers`)
+    await page.fill('#referrals_received', 'lots')
+    await page.click('button[value=continue]')
+    t.equal(await page.locator('.govuk-error-summary').count(), 1, 'the error summary is shown')
+    t.equal(await page.inputValue('#referrals_received'), 'lots', 'what was typed is kept')
+    t.same(await axeViolations(page), [], 'a page with errors has no accessibility violations')
+
+    await page.click('a[href="#referrals_received"]')
+    t.equal(new URL(page.url()).hash, '#referrals_received', 'the summary links to the field')
+  })
+
+  t.test('the preview is usable in Welsh in a browser', async (t) => {
+    const app = await buildTestApp(t, { surveysDir: `${FIXTURES}/surveys-bilingual` })
+    const address = await app.listen({ port: 0, host: '127.0.0.1' })
+    const browser = await launchBrowser()
+    t.teardown(() => browser.close())
+    const page = await browser.newPage()
+    await page.goto(`${address}/preview/welsh-prisons/1/pages/scheme_page`)
+    await page.check('#has_scheme-0')
+    await page.fill('#buddies', '7')
+    await page.click('button[value=continue]')
+    t.match(await page.locator('h1').textContent(), 'About the scheme')
+    await page.click('button[value=cy]')
+    t.match(await page.locator('h1').textContent(), 'Am y cynllun', 'switching language keeps the place')
+    t.equal(await page.getAttribute('html', 'lang'), 'cy')
+    t.same(await axeViolations(page), [], 'the Welsh page has no accessibility violations')
+  })
+}
