@@ -49,5 +49,5 @@ export function testDatabases(): { databases: TestDatabase[]; skipped?: string }
   const url = process.env.TEST_POSTGRES_URL
   if (url) return { databases: [sqlite, postgres(url)] }
   if (process.env.CI) throw new Error('CI must run the storage tests on PostgreSQL too: TEST_POSTGRES_URL is not set (see .ci/run)')
-  return { databases: [sqlite], skipped: 'PostgreSQL storage tests skipped: set TEST_POSTGRES_URL (bash .ci/run starts a throwaway server)' }
+  return { databases: [sqlite], skipped: 'no PostgreSQL: set TEST_POSTGRES_URL (bash .ci/run starts a throwaway server)' }
 }

@@ -92,3 +92,14 @@ t.test('versions of a survey must form one line', async (t) => {
   t.equal(catalogue, undefined)
   t.match(problems.map((p) => `${p.line}:${p.column} ${p.path}: ${p.message}`), [/^3:11 previous: version "0" is not in surveys folder "demo" \(it has: 1\)/])
 })
+
+t.test('a definition may be written in JSON instead of YAML', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'surveys-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  mkdirSync(join(dir, 'demo'))
+  const yaml = parseDefinition(definitionWith(`          - { id: note, type: short_text, text: Note }`), 'demo/1.yaml')
+  writeFileSync(join(dir, 'demo', '1.json'), JSON.stringify(yaml.definition, null, '\t'))
+  const { catalogue, problems } = loadCatalogue(dir)
+  t.same(problems, [])
+  t.equal(catalogue?.find('demo', '1')?.contentHash, yaml.contentHash, 'the same content gives the same hash')
+})
