@@ -17,6 +17,8 @@ import { migrateToLatest } from './db/migrate.js'
 import type { Database } from './db/schema.js'
 import { messages } from './i18n/catalogue.js'
 import { previewRoutes } from './preview/routes.js'
+import { respondRoutes } from './respond/routes.js'
+import { mailWorker } from './mail/plugin.js'
 import { loadCatalogue, type Catalogue } from './questionnaire/catalogue.js'
 import { DefinitionError, hasErrors } from './questionnaire/problems.js'
 import { registerVersions } from './surveys/version-registry.js'
@@ -101,5 +103,7 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(homeRoutes)
   await app.register(surveyRoutes)
   await app.register(previewRoutes)
+  await app.register(respondRoutes)
+  await app.register(mailWorker)
   return app
 }

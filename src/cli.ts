@@ -5,6 +5,7 @@
 //   npm run cli -- migrate               bring the database schema up to date
 //   npm run cli -- versions              list registered versions and whether a wave locked them
 //   npm run cli -- schema                write surveys/questionnaire.schema.json
+//   npm run cli -- demo-wave             a demo wave with personal links to try the respondent journey
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { configFromEnv } from './config.js'
@@ -14,14 +15,19 @@ import { loadCatalogue } from './questionnaire/catalogue.js'
 import { diffVersions, type VersionDiff } from './questionnaire/diff.js'
 import { formatProblem, hasErrors } from './questionnaire/problems.js'
 import { questionnaireJsonSchema } from './questionnaire/schema.js'
+import { createMailTransport } from './mail/transport.js'
+import { sendDueMessages } from './mail/worker.js'
 import { registeredVersions, registerVersions } from './surveys/version-registry.js'
+import { createDemoWave } from './waves/demo.js'
 
 const USAGE = `Usage: npm run cli -- <command>
   validate                       check every questionnaire definition in surveys/
   diff <survey> <from> <to>      show what changed between two versions
   migrate                        run database migrations
   versions                       list registered versions and their lock status
-  schema                         write surveys/questionnaire.schema.json`
+  schema                         write surveys/questionnaire.schema.json
+  demo-wave [survey] [version]   open a demo wave with three made-up organisations and print their links
+  send-mail                      send the e-mails waiting in the outbox now`
 
 export function schemaText(): string {
   return `${JSON.stringify(questionnaireJsonSchema(), null, 2)}\n`
@@ -123,6 +129,41 @@ export async function runCli(
       writeFileSync(path, schemaText())
       out(`Wrote ${path}`)
       return 0
+    }
+    case 'demo-wave': {
+      const { catalogue, problems } = loadCatalogue(config.surveysDir)
+      if (!catalogue) {
+        for (const problem of problems) err(formatProblem(problem))
+        return 1
+      }
+      const [surveyId = 'la-release-social-care', version = '2020'] = rest
+      if (!catalogue.find(surveyId, version)) {
+        err(`No version ${version} of survey ${surveyId}`)
+        return 1
+      }
+      const { db } = openDatabase(config.databaseUrl)
+      try {
+        await migrateToLatest(db)
+        await registerVersions(db, catalogue)
+        const { links } = await createDemoWave(db, surveyId, version)
+        out(`Demo wave of ${surveyId} ${version} is open. Personal links:`)
+        for (const link of links) out(`  ${link.organisation}: ${config.publicUrl}/r/${link.token}`)
+        return 0
+      } finally {
+        await db.destroy()
+      }
+    }
+    case 'send-mail': {
+      const { db } = openDatabase(config.databaseUrl)
+      const transport = createMailTransport({ smtpUrl: config.smtpUrl, mailDir: config.mailDir })
+      try {
+        const result = await sendDueMessages(db, { transport, from: config.mailFrom })
+        out(`Sent ${result.sent}, retrying ${result.retrying}, failed ${result.failed} (${transport.kind === 'file' ? `files in ${config.mailDir}` : 'SMTP'})`)
+        return 0
+      } finally {
+        transport.close()
+        await db.destroy()
+      }
     }
     default:
       err(USAGE)

@@ -12,6 +12,16 @@ export interface AppConfig {
   /** Largest request body accepted, in bytes; larger ones get a 413 page. */
   bodyLimit: number
   trustProxy: boolean
+  /** Where links in e-mails point: the address respondents reach the server at. */
+  publicUrl: string
+  /** smtp://user:pass@host:587 (or smtps://); without it, e-mails are written as .eml files. */
+  smtpUrl?: string
+  mailFrom: string
+  mailDir: string
+  /** Whether this process sends queued e-mails (every process may; a message is claimed by one). */
+  mailWorker: boolean
+  /** Pause between looks at the outbox, in milliseconds. */
+  mailPollMs: number
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -27,5 +37,11 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: env.LOG_LEVEL ?? 'info',
     bodyLimit: Number(env.BODY_LIMIT_BYTES ?? 1024 * 1024),
     trustProxy: env.TRUST_PROXY === 'true',
+    publicUrl: (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
+    smtpUrl: env.SMTP_URL || undefined,
+    mailFrom: env.MAIL_FROM ?? 'Survey Waves <no-reply@localhost>',
+    mailDir: resolve(env.MAIL_DIR ?? resolve(dataDir, 'mail')),
+    mailWorker: env.MAIL_WORKER !== 'false',
+    mailPollMs: Number(env.MAIL_POLL_MS ?? 2000),
   }
 }

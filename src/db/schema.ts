@@ -13,6 +13,125 @@ export interface QuestionnaireVersionTable {
   locked_by: string | null
 }
 
+
+export interface OrganisationTable {
+  id: string
+  code: string
+  name: string
+  /** e.g. "local authority", "prison" */
+  type: string
+  /** Classifying attributes such as region or prison category, as a JSON object. */
+  attributes_json: string
+  /** Language of e-mails: en, cy, or both. */
+  language: string
+  created_at: string
+}
+
+export interface ContactTable {
+  id: string
+  organisation_id: string
+  name: string
+  email: string
+  role: string | null
+  created_at: string
+}
+
+export type WaveStatus = 'draft' | 'open' | 'closed'
+
+export interface WaveTable {
+  id: string
+  survey_id: string
+  version: string
+  label: string
+  status: WaveStatus
+  opens_at: string | null
+  closes_at: string | null
+  /** Shown to respondents as who to contact, and used as the reply-to of e-mails. */
+  team_name: string
+  team_email: string
+  created_at: string
+}
+
+export interface InvitationTable {
+  id: string
+  wave_id: string
+  organisation_id: string
+  /** The secret in the personal link: 256 random bits, base64url. */
+  token: string
+  status: 'active' | 'revoked'
+  created_at: string
+  revoked_at: string | null
+  first_opened_at: string | null
+  last_opened_at: string | null
+}
+
+export type ResponseStatus = 'not_started' | 'in_progress' | 'submitted'
+
+export interface ResponseTable {
+  id: string
+  wave_id: string
+  organisation_id: string
+  status: ResponseStatus
+  /** Quoted to respondents on the confirmation page and e-mail. */
+  reference: string
+  created_at: string
+  updated_at: string
+  submitted_at: string | null
+  reopened_at: string | null
+}
+
+export interface ResponseAnswerTable {
+  response_id: string
+  question_id: string
+  page_id: string
+  answer_json: string
+  updated_at: string
+}
+
+export interface ResponsePageTable {
+  response_id: string
+  page_id: string
+  /** Incremented by every save of the page: a save based on an older version is a conflict. */
+  version: number
+  /** 1 once the page was saved with every required answer given. */
+  completed: number
+  updated_at: string
+}
+
+export type OutboxStatus = 'queued' | 'sending' | 'sent' | 'failed'
+
+export interface OutboxTable {
+  id: string
+  /** One message per cause (e.g. "confirmation:<response>:<submission time>"): queuing twice is a no-op. */
+  dedupe_key: string
+  kind: string
+  wave_id: string | null
+  organisation_id: string | null
+  to_address: string
+  from_name: string | null
+  reply_to: string | null
+  subject: string
+  text_body: string
+  html_body: string
+  status: OutboxStatus
+  attempts: number
+  next_attempt_at: string
+  claimed_by: string | null
+  claimed_at: string | null
+  sent_at: string | null
+  message_id: string | null
+  last_error: string | null
+  created_at: string
+}
+
 export interface Database {
   questionnaire_versions: QuestionnaireVersionTable
+  organisations: OrganisationTable
+  contacts: ContactTable
+  waves: WaveTable
+  invitations: InvitationTable
+  responses: ResponseTable
+  response_answers: ResponseAnswerTable
+  response_pages: ResponsePageTable
+  outbox: OutboxTable
 }

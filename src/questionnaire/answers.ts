@@ -72,14 +72,19 @@ export interface ParsedPage {
   values: FormFields
 }
 
-export function parsePage(questions: Question[], form: FormFields, t: Translate, language: Language): ParsedPage {
+export interface ParseOptions {
+  /** "Save and come back later": unanswered required questions are not errors yet. */
+  partial?: boolean
+}
+
+export function parsePage(questions: Question[], form: FormFields, t: Translate, language: Language, options: ParseOptions = {}): ParsedPage {
   const answers: Answers = {}
   const cleared: string[] = []
   const errors: FieldError[] = []
   const values: FormFields = {}
   for (const question of questions) {
     if (!isAnswerable(question)) continue
-    const result = parseQuestion(question, form, t, language, values)
+    const result = parseQuestion(question, form, t, language, values, options.partial === true)
     errors.push(...result.errors)
     if (result.answer) answers[question.id] = result.answer
     else if (result.errors.length === 0) cleared.push(question.id)
@@ -93,6 +98,7 @@ function parseQuestion(
   t: Translate,
   language: Language,
   values: FormFields,
+  partial = false,
 ): { answer?: Answer; errors: FieldError[] } {
   const id = question.id
   const errors: FieldError[] = []
@@ -100,7 +106,7 @@ function parseQuestion(
     errors.push({ questionId: id, fieldId, message: t(key, params) })
     return { errors }
   }
-  const required = isRequired(question)
+  const required = isRequired(question) && !partial
   switch (question.type) {
     case 'single_choice':
     case 'yes_no': {
@@ -246,6 +252,13 @@ export function describeAnswer(question: AnswerableQuestion, answer: Answer | un
   return []
 }
 
+/** Whether a required question has its full answer (every row of a grid). */
+export function isComplete(question: AnswerableQuestion, answer: Answer | undefined): boolean {
+  if (!answer) return false
+  if (question.type === 'grid') return 'rows' in answer && question.rows.every((r) => answer.rows[r.id] !== undefined)
+  return true
+}
+
 /** Drops anything in a stored or posted answer set that does not fit the definition. */
 export function sanitizeAnswers(questions: Map<string, Question>, input: unknown): Answers {
   const clean: Answers = {}
@@ -254,7 +267,7 @@ export function sanitizeAnswers(questions: Map<string, Question>, input: unknown
     const question = questions.get(id)
     if (!question || !isAnswerable(question) || !value || typeof value !== 'object') continue
     const fields = answerToFields(question, value as Answer)
-    const parsed = parseQuestion(question, fields, () => '', 'en', {})
+    const parsed = parseQuestion(question, fields, () => '', 'en', {}, true)
     if (parsed.answer && parsed.errors.length === 0) clean[id] = parsed.answer
   }
   return clean

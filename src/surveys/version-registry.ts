@@ -1,7 +1,7 @@
 // Records each loaded questionnaire version and its content hash in the database. A version a
 // wave has used is locked: if its file changes afterwards, loading is refused with a clear way
 // out (make a new version), because answers already collected must keep meaning what they meant.
-import type { Kysely } from 'kysely'
+import type { Kysely, Transaction } from 'kysely'
 import type { Database } from '../db/schema.js'
 import type { Catalogue } from '../questionnaire/catalogue.js'
 import type { Problem } from '../questionnaire/problems.js'
@@ -58,7 +58,7 @@ export async function registerVersions(db: Kysely<Database>, catalogue: Catalogu
 }
 
 /** Freezes a version: called when a wave starts using it. Locking twice keeps the first record. */
-export async function lockVersion(db: Kysely<Database>, surveyId: string, version: string, lockedBy: string, now = new Date()): Promise<void> {
+export async function lockVersion(db: Kysely<Database> | Transaction<Database>, surveyId: string, version: string, lockedBy: string, now = new Date()): Promise<void> {
   const result = await db
     .updateTable('questionnaire_versions')
     .set({ locked_at: now.toISOString(), locked_by: lockedBy })

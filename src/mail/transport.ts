@@ -1,0 +1,48 @@
+// Where e-mail goes: an SMTP server when SMTP_URL is set; otherwise .eml files under data/mail,
+// so the whole flow works on a fresh machine and a developer can open what was "sent".
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import nodemailer from 'nodemailer'
+
+export interface MailEnvelope {
+  from: string
+  to: string
+  replyTo?: string
+  subject: string
+  text: string
+  html: string
+  messageId: string
+}
+
+export interface MailTransport {
+  kind: 'smtp' | 'file'
+  send(message: MailEnvelope): Promise<{ messageId: string; file?: string }>
+  close(): void
+}
+
+export function createMailTransport(options: { smtpUrl?: string; mailDir: string }): MailTransport {
+  if (options.smtpUrl) {
+    const transporter = nodemailer.createTransport(options.smtpUrl)
+    return {
+      kind: 'smtp',
+      async send(message) {
+        const info = await transporter.sendMail(message)
+        return { messageId: info.messageId }
+      },
+      close: () => transporter.close(),
+    }
+  }
+  const transporter = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' })
+  return {
+    kind: 'file',
+    async send(message) {
+      const info = await transporter.sendMail(message)
+      mkdirSync(options.mailDir, { recursive: true })
+      const safeId = message.messageId.replace(/[^A-Za-z0-9.-]/g, '_')
+      const file = join(options.mailDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${safeId}.eml`)
+      writeFileSync(file, info.message as Buffer)
+      return { messageId: info.messageId, file }
+    },
+    close: () => transporter.close(),
+  }
+}

@@ -1,0 +1,26 @@
+// The respondent's answers, section by section, as shown on "check your answers", the print
+// copy and the confirmation e-mail.
+import type { Translate } from '../i18n/catalogue.js'
+import { describeAnswer, type Answers } from '../questionnaire/answers.js'
+import { isAnswerable, localize } from '../questionnaire/model.js'
+import type { Language } from '../questionnaire/schema.js'
+import type { VisiblePage } from '../questionnaire/skip-logic.js'
+
+export interface SummarySection {
+  id: string
+  title: string
+  rows: { questionId: string; question: string; answer: string[]; pageId: string }[]
+}
+
+export function summariseAnswers(pages: VisiblePage[], answers: Answers, t: Translate, language: Language): SummarySection[] {
+  const sections: SummarySection[] = []
+  for (const visible of pages) {
+    let section = sections.find((s) => s.id === visible.section.id)
+    if (!section) sections.push((section = { id: visible.section.id, title: localize(visible.section.title, language), rows: [] }))
+    for (const q of visible.questions) {
+      if (!isAnswerable(q)) continue
+      section.rows.push({ questionId: q.id, question: localize(q.text, language), answer: describeAnswer(q, answers[q.id], t, language), pageId: visible.page.id })
+    }
+  }
+  return sections
+}

@@ -1,0 +1,413 @@
+// The respondent journey: the emailed link opens the organisation's own response. Task list,
+// question pages saved one at a time, "check your answers", submit once, confirmation, print.
+// Plain HTML forms with redirects after every save, so it works without JavaScript and a
+// refresh never posts twice.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { LINK_TOKEN_PATTERN } from '../db/ids.js'
+import { translator } from '../i18n/catalogue.js'
+import { queueMessage } from '../mail/outbox.js'
+import { answerToFields, isComplete, isRequired, parsePage, describeAnswer, type FieldError, type FormFields } from '../questionnaire/answers.js'
+import type { SurveyVersion } from '../questionnaire/catalogue.js'
+import { isAnswerable, languagesOf, localize } from '../questionnaire/model.js'
+import type { Language, Question } from '../questionnaire/schema.js'
+import { contactsOf } from '../waves/organisations.js'
+import { chooseLanguage } from '../web/language.js'
+import { errorSummary, questionView } from '../web/question-view.js'
+import { renderPage } from '../web/render.js'
+import { summariseAnswers } from './answer-summary.js'
+import { confirmationMessage } from './confirmation-mail.js'
+import { FailedLookupLimiter } from './link-guard.js'
+import { nextPageInSection, previousPageInSection, responseProgress } from './progress.js'
+import { findByToken, loadResponse, recordOpened, savePage, submitResponse, type LinkContext, type StoredResponse } from './responses.js'
+
+interface TokenParams {
+  token: string
+}
+interface PageParams extends TokenParams {
+  pageId: string
+}
+
+const tokenParams = {
+  type: 'object',
+  required: ['token'],
+  properties: { token: { type: 'string', maxLength: 100 } },
+} as const
+
+const pageParams = {
+  type: 'object',
+  required: ['token', 'pageId'],
+  properties: { ...tokenParams.properties, pageId: { type: 'string', pattern: '^[a-z][a-z0-9_]*$', maxLength: 24 } },
+} as const
+
+const pageBody = {
+  type: 'object',
+  properties: {
+    _csrf: { type: 'string', maxLength: 200 },
+    _action: { type: 'string', enum: ['continue', 'later'] },
+    _page_version: { type: 'string', pattern: '^[0-9]{1,9}$' },
+    _return: { type: 'string', enum: ['check', ''] },
+  },
+} as const
+
+const submitBody = {
+  type: 'object',
+  properties: {
+    _csrf: { type: 'string', maxLength: 200 },
+    copy_to: { type: 'string', maxLength: 320 },
+  },
+} as const
+
+const EMAIL = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/
+
+interface Journey {
+  link: LinkContext
+  version: SurveyVersion
+  language: Language
+  languages: Language[]
+  base: string
+}
+
+export async function respondRoutes(app: FastifyInstance) {
+  const limiter = new FailedLookupLimiter()
+  // Generous per-client limit: a whole council office may share one address.
+  const routeLimit = { rateLimit: { max: 300, timeWindow: '1 minute' } }
+
+  /** Finds the response behind a link, or answers with the right page for a bad one. */
+  async function openLink(request: FastifyRequest<{ Params: TokenParams }>, reply: FastifyReply): Promise<Journey | undefined> {
+    const client = request.ip
+    if (limiter.blocked(client)) {
+      await linkProblem(request, reply, 'rate_limited', 429)
+      return undefined
+    }
+    const token = request.params.token
+    const link = new RegExp(LINK_TOKEN_PATTERN).test(token) ? await findByToken(app.db, token) : undefined
+    if (!link) {
+      limiter.recordFailure(client)
+      await linkProblem(request, reply, 'unknown', 404)
+      return undefined
+    }
+    const version = app.catalogue.find(link.wave.survey_id, link.wave.version)
+    if (!version) throw new Error(`Wave ${link.wave.id} uses ${link.wave.survey_id} ${link.wave.version}, which is not loaded`)
+    const languages = languagesOf(version.definition)
+    const language = chooseLanguage(request, reply, languages)
+    if (link.invitation.status === 'revoked') {
+      await linkProblem(request, reply, 'revoked', 410, link, language)
+      return undefined
+    }
+    if (link.wave.status === 'closed' || (link.wave.closes_at && link.wave.closes_at < new Date().toISOString() && link.response.status !== 'submitted')) {
+      await linkProblem(request, reply, 'closed', 410, link, language)
+      return undefined
+    }
+    if (link.wave.status === 'draft') {
+      await linkProblem(request, reply, 'not_open', 403, link, language)
+      return undefined
+    }
+    return { link, version, language, languages, base: `/r/${token}` }
+  }
+
+  async function linkProblem(request: FastifyRequest, reply: FastifyReply, kind: string, status: number, link?: LinkContext, language: Language = 'en') {
+    reply.header('x-robots-tag', 'noindex')
+    return renderPage(
+      request,
+      reply,
+      'respond/link-problem',
+      { kind, teamName: link?.wave.team_name, teamEmail: link?.wave.team_email },
+      { language, status },
+    )
+  }
+
+  app.get<{ Params: TokenParams }>('/r/:token', { schema: { params: tokenParams }, config: routeLimit }, async (request, reply) => {
+    const journey = await openLink(request, reply)
+    if (!journey) return reply
+    const { link, version, language } = journey
+    await recordOpened(app.db, link.invitation)
+    const stored = await loadResponse(app.db, link.response.id)
+    const progress = responseProgress(version.definition, stored)
+    const t = translator(language)
+    if (link.response.status === 'submitted') {
+      return renderPage(request, reply, 'respond/submitted', { ...common(journey), reference: link.response.reference, submittedAt: formatDate(link.response.submitted_at, t) }, pageContext(journey))
+    }
+    const lastSaved = [...stored.pages.entries()].sort((a, b) => b[1].updatedAt.localeCompare(a[1].updatedAt))[0]
+    const resume = lastSaved ? progress.pages.find((p) => p.page.id === lastSaved[0]) : undefined
+    return renderPage(
+      request,
+      reply,
+      'respond/start',
+      {
+        ...common(journey),
+        intro: localize(version.definition.intro, language),
+        sections: progress.sections.map((s) => ({ id: s.section.id, title: localize(s.section.title, language), status: s.status, href: s.resumePageId ? `${journey.base}/pages/${s.resumePageId}` : undefined })),
+        completedCount: progress.completedCount,
+        neededCount: progress.neededCount,
+        complete: progress.complete,
+        resume: resume ? { href: `${journey.base}/pages/${resume.page.id}`, title: localize(resume.page.title ?? resume.section.title, language) } : undefined,
+        deadline: link.wave.closes_at ? formatDate(link.wave.closes_at, t) : undefined,
+      },
+      pageContext(journey),
+    )
+  })
+
+  app.get<{ Params: PageParams; Querystring: { return?: string } }>(
+    '/r/:token/pages/:pageId',
+    { schema: { params: pageParams, querystring: { type: 'object', properties: { return: { type: 'string', enum: ['check'] }, lang: { type: 'string' } } } }, config: routeLimit },
+    async (request, reply) => {
+      const journey = await openLink(request, reply)
+      if (!journey) return reply
+      if (journey.link.response.status === 'submitted') return reply.redirect(journey.base, 303)
+      const stored = await loadResponse(app.db, journey.link.response.id)
+      const progress = responseProgress(journey.version.definition, stored)
+      const visible = progress.pages.find((p) => p.page.id === request.params.pageId)
+      if (!visible) {
+        // Unknown, or hidden by the answers given: the task list shows what is left to do.
+        if (!journey.version.definition.sections.some((s) => s.pages.some((p) => p.id === request.params.pageId))) return reply.callNotFound()
+        return reply.redirect(journey.base, 303)
+      }
+      const values: FormFields = Object.assign({}, ...visible.questions.filter(isAnswerable).map((q) => answerToFields(q, progress.answers[q.id])))
+      return showPage(request, reply, journey, request.params.pageId, stored, values, [], { returnTo: request.query.return })
+    },
+  )
+
+  app.post<{ Params: PageParams; Body: Record<string, string | string[] | undefined> }>(
+    '/r/:token/pages/:pageId',
+    { schema: { params: pageParams, body: pageBody }, preHandler: app.csrfProtection, config: routeLimit },
+    async (request, reply) => {
+      const journey = await openLink(request, reply)
+      if (!journey) return reply
+      const { link, version, language } = journey
+      if (link.response.status === 'submitted') return renderSubmittedRefusal(request, reply, journey)
+      const stored = await loadResponse(app.db, link.response.id)
+      const progress = responseProgress(version.definition, stored)
+      const visible = progress.pages.find((p) => p.page.id === request.params.pageId)
+      if (!visible) return reply.redirect(journey.base, 303)
+      const action = (request.body._action as string | undefined) ?? 'continue'
+      const returnTo = request.body._return === 'check' ? 'check' : undefined
+      const t = translator(language)
+      const parsed = parsePage(visible.questions, request.body as FormFields, t, language, { partial: action === 'later' })
+      if (parsed.errors.length) {
+        return showPage(request, reply, journey, visible.page.id, stored, parsed.values, parsed.errors, { status: 400, returnTo, baseVersion: Number(request.body._page_version ?? 0) })
+      }
+      const questionIds = visible.page.questions.filter(isAnswerable).map((q) => q.id)
+      const completed = visible.questions.every((q) => !isAnswerable(q) || !isRequired(q) || isComplete(q, parsed.answers[q.id]))
+      const result = await savePage(app.db, {
+        responseId: link.response.id,
+        pageId: visible.page.id,
+        baseVersion: Number(request.body._page_version ?? 0),
+        questionIds,
+        answers: parsed.answers,
+        completed,
+      })
+      if (result.outcome === 'submitted') return renderSubmittedRefusal(request, reply, journey)
+      if (result.outcome === 'conflict') {
+        const colleague = visible.questions.filter(isAnswerable).map((q) => ({ question: localize(q.text, language), answer: describeAnswer(q, result.answers[q.id], t, language) }))
+        return showPage(request, reply, journey, visible.page.id, stored, parsed.values, [], {
+          status: 409,
+          returnTo,
+          baseVersion: result.current.version,
+          conflict: { at: formatTime(result.current.updatedAt, t), answers: colleague },
+        })
+      }
+      if (action === 'later') return reply.redirect(`${journey.base}/saved?page=${visible.page.id}`, 303)
+      if (returnTo === 'check') return reply.redirect(`${journey.base}/check`, 303)
+      const after = responseProgress(version.definition, await loadResponse(app.db, link.response.id))
+      const next = nextPageInSection(after.pages, visible.page.id)
+      return reply.redirect(next ? `${journey.base}/pages/${next.page.id}` : journey.base, 303)
+    },
+  )
+
+  app.get<{ Params: TokenParams; Querystring: { page?: string } }>(
+    '/r/:token/saved',
+    { schema: { params: tokenParams, querystring: { type: 'object', properties: { page: { type: 'string', pattern: '^[a-z][a-z0-9_]*$', maxLength: 24 }, lang: { type: 'string' } } } }, config: routeLimit },
+    async (request, reply) => {
+      const journey = await openLink(request, reply)
+      if (!journey) return reply
+      const page = request.query.page ? journey.version.definition.sections.flatMap((s) => s.pages).find((p) => p.id === request.query.page) : undefined
+      return renderPage(
+        request,
+        reply,
+        'respond/saved',
+        { ...common(journey), link: `${request.protocol}://${request.host}${journey.base}`, pageHref: page ? `${journey.base}/pages/${page.id}` : journey.base, deadline: journey.link.wave.closes_at ? formatDate(journey.link.wave.closes_at, translator(journey.language)) : undefined },
+        pageContext(journey),
+      )
+    },
+  )
+
+  app.get<{ Params: TokenParams }>('/r/:token/check', { schema: { params: tokenParams }, config: routeLimit }, async (request, reply) => {
+    const journey = await openLink(request, reply)
+    if (!journey) return reply
+    if (journey.link.response.status === 'submitted') return reply.redirect(journey.base, 303)
+    return showCheck(request, reply, journey, [], '')
+  })
+
+  app.post<{ Params: TokenParams; Body: { copy_to?: string } }>(
+    '/r/:token/submit',
+    { schema: { params: tokenParams, body: submitBody }, preHandler: app.csrfProtection, config: routeLimit },
+    async (request, reply) => {
+      const journey = await openLink(request, reply)
+      if (!journey) return reply
+      const { link, version, language } = journey
+      if (link.response.status === 'submitted') return reply.redirect(`${journey.base}/confirmation`, 303)
+      const t = translator(language)
+      const copyTo = (request.body.copy_to ?? '').trim()
+      if (copyTo && !EMAIL.test(copyTo)) {
+        return showCheck(request, reply, journey, [{ questionId: 'copy_to', fieldId: 'copy_to', message: t('error.email') }], copyTo, 400)
+      }
+      const stored = await loadResponse(app.db, link.response.id)
+      const progress = responseProgress(version.definition, stored)
+      if (!progress.complete) return showCheck(request, reply, journey, [], copyTo, 409)
+      const contacts = await contactsOf(app.db, link.organisation.id)
+      const recipients = [...new Set([...contacts.map((c) => c.email), ...(copyTo ? [copyTo] : [])])]
+      await submitResponse(app.db, link.response.id, Object.keys(progress.answers), async (trx, submittedAt) => {
+        if (recipients.length === 0) return
+        await queueMessage(
+          trx,
+          confirmationMessage({
+            responseId: link.response.id,
+            submittedAt,
+            reference: link.response.reference,
+            waveId: link.wave.id,
+            organisationId: link.organisation.id,
+            organisationName: link.organisation.name,
+            surveyTitle: localize(version.definition.title, language),
+            teamName: link.wave.team_name,
+            teamEmail: link.wave.team_email,
+            to: recipients,
+            sections: summariseAnswers(progress.pages, progress.answers, t, language),
+            t,
+          }),
+        )
+      })
+      const query = copyTo ? `?copy=${encodeURIComponent(copyTo)}` : ''
+      return reply.redirect(`${journey.base}/confirmation${query}`, 303)
+    },
+  )
+
+  app.get<{ Params: TokenParams; Querystring: { copy?: string } }>(
+    '/r/:token/confirmation',
+    { schema: { params: tokenParams, querystring: { type: 'object', properties: { copy: { type: 'string', maxLength: 320 }, lang: { type: 'string' } } } }, config: routeLimit },
+    async (request, reply) => {
+      const journey = await openLink(request, reply)
+      if (!journey) return reply
+      if (journey.link.response.status !== 'submitted') return reply.redirect(journey.base, 303)
+      const contacts = await contactsOf(app.db, journey.link.organisation.id)
+      const copy = request.query.copy && EMAIL.test(request.query.copy) ? [request.query.copy] : []
+      return renderPage(
+        request,
+        reply,
+        'respond/confirmation',
+        { ...common(journey), reference: journey.link.response.reference, sentTo: [...new Set([...contacts.map((c) => c.email), ...copy])] },
+        pageContext(journey),
+      )
+    },
+  )
+
+  app.get<{ Params: TokenParams }>('/r/:token/print', { schema: { params: tokenParams }, config: routeLimit }, async (request, reply) => {
+    const journey = await openLink(request, reply)
+    if (!journey) return reply
+    const t = translator(journey.language)
+    const progress = responseProgress(journey.version.definition, await loadResponse(app.db, journey.link.response.id))
+    return renderPage(
+      request,
+      reply,
+      'respond/print',
+      {
+        ...common(journey),
+        organisation: journey.link.organisation.name,
+        reference: journey.link.response.reference,
+        submitted: journey.link.response.status === 'submitted',
+        submittedAt: formatDate(journey.link.response.submitted_at, t),
+        sections: summariseAnswers(progress.pages, progress.answers, t, journey.language),
+      },
+      pageContext(journey),
+    )
+  })
+
+  function common(journey: Journey) {
+    return {
+      base: journey.base,
+      surveyTitle: localize(journey.version.definition.title, journey.language),
+      organisation: journey.link.organisation.name,
+      teamName: journey.link.wave.team_name,
+      teamEmail: journey.link.wave.team_email,
+    }
+  }
+
+  function pageContext(journey: Journey, status = 200) {
+    return { language: journey.language, languages: journey.languages, status }
+  }
+
+  async function showPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    journey: Journey,
+    pageId: string,
+    stored: StoredResponse,
+    values: FormFields,
+    errors: FieldError[],
+    options: { status?: number; returnTo?: string; baseVersion?: number; conflict?: { at: string; answers: { question: string; answer: string[] }[] } } = {},
+  ) {
+    const { language } = journey
+    const t = translator(language)
+    const progress = responseProgress(journey.version.definition, stored)
+    const visible = progress.pages.find((p) => p.page.id === pageId)!
+    const sectionPages = progress.pages.filter((p) => p.section.id === visible.section.id)
+    const previous = previousPageInSection(progress.pages, pageId)
+    const questions: Question[] = visible.questions
+    return renderPage(
+      request,
+      reply,
+      'respond/page',
+      {
+        ...common(journey),
+        sectionTitle: localize(visible.section.title, language),
+        pageTitle: localize(visible.page.title, language) || localize(visible.section.title, language),
+        pageIntro: localize(visible.page.intro, language) || (sectionPages[0].page.id === pageId ? localize(visible.section.intro, language) : ''),
+        pageId,
+        pageVersion: options.baseVersion ?? stored.pages.get(pageId)?.version ?? 0,
+        position: { current: sectionPages.findIndex((p) => p.page.id === pageId) + 1, total: sectionPages.length },
+        backHref: options.returnTo === 'check' ? `${journey.base}/check` : previous ? `${journey.base}/pages/${previous.page.id}` : journey.base,
+        returnTo: options.returnTo ?? '',
+        questions: questions.map((q) => questionView(q, values, errors, language)),
+        errorSummary: errorSummary(errors, questions, language, t),
+        conflict: options.conflict,
+      },
+      pageContext(journey, options.status),
+    )
+  }
+
+  async function showCheck(request: FastifyRequest, reply: FastifyReply, journey: Journey, errors: FieldError[], copyTo: string, status = 200) {
+    const t = translator(journey.language)
+    const progress = responseProgress(journey.version.definition, await loadResponse(app.db, journey.link.response.id))
+    return renderPage(
+      request,
+      reply,
+      'respond/check',
+      {
+        ...common(journey),
+        sections: summariseAnswers(progress.pages, progress.answers, t, journey.language),
+        incomplete: progress.sections.filter((s) => s.status === 'not_started' || s.status === 'in_progress').map((s) => ({ title: localize(s.section.title, journey.language), href: `${journey.base}/pages/${s.resumePageId}` })),
+        complete: progress.complete,
+        copyTo,
+        copyError: errors.find((e) => e.fieldId === 'copy_to')?.message,
+        errorSummary: errors.map((e) => ({ href: `#${e.fieldId}`, text: e.message })),
+      },
+      pageContext(journey, status),
+    )
+  }
+
+  async function renderSubmittedRefusal(request: FastifyRequest, reply: FastifyReply, journey: Journey) {
+    return renderPage(request, reply, 'respond/submitted', { ...common(journey), reference: journey.link.response.reference, submittedAt: formatDate(journey.link.response.submitted_at, translator(journey.language)), refused: true }, pageContext(journey, 409))
+  }
+}
+
+function formatDate(iso: string | null, t: ReturnType<typeof translator>): string {
+  if (!iso) return ''
+  const d = new Date(iso)
+  return `${d.getUTCDate()} ${t(`month.${d.getUTCMonth() + 1}`)} ${d.getUTCFullYear()}`
+}
+
+function formatTime(iso: string, t: ReturnType<typeof translator>): string {
+  const d = new Date(iso)
+  // UK wall-clock time, which is what respondents read.
+  const time = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/London' }).format(d)
+  return t('respond.conflict_time', { time, date: formatDate(iso, t) })
+}
