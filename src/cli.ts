@@ -18,6 +18,7 @@ import { questionnaireJsonSchema } from './questionnaire/schema.js'
 import { createMailTransport } from './mail/transport.js'
 import { sendDueMessages } from './mail/worker.js'
 import { registeredVersions, registerVersions } from './surveys/version-registry.js'
+import { reopenResponse } from './respond/responses.js'
 import { createDemoWave } from './waves/demo.js'
 
 const USAGE = `Usage: npm run cli -- <command>
@@ -27,7 +28,8 @@ const USAGE = `Usage: npm run cli -- <command>
   versions                       list registered versions and their lock status
   schema                         write surveys/questionnaire.schema.json
   demo-wave [survey] [version]   open a demo wave with three made-up organisations and print their links
-  send-mail                      send the e-mails waiting in the outbox now`
+  send-mail                      send the e-mails waiting in the outbox now
+  reopen <reference>             let an organisation change a submitted response again`
 
 export function schemaText(): string {
   return `${JSON.stringify(questionnaireJsonSchema(), null, 2)}\n`
@@ -162,6 +164,29 @@ export async function runCli(
         return 0
       } finally {
         transport.close()
+        await db.destroy()
+      }
+    }
+    case 'reopen': {
+      const [reference] = rest
+      if (!reference) {
+        err('Usage: npm run cli -- reopen <response reference, e.g. 7K3F-Q9XA>')
+        return 2
+      }
+      const { db } = openDatabase(config.databaseUrl)
+      try {
+        const response = await db.selectFrom('responses').select(['id', 'status']).where('reference', '=', reference.toUpperCase()).executeTakeFirst()
+        if (!response) {
+          err(`No response with reference ${reference}`)
+          return 1
+        }
+        if (!(await reopenResponse(db, response.id))) {
+          err(`Response ${reference} is ${response.status.replace('_', ' ')}, not submitted: nothing to reopen`)
+          return 1
+        }
+        out(`Response ${reference} is open again: the organisation's link can change and resubmit it.`)
+        return 0
+      } finally {
         await db.destroy()
       }
     }

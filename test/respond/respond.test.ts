@@ -254,3 +254,18 @@ t.test('in Welsh: the switch keeps the place and saved answers, and every messag
   t.match(start.body, 'Rydych wedi cwblhau 0 o 2 adran')
   t.match(start.body, 'Ar y gweill')
 })
+
+t.test('whatever a respondent types is escaped on every page that shows it', async (t) => {
+  const app = await buildTestApp(t, { surveysDir: `${FIXTURES}/surveys-bilingual`, mailWorker: false })
+  const wave = await openTestWave(app, { surveyId: 'welsh-prisons', version: '1' })
+  const base = `/r/${wave.tokens.E06000001}`
+  const payload = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+  await post(app, `${base}/pages/scheme_page`, { _page_version: '0', has_scheme: '2', buddies: '0' }, await formSession(app, `${base}/pages/scheme_page`))
+  await post(app, `${base}/pages/views_page`, { _page_version: '0', comments: payload }, await formSession(app, `${base}/pages/views_page`))
+  for (const url of [`${base}/pages/views_page`, `${base}/check`, `${base}/print`]) {
+    const body = (await app.inject(url)).body
+    t.notMatch(body, '<script>alert', url)
+    t.notMatch(body, '<img src=x', url)
+    t.match(body, '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;', url)
+  }
+})
