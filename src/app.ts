@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url'
 import cookie from '@fastify/cookie'
 import csrf from '@fastify/csrf-protection'
 import formbody from '@fastify/formbody'
+import multipart from '@fastify/multipart'
 import rateLimit from '@fastify/rate-limit'
 import fastifyStatic from '@fastify/static'
 import view from '@fastify/view'
@@ -15,6 +16,8 @@ import type { AppConfig } from './config.js'
 import { openDatabase, type DatabaseHandle } from './db/database.js'
 import { migrateToLatest } from './db/migrate.js'
 import type { Database } from './db/schema.js'
+import { accounts } from './accounts/plugin.js'
+import { accountRoutes } from './accounts/routes.js'
 import { messages } from './i18n/catalogue.js'
 import { previewRoutes } from './preview/routes.js'
 import { respondRoutes } from './respond/routes.js'
@@ -25,6 +28,8 @@ import { registerVersions } from './surveys/version-registry.js'
 import { surveyRoutes } from './surveys/routes.js'
 import { errorHandling } from './web/errors.js'
 import { homeRoutes } from './web/home.js'
+import { organisationRoutes } from './waves/organisation-routes.js'
+import { waveRoutes } from './waves/routes.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -80,6 +85,8 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   if (problems.length) for (const p of problems) app.log.warn(`${p.file}:${p.line}:${p.column} ${p.path}: ${p.message}`)
 
   await app.register(formbody, { bodyLimit: config.bodyLimit })
+  // CSV uploads: the fields (CSRF token included) arrive in request.body, the file as a Buffer.
+  await app.register(multipart, { attachFieldsToBody: 'keyValues', limits: { fileSize: 5 * 1024 * 1024, files: 1, fields: 20 } })
   await app.register(cookie)
   await app.register(csrf, { cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', signed: false } })
   await app.register(rateLimit, { global: false })
@@ -100,6 +107,10 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   })
 
   await app.register(errorHandling)
+  await app.register(accounts)
+  await app.register(accountRoutes)
+  await app.register(waveRoutes)
+  await app.register(organisationRoutes)
   await app.register(homeRoutes)
   await app.register(surveyRoutes)
   await app.register(previewRoutes)

@@ -1,4 +1,5 @@
 // Starts the web server: configuration from the environment, the app from buildApp.
+import { issueSetupToken } from './accounts/users.js'
 import { buildApp } from './app.js'
 import { configFromEnv } from './config.js'
 import { DefinitionError } from './questionnaire/problems.js'
@@ -13,6 +14,9 @@ try {
     })
   }
   await app.listen({ port: config.port, host: config.host })
+  // No default password: with no accounts yet, a one-time link creates the first admin.
+  const setupToken = await issueSetupToken(app.db)
+  if (setupToken) app.log.warn(`No accounts yet. Create the first admin at: ${config.publicUrl}/setup/${setupToken}`)
   app.log.info(`Questionnaire previews: http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/surveys`)
 } catch (err) {
   if (err instanceof DefinitionError) {

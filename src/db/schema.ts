@@ -50,6 +50,10 @@ export interface WaveTable {
   team_name: string
   team_email: string
   created_at: string
+  /** Invitation and reminder texts per language: { en: { invitation: { subject, body }, reminder: {…} }, cy: {…} } */
+  messages_json: string
+  sender_name: string | null
+  launched_at: string | null
 }
 
 export interface InvitationTable {
@@ -63,6 +67,7 @@ export interface InvitationTable {
   revoked_at: string | null
   first_opened_at: string | null
   last_opened_at: string | null
+  contact_email: string | null
 }
 
 export type ResponseStatus = 'not_started' | 'in_progress' | 'submitted'
@@ -124,7 +129,48 @@ export interface OutboxTable {
   created_at: string
 }
 
+export type Role = 'admin' | 'analyst'
+
+export interface UserTable {
+  id: string
+  email: string
+  name: string
+  role: Role
+  /** scrypt$N$r$p$salt$hash */
+  password_hash: string
+  disabled: number
+  created_at: string
+}
+
+export interface SessionTable {
+  /** sha256 of the cookie's secret, so a copy of the database does not give working sessions. */
+  id: string
+  user_id: string
+  created_at: string
+  expires_at: string
+  last_seen_at: string
+}
+
+export interface SetupTokenTable {
+  id: string
+  created_at: string
+  used_at: string | null
+}
+
+export interface AuditLogTable {
+  id: string
+  at: string
+  user_id: string | null
+  user_email: string | null
+  action: string
+  details_json: string
+}
+
 export interface Database {
+  users: UserTable
+  sessions: SessionTable
+  setup_tokens: SetupTokenTable
+  audit_log: AuditLogTable
   questionnaire_versions: QuestionnaireVersionTable
   organisations: OrganisationTable
   contacts: ContactTable

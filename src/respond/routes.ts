@@ -11,12 +11,12 @@ import type { SurveyVersion } from '../questionnaire/catalogue.js'
 import { isAnswerable, languagesOf, localize } from '../questionnaire/model.js'
 import type { Language, Question } from '../questionnaire/schema.js'
 import { contactsOf } from '../waves/organisations.js'
+import { FailureLimiter } from '../web/failure-limiter.js'
 import { chooseLanguage } from '../web/language.js'
 import { errorSummary, questionView } from '../web/question-view.js'
 import { renderPage } from '../web/render.js'
 import { summariseAnswers } from './answer-summary.js'
 import { confirmationMessage } from './confirmation-mail.js'
-import { FailedLookupLimiter } from './link-guard.js'
 import { nextPageInSection, previousPageInSection, responseProgress } from './progress.js'
 import { findByToken, loadResponse, recordOpened, savePage, submitResponse, type LinkContext, type StoredResponse } from './responses.js'
 
@@ -68,7 +68,7 @@ interface Journey {
 }
 
 export async function respondRoutes(app: FastifyInstance) {
-  const limiter = new FailedLookupLimiter()
+  const limiter = new FailureLimiter()
   // Generous per-client limit: a whole council office may share one address.
   const routeLimit = { rateLimit: { max: 300, timeWindow: '1 minute' } }
 

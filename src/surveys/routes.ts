@@ -8,6 +8,8 @@ import { surveyVersionParams, type SurveyVersionParams } from './params.js'
 import { registeredVersions } from './version-registry.js'
 
 export async function surveyRoutes(app: FastifyInstance) {
+  // The research team's pages: signed-in users only (analysts may look, as may admins).
+  app.addHook('preHandler', app.requireUser)
   app.get('/surveys', async (request, reply) => {
     const registry = await registeredVersions(app.db)
     const surveys = app.catalogue.surveys.map((survey) => ({

@@ -1,21 +1,41 @@
-// Waves of a survey, and the invitation (personal link) and response of each organisation.
-import type { Kysely } from 'kysely'
+// Waves of a survey: created as a draft with the organisations to invite, launched (the
+// questionnaire version is locked and every invitation queued in the same transaction), then
+// reminders, contact changes, reissued links, a later deadline, and closing.
+import type { Kysely, Transaction } from 'kysely'
 import { newId, newLinkToken, newReference, nowIso } from '../db/ids.js'
-import type { Database, WaveStatus } from '../db/schema.js'
+import type { Database, InvitationTable, OrganisationTable, WaveStatus, WaveTable } from '../db/schema.js'
+import { translator } from '../i18n/catalogue.js'
+import { queueMessage } from '../mail/outbox.js'
+import type { Catalogue } from '../questionnaire/catalogue.js'
+import { languagesOf, localize } from '../questionnaire/model.js'
 import { lockVersion } from '../surveys/version-registry.js'
+import { composeMessage, defaultMessages, type MessageKind, type WaveMessages } from './messages.js'
+
+type Db = Kysely<Database> | Transaction<Database>
 
 export interface NewWave {
   surveyId: string
   version: string
   label: string
+  opensAt?: string
   closesAt?: string
   teamName: string
   teamEmail: string
+  senderName?: string
+  messages?: WaveMessages
+  /** 'open' makes a wave that is already running (tests, demos); the team's pages create drafts and launch them. */
   status?: WaveStatus
+}
+
+/** What composing e-mails needs beyond the database: where links point, and the questionnaires. */
+export interface WaveContext {
+  publicUrl: string
+  catalogue: Catalogue
 }
 
 export async function createWave(db: Kysely<Database>, input: NewWave): Promise<string> {
   const id = newId()
+  const status = input.status ?? 'open'
   await db.transaction().execute(async (trx) => {
     await trx
       .insertInto('waves')
@@ -24,25 +44,32 @@ export async function createWave(db: Kysely<Database>, input: NewWave): Promise<
         survey_id: input.surveyId,
         version: input.version,
         label: input.label,
-        status: input.status ?? 'open',
-        opens_at: nowIso(),
+        status,
+        opens_at: input.opensAt ?? (status === 'open' ? nowIso() : null),
         closes_at: input.closesAt ?? null,
         team_name: input.teamName,
         team_email: input.teamEmail,
+        sender_name: input.senderName ?? null,
+        messages_json: JSON.stringify(input.messages ?? {}),
+        launched_at: status === 'open' ? nowIso() : null,
         created_at: nowIso(),
       })
       .execute()
     // From now on the answers collected depend on this exact questionnaire.
-    await lockVersion(trx, input.surveyId, input.version, `wave "${input.label}"`)
+    if (status === 'open') await lockVersion(trx, input.surveyId, input.version, `wave "${input.label}"`)
   })
   return id
+}
+
+export async function getWave(db: Db, waveId: string): Promise<WaveTable | undefined> {
+  return db.selectFrom('waves').selectAll().where('id', '=', waveId).executeTakeFirst()
 }
 
 export async function setWaveStatus(db: Kysely<Database>, waveId: string, status: WaveStatus): Promise<void> {
   await db.updateTable('waves').set({ status }).where('id', '=', waveId).execute()
 }
 
-/** Invites organisations to a wave: one link and one (empty) response each. Inviting twice keeps the first. */
+/** Adds organisations to a wave: one link and one (empty) response each. Adding twice keeps the first. */
 export async function inviteOrganisations(db: Kysely<Database>, waveId: string, organisationIds: string[]): Promise<Map<string, string>> {
   const tokens = new Map<string, string>()
   await db.transaction().execute(async (trx) => {
@@ -52,20 +79,186 @@ export async function inviteOrganisations(db: Kysely<Database>, waveId: string, 
         tokens.set(organisationId, existing.token)
         continue
       }
-      const token = newLinkToken()
-      const created = nowIso()
-      await trx.insertInto('invitations').values({ id: newId(), wave_id: waveId, organisation_id: organisationId, token, status: 'active', created_at: created, revoked_at: null, first_opened_at: null, last_opened_at: null }).execute()
+      const invitation = await createInvitation(trx, waveId, organisationId)
       await trx
         .insertInto('responses')
-        .values({ id: newId(), wave_id: waveId, organisation_id: organisationId, status: 'not_started', reference: newReference(), created_at: created, updated_at: created, submitted_at: null, reopened_at: null })
+        .values({ id: newId(), wave_id: waveId, organisation_id: organisationId, status: 'not_started', reference: newReference(), created_at: invitation.created_at, updated_at: invitation.created_at, submitted_at: null, reopened_at: null })
         .onConflict((oc) => oc.columns(['wave_id', 'organisation_id']).doNothing())
         .execute()
-      tokens.set(organisationId, token)
+      tokens.set(organisationId, invitation.token)
     }
   })
   return tokens
 }
 
+async function createInvitation(db: Db, waveId: string, organisationId: string): Promise<InvitationTable> {
+  const invitation: InvitationTable = {
+    id: newId(),
+    wave_id: waveId,
+    organisation_id: organisationId,
+    token: newLinkToken(),
+    status: 'active',
+    created_at: nowIso(),
+    revoked_at: null,
+    first_opened_at: null,
+    last_opened_at: null,
+    contact_email: null,
+  }
+  await db.insertInto('invitations').values(invitation).execute()
+  return invitation
+}
+
+async function queueWaveMessage(
+  trx: Db,
+  context: WaveContext,
+  wave: WaveTable,
+  organisation: OrganisationTable,
+  invitation: InvitationTable,
+  kind: MessageKind,
+  dedupeKey: string,
+): Promise<boolean> {
+  const contacts = await trx.selectFrom('contacts').selectAll().where('organisation_id', '=', organisation.id).orderBy('created_at').execute()
+  if (contacts.length === 0) return false
+  const version = context.catalogue.find(wave.survey_id, wave.version)
+  if (!version) throw new Error(`Wave ${wave.label} uses ${wave.survey_id} ${wave.version}, which is not loaded`)
+  const available = languagesOf(version.definition)
+  const texts: WaveMessages = { ...defaultMessages(available), ...(JSON.parse(wave.messages_json) as WaveMessages) }
+  const message = composeMessage(texts, kind, organisation.language, available, (language) => {
+    const t = translator(language)
+    const deadline = wave.closes_at ? new Date(wave.closes_at) : undefined
+    return {
+      organisation: organisation.name,
+      contact: contacts.map((c) => c.name).join(', ') || t('mail.contact_fallback'),
+      link: `${context.publicUrl}/r/${invitation.token}`,
+      deadline: deadline ? `${deadline.getUTCDate()} ${t(`month.${deadline.getUTCMonth() + 1}`)} ${deadline.getUTCFullYear()}` : t('mail.no_deadline'),
+      survey: localize(version.definition.title, language),
+      team: wave.team_name,
+    }
+  })
+  await queueMessage(trx, {
+    dedupeKey,
+    kind,
+    waveId: wave.id,
+    organisationId: organisation.id,
+    to: contacts.map((c) => c.email),
+    fromName: wave.sender_name ?? wave.team_name,
+    replyTo: wave.team_email,
+    ...message,
+  })
+  await trx.updateTable('invitations').set({ contact_email: contacts.map((c) => c.email).join(', ') }).where('id', '=', invitation.id).execute()
+  return true
+}
+
+async function activeInvitations(db: Db, waveId: string, organisationIds?: string[]) {
+  let query = db
+    .selectFrom('invitations')
+    .innerJoin('organisations', 'organisations.id', 'invitations.organisation_id')
+    .innerJoin('responses', (join) => join.onRef('responses.wave_id', '=', 'invitations.wave_id').onRef('responses.organisation_id', '=', 'invitations.organisation_id'))
+    .selectAll('invitations')
+    .select(['responses.status as response_status'])
+    .where('invitations.wave_id', '=', waveId)
+    .where('invitations.status', '=', 'active')
+  if (organisationIds) query = query.where('invitations.organisation_id', 'in', organisationIds.length ? organisationIds : [''])
+  return query.execute()
+}
+
+async function organisationOf(db: Db, organisationId: string): Promise<OrganisationTable> {
+  return db.selectFrom('organisations').selectAll().where('id', '=', organisationId).executeTakeFirstOrThrow()
+}
+
+/** Opens a draft wave: locks the questionnaire version and queues every invitation, all or nothing. */
+export async function launchWave(db: Kysely<Database>, waveId: string, context: WaveContext): Promise<{ queued: number; withoutContacts: string[] }> {
+  return db.transaction().execute(async (trx) => {
+    const wave = await getWave(trx, waveId)
+    if (!wave) throw new Error('No such wave')
+    if (wave.status !== 'draft') throw new WaveStateError(`The wave "${wave.label}" has already been launched`)
+    const opened = await trx.updateTable('waves').set({ status: 'open', launched_at: nowIso(), opens_at: wave.opens_at ?? nowIso() }).where('id', '=', waveId).where('status', '=', 'draft').executeTakeFirst()
+    if (Number(opened.numUpdatedRows) !== 1) throw new WaveStateError(`The wave "${wave.label}" has already been launched`)
+    await lockVersion(trx, wave.survey_id, wave.version, `wave "${wave.label}"`)
+    const launched = { ...wave, status: 'open' as const }
+    let queued = 0
+    const withoutContacts: string[] = []
+    for (const invitation of await activeInvitations(trx, waveId)) {
+      const organisation = await organisationOf(trx, invitation.organisation_id)
+      if (await queueWaveMessage(trx, context, launched, organisation, invitation, 'invitation', `invitation:${invitation.id}`)) queued++
+      else withoutContacts.push(organisation.name)
+    }
+    return { queued, withoutContacts }
+  })
+}
+
+export class WaveStateError extends Error {}
+
+/**
+ * Reminds organisations that have not started, or not submitted. `round` identifies this one
+ * reminder (the form carries it), so a double click queues each reminder once.
+ */
+export async function sendReminders(db: Kysely<Database>, waveId: string, context: WaveContext, target: 'not_started' | 'not_submitted', round: string): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const wave = await getWave(trx, waveId)
+    if (!wave || wave.status !== 'open') throw new WaveStateError('Reminders can only be sent for an open wave')
+    let queued = 0
+    for (const invitation of await activeInvitations(trx, waveId)) {
+      const due = target === 'not_started' ? invitation.response_status === 'not_started' : invitation.response_status !== 'submitted'
+      if (!due) continue
+      const organisation = await organisationOf(trx, invitation.organisation_id)
+      if (await queueWaveMessage(trx, context, wave, organisation, invitation, 'reminder', `reminder:${round}:${invitation.id}`)) queued++
+    }
+    return queued
+  })
+}
+
+/** Sends an organisation its invitation with the current link (an organisation added to a running wave). */
+export async function sendInvitation(db: Kysely<Database>, waveId: string, organisationId: string, context: WaveContext, dedupeKey: string): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const wave = await getWave(trx, waveId)
+    const [invitation] = await activeInvitations(trx, waveId, [organisationId])
+    if (wave?.status !== 'open' || !invitation) return false
+    return queueWaveMessage(trx, context, wave, await organisationOf(trx, organisationId), invitation, 'invitation', dedupeKey)
+  })
+}
+
+/** Replaces an organisation's contacts (someone left) and sends them the current link. */
+export async function replaceContacts(
+  db: Kysely<Database>,
+  waveId: string,
+  organisationId: string,
+  contacts: { name: string; email: string; role?: string }[],
+  context: WaveContext,
+  round: string,
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('contacts').where('organisation_id', '=', organisationId).execute()
+    for (const contact of contacts) {
+      await trx.insertInto('contacts').values({ id: newId(), organisation_id: organisationId, name: contact.name, email: contact.email, role: contact.role ?? null, created_at: nowIso() }).execute()
+    }
+    const wave = await getWave(trx, waveId)
+    const [invitation] = await activeInvitations(trx, waveId, [organisationId])
+    if (wave?.status === 'open' && invitation) {
+      await queueWaveMessage(trx, context, wave, await organisationOf(trx, organisationId), invitation, 'invitation', `resend:${round}:${invitation.id}`)
+    }
+  })
+}
+
+/** Revokes an organisation's link and issues a new one (the response and its answers stay). */
+export async function reissueLink(db: Kysely<Database>, waveId: string, organisationId: string, context: WaveContext): Promise<string> {
+  return db.transaction().execute(async (trx) => {
+    await trx.updateTable('invitations').set({ status: 'revoked', revoked_at: nowIso() }).where('wave_id', '=', waveId).where('organisation_id', '=', organisationId).where('status', '=', 'active').execute()
+    const invitation = await createInvitation(trx, waveId, organisationId)
+    const wave = await getWave(trx, waveId)
+    if (wave?.status === 'open') await queueWaveMessage(trx, context, wave, await organisationOf(trx, organisationId), invitation, 'invitation', `invitation:${invitation.id}`)
+    return invitation.token
+  })
+}
+
 export async function revokeInvitation(db: Kysely<Database>, token: string): Promise<void> {
   await db.updateTable('invitations').set({ status: 'revoked', revoked_at: nowIso() }).where('token', '=', token).execute()
+}
+
+export async function extendDeadline(db: Kysely<Database>, waveId: string, closesAt: string): Promise<void> {
+  await db.updateTable('waves').set({ closes_at: closesAt }).where('id', '=', waveId).execute()
+}
+
+export async function closeWave(db: Kysely<Database>, waveId: string): Promise<void> {
+  await db.updateTable('waves').set({ status: 'closed' }).where('id', '=', waveId).execute()
 }

@@ -54,3 +54,11 @@ export function form(fields: Record<string, string | string[]>): string {
   for (const [key, value] of Object.entries(fields)) for (const v of ([] as string[]).concat(value)) params.append(key, v)
   return params.toString()
 }
+
+/** Creates an account with the given role and returns a session cookie for it. */
+export async function signIn(app: FastifyInstance, role: 'admin' | 'analyst' = 'admin'): Promise<string> {
+  const { createUser } = await import('../../src/accounts/users.js')
+  const { startSession } = await import('../../src/accounts/sessions.js')
+  const id = await createUser(app.db, { email: `${role}-${Math.random().toString(36).slice(2)}@example.org`, name: `Test ${role}`, role, password: 'correct horse battery staple' })
+  return `sid=${await startSession(app.db, id)}`
+}

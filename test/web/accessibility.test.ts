@@ -2,7 +2,7 @@
 // all, so what is tested here is exactly what a browser with JavaScript off gets.
 import t from 'tap'
 import { axeViolations, browserAvailable, launchBrowser } from '../helpers/browser.js'
-import { buildTestApp, FIXTURES, REAL_SURVEYS } from '../helpers/app.js'
+import { buildTestApp, FIXTURES, REAL_SURVEYS, signIn } from '../helpers/app.js'
 
 const { available, reason } = browserAvailable()
 if (!available) {
@@ -13,7 +13,9 @@ if (!available) {
     const address = await app.listen({ port: 0, host: '127.0.0.1' })
     const browser = await launchBrowser()
     t.teardown(() => browser.close())
-    const page = await browser.newPage()
+    const context = await browser.newContext()
+    await context.addCookies([{ name: 'sid', value: (await signIn(app)).slice(4), url: address }])
+    const page = await context.newPage()
 
     const pages = [
       '/',
@@ -52,7 +54,9 @@ if (!available) {
     const address = await app.listen({ port: 0, host: '127.0.0.1' })
     const browser = await launchBrowser()
     t.teardown(() => browser.close())
-    const page = await browser.newPage()
+    const context = await browser.newContext()
+    await context.addCookies([{ name: 'sid', value: (await signIn(app)).slice(4), url: address }])
+    const page = await context.newPage()
     await page.goto(`${address}/preview/welsh-prisons/1/pages/scheme_page`)
     await page.check('#has_scheme-0')
     await page.fill('#buddies', '7')

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import { decodeState } from '../../src/preview/routes.js'
-import { buildTestApp, copySurveys, FIXTURES, form, formSession } from '../helpers/app.js'
+import { buildTestApp, copySurveys, FIXTURES, form, formSession, signIn } from '../helpers/app.js'
 
 const base = '/preview/la-release-social-care/2020'
 
@@ -13,20 +13,22 @@ function stateOf(html: string): string {
 
 t.test('the start page lists the sections, and every section can be opened', async (t) => {
   const app = await buildTestApp(t)
-  const res = await app.inject(base)
+  const cookie = await signIn(app)
+  const res = await app.inject({ url: base, headers: { cookie } })
   t.equal(res.statusCode, 200)
   t.match(res.body, 'Social care for people in prison and on release from prison')
   t.match(res.body, 'Nothing you enter is saved')
   const pages = [...res.body.matchAll(/href="(\/preview\/la-release-social-care\/2020\/pages\/[a-z_]+)"/g)].map((m) => m[1])
   t.ok(pages.length >= 5)
-  for (const page of pages) t.equal((await app.inject(page)).statusCode, 200, page)
+  for (const page of pages) t.equal((await app.inject({ url: page, headers: { cookie } })).statusCode, 200, page)
 })
 
 t.test('a page posted without a CSRF token is refused', async (t) => {
   const app = await buildTestApp(t)
-  const res = await app.inject({ method: 'POST', url: `${base}/pages/about_respondent`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'respondent_role=1' })
+  const cookie = await signIn(app)
+  const res = await app.inject({ method: 'POST', url: `${base}/pages/about_respondent`, headers: { 'content-type': 'application/x-www-form-urlencoded', cookie }, payload: 'respondent_role=1' })
   t.equal(res.statusCode, 403)
-  const session = await formSession(app, `${base}/pages/about_respondent`)
+  const session = await formSession(app, `${base}/pages/about_respondent`, cookie)
   const forged = await app.inject({ method: 'POST', url: `${base}/pages/about_respondent`, headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: session.cookie }, payload: form({ _csrf: 'forged', respondent_role: '1' }) })
   t.equal(forged.statusCode, 403)
   t.match(forged.body, 'This form has expired')
@@ -34,7 +36,8 @@ t.test('a page posted without a CSRF token is refused', async (t) => {
 
 t.test('errors are listed in a summary and beside each field, with what was typed kept', async (t) => {
   const app = await buildTestApp(t)
-  const session = await formSession(app, `${base}/pages/referral_numbers`)
+  const cookie = await signIn(app)
+  const session = await formSession(app, `${base}/pages/referral_numbers`, cookie)
   const res = await app.inject({
     method: 'POST',
     url: `${base}/pages/referral_numbers`,
@@ -55,7 +58,8 @@ t.test('errors are listed in a summary and beside each field, with what was type
 
 t.test('skip logic: an authority with no prison skips the prison sections', async (t) => {
   const app = await buildTestApp(t)
-  let session = await formSession(app, `${base}/pages/about_area`)
+  const cookie = await signIn(app)
+  let session = await formSession(app, `${base}/pages/about_area`, cookie)
   const post = (page: string, fields: Record<string, string | string[]>) =>
     app.inject({ method: 'POST', url: `${base}/pages/${page}`, headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: session.cookie }, payload: form({ _csrf: session.token, ...fields }) })
 
@@ -67,7 +71,7 @@ t.test('skip logic: an authority with no prison skips the prison sections', asyn
   t.match(some.body, '<h1 class="govuk-heading-l">How social care is organised</h1>')
 
   // On the referrals page, answering "no" to self-referral and peer identification skips the follow-up page.
-  session = await formSession(app, `${base}/pages/referrals`)
+  session = await formSession(app, `${base}/pages/referrals`, cookie)
   const state = stateOf(some.body)
   const skip = await post('referrals', { _state: state, referral_routes: ['1', '2'], self_referral: '2', peer_identification: '2' })
   t.match(skip.body, 'Referrals and assessments in the last 12 months</h1>')
@@ -79,7 +83,8 @@ t.test('skip logic: an authority with no prison skips the prison sections', asyn
 
 t.test('the whole questionnaire can be paged through to check your answers', async (t) => {
   const app = await buildTestApp(t)
-  const session = await formSession(app, `${base}/pages/about_respondent`)
+  const cookie = await signIn(app)
+  const session = await formSession(app, `${base}/pages/about_respondent`, cookie)
   let res = await app.inject({
     method: 'POST',
     url: `${base}/pages/about_respondent`,
@@ -131,7 +136,8 @@ t.test('a tampered preview state is cleaned, not trusted', async (t) => {
 
 t.test('in Welsh: the language switch, Welsh questions, and Welsh error messages', async (t) => {
   const app = await buildTestApp(t, { surveysDir: `${FIXTURES}/surveys-bilingual` })
-  const start = await app.inject('/preview/welsh-prisons/1?lang=cy')
+  const cookie = await signIn(app)
+  const start = await app.inject({ url: '/preview/welsh-prisons/1?lang=cy', headers: { cookie } })
   t.equal(start.statusCode, 200)
   t.match(start.body, '<html lang="cy"')
   t.match(start.body, 'Gofal cymdeithasol yn y carchar')
@@ -139,7 +145,7 @@ t.test('in Welsh: the language switch, Welsh questions, and Welsh error messages
   const remembered = String(start.headers['set-cookie']).match(/lang=cy/)
   t.ok(remembered, 'the choice is remembered in a cookie')
 
-  const session = await formSession(app, '/preview/welsh-prisons/1/pages/scheme_page', 'lang=cy')
+  const session = await formSession(app, '/preview/welsh-prisons/1/pages/scheme_page', `${cookie}; lang=cy`)
   t.match(session.html, 'Oes gan eich carchar gynllun cyfeillion?')
   t.match(session.html, /lang="en"[^>]*>English</, 'offers English')
   const res = await app.inject({
@@ -161,8 +167,9 @@ t.test('text from a definition is escaped in every page', async (t) => {
   const { readFileSync } = await import('node:fs')
   writeFileSync(file, readFileSync(file, 'utf8').replace('en: Does your prison have a buddy scheme?', 'en: "<script>alert(1)</script> =HYPERLINK(\\"x\\")"'))
   const app = await buildTestApp(t, { surveysDir: dir })
+  const cookie = await signIn(app)
   for (const url of ['/preview/welsh-prisons/1/pages/scheme_page', '/surveys/welsh-prisons/1']) {
-    const res = await app.inject(url)
+    const res = await app.inject({ url, headers: { cookie } })
     t.equal(res.statusCode, 200)
     t.notMatch(res.body, '<script>alert(1)</script>')
     t.match(res.body, '&lt;script&gt;alert(1)&lt;/script&gt;')

@@ -1,6 +1,6 @@
-// Slows down anyone guessing links: a client that presents too many unknown links in a window
-// is refused all link look-ups until the window passes, so a lucky guess cannot be confirmed.
-export class FailedLookupLimiter {
+// Slows down guessing: a key (a client address, an account) with too many failures in a window
+// is refused until the window passes, so a lucky guess of a link or password cannot be confirmed.
+export class FailureLimiter {
   private readonly failures = new Map<string, { count: number; resetAt: number }>()
 
   constructor(

@@ -1,0 +1,71 @@
+// Invitation and reminder e-mails: texts with placeholders, written per wave in English and,
+// where the questionnaire is bilingual, Welsh; each organisation gets its language, or both.
+import { messages as catalogue } from '../i18n/catalogue.js'
+import type { Language } from '../questionnaire/schema.js'
+
+export type MessageKind = 'invitation' | 'reminder'
+
+export interface MessageText {
+  subject: string
+  body: string
+}
+
+export type WaveMessages = Partial<Record<Language, Record<MessageKind, MessageText>>>
+
+export const PLACEHOLDERS = ['organisation', 'contact', 'link', 'deadline', 'survey', 'team'] as const
+export type Placeholders = Record<(typeof PLACEHOLDERS)[number], string>
+
+export function defaultMessages(languages: Language[]): WaveMessages {
+  const out: WaveMessages = {}
+  for (const language of languages) {
+    const m = catalogue[language]
+    out[language] = {
+      invitation: { subject: m['mail.invitation.subject'], body: m['mail.invitation.body'] },
+      reminder: { subject: m['mail.reminder.subject'], body: m['mail.reminder.body'] },
+    }
+  }
+  return out
+}
+
+/** Placeholders in a text that are not known: a typo such as {organsation} would reach respondents. */
+export function unknownPlaceholders(text: string): string[] {
+  return [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).filter((name) => !(PLACEHOLDERS as readonly string[]).includes(name))
+}
+
+export function fillPlaceholders(text: string, values: Placeholders): string {
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? values[name as keyof Placeholders] : whole))
+}
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
+
+function htmlOf(body: string, link: string): string {
+  const paragraphs = body.split(/\n{2,}/).map((p) => escapeHtml(p).replace(/\n/g, '<br>'))
+  const safeLink = escapeHtml(link)
+  return paragraphs.map((p) => `<p>${p.split(safeLink).join(`<a href="${safeLink}">${safeLink}</a>`)}</p>`).join('\n')
+}
+
+/**
+ * The e-mail for one organisation. Welsh comes first when both languages are sent, as the
+ * Welsh Language Standards expect of bilingual correspondence.
+ */
+export function composeMessage(
+  texts: WaveMessages,
+  kind: MessageKind,
+  preference: string,
+  available: Language[],
+  valuesIn: (language: Language) => Placeholders,
+): { subject: string; text: string; html: string } {
+  const wanted: Language[] = preference === 'both' ? ['cy', 'en'] : preference === 'cy' ? ['cy'] : ['en']
+  const languages = wanted.filter((l) => available.includes(l) && texts[l])
+  if (languages.length === 0) languages.push(available.includes('en') && texts.en ? 'en' : (available[0] as Language))
+  const parts = languages.map((l) => {
+    const text = texts[l]![kind]
+    const values = valuesIn(l)
+    return { subject: fillPlaceholders(text.subject, values), body: fillPlaceholders(text.body, values), link: values.link }
+  })
+  return {
+    subject: parts.map((p) => p.subject).join(' / '),
+    text: parts.map((p) => p.body).join('\n\n----------\n\n'),
+    html: parts.map((p) => htmlOf(p.body, p.link)).join('\n<hr>\n'),
+  }
+}

@@ -1,0 +1,81 @@
+// Organisations and their contacts: the list, and the CSV import that refuses a file with any
+// bad row (listing every one) rather than importing part of it. Also the outbox and audit log.
+import { readFileSync } from 'node:fs'
+import type { FastifyInstance } from 'fastify'
+import { audit } from '../accounts/audit.js'
+import { renderPage } from '../web/render.js'
+import { importOrganisations, REQUIRED_COLUMNS } from './organisation-import.js'
+
+const UUID = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+
+export async function organisationRoutes(app: FastifyInstance) {
+  const page = (request: Parameters<typeof renderPage>[0], reply: Parameters<typeof renderPage>[1], template: string, data: Record<string, unknown>, status = 200) =>
+    renderPage(request, reply, template, { ...data, user: request.user }, { language: 'en', status })
+
+  async function listPage(request: Parameters<typeof renderPage>[0], reply: Parameters<typeof renderPage>[1], data: Record<string, unknown>, status = 200) {
+    const organisations = await app.db.selectFrom('organisations').selectAll().orderBy('type').orderBy('name').execute()
+    const contacts = await app.db.selectFrom('contacts').select(['organisation_id', 'name', 'email']).execute()
+    return page(
+      request,
+      reply,
+      'admin/organisations',
+      {
+        organisations: organisations.map((o) => ({
+          ...o,
+          attributes: Object.entries(JSON.parse(o.attributes_json) as Record<string, string>).map(([k, v]) => `${k}: ${v}`).join('; '),
+          contacts: contacts.filter((c) => c.organisation_id === o.id).map((c) => `${c.name} <${c.email}>`).join(', '),
+        })),
+        columns: REQUIRED_COLUMNS.join(', '),
+        problems: [],
+        imported: undefined,
+        ...data,
+      },
+      status,
+    )
+  }
+
+  app.get<{ Querystring: { imported?: string } }>('/admin/organisations', { schema: { querystring: { type: 'object', properties: { imported: { type: 'string', pattern: '^[0-9]{1,6}$' } } } }, preHandler: app.requireUser }, async (request, reply) =>
+    listPage(request, reply, { imported: request.query.imported }),
+  )
+
+  app.post<{ Body: { _csrf?: string; csv?: Buffer | string } }>(
+    '/admin/organisations/import',
+    { preHandler: [app.requireAdmin, app.csrfProtection] },
+    async (request, reply) => {
+      const upload = request.body?.csv
+      const text = Buffer.isBuffer(upload) ? upload.toString('utf8') : typeof upload === 'string' ? upload : ''
+      if (!text.trim()) return listPage(request, reply, { problems: [{ line: 0, message: 'Choose a CSV file to import' }] }, 400)
+      const result = await importOrganisations(app.db, text)
+      if (result.problems.length) {
+        await audit(app.db, request.user!, 'organisations_import_refused', { problems: result.problems.length })
+        return listPage(request, reply, { problems: result.problems }, 400)
+      }
+      await audit(app.db, request.user!, 'organisations_imported', { organisations: result.imported, contacts: result.contacts })
+      return reply.redirect(`/admin/organisations?imported=${result.imported}`, 303)
+    },
+  )
+
+  app.get<{ Querystring: { status?: string } }>('/admin/outbox', { schema: { querystring: { type: 'object', properties: { status: { type: 'string', enum: ['queued', 'sending', 'sent', 'failed'] } } } }, preHandler: app.requireUser }, async (request, reply) => {
+    let query = app.db.selectFrom('outbox').select(['id', 'kind', 'status', 'to_address', 'subject', 'attempts', 'created_at', 'sent_at', 'next_attempt_at', 'last_error']).orderBy('created_at', 'desc').limit(500)
+    if (request.query.status) query = query.where('status', '=', request.query.status as 'queued')
+    return page(request, reply, 'admin/outbox', { messages: await query.execute(), transport: app.mailTransport.kind, mailDir: app.config.mailDir, status: request.query.status ?? '' })
+  })
+
+  app.get<{ Params: { id: string } }>('/admin/outbox/:id', { schema: { params: { type: 'object', properties: { id: { type: 'string', pattern: UUID } } } }, preHandler: app.requireAdmin }, async (request, reply) => {
+    const message = await app.db.selectFrom('outbox').selectAll().where('id', '=', request.params.id).executeTakeFirst()
+    if (!message) return reply.callNotFound()
+    return page(request, reply, 'admin/message', { message })
+  })
+
+  app.get('/admin/audit', { preHandler: app.requireAdmin }, async (request, reply) => {
+    const entries = await app.db.selectFrom('audit_log').selectAll().orderBy('at', 'desc').limit(500).execute()
+    return page(request, reply, 'admin/audit', { entries })
+  })
+
+  app.get('/admin/organisations/example.csv', { preHandler: app.requireUser }, async (_request, reply) =>
+    reply
+      .header('content-type', 'text/csv; charset=utf-8')
+      .header('content-disposition', 'attachment; filename="organisations-local-authorities.csv"')
+      .send(readFileSync(new URL('../../examples/organisations-local-authorities.csv', import.meta.url))),
+  )
+}

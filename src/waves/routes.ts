@@ -1,0 +1,319 @@
+// The research team's pages for waves: create a wave from a questionnaire version, choose the
+// organisations, write and preview the e-mails, launch, watch the response rate, remind, change
+// a contact, reissue a link, extend the deadline, close. Analysts see; only admins change.
+import { randomUUID } from 'node:crypto'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { audit } from '../accounts/audit.js'
+import type { WaveTable } from '../db/schema.js'
+import { translator } from '../i18n/catalogue.js'
+import { languagesOf, localize } from '../questionnaire/model.js'
+import type { Language } from '../questionnaire/schema.js'
+import { reopenResponse } from '../respond/responses.js'
+import { toCsv } from '../web/csv.js'
+import { renderPage } from '../web/render.js'
+import { composeMessage, defaultMessages, PLACEHOLDERS, unknownPlaceholders, type MessageKind, type WaveMessages } from './messages.js'
+import { contactsOf } from './organisations.js'
+import { waveProgress } from './progress.js'
+import { closeWave, createWave, extendDeadline, getWave, inviteOrganisations, launchWave, reissueLink, replaceContacts, sendInvitation, sendReminders, WaveStateError, type WaveContext } from './waves.js'
+
+const UUID = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+const waveParams = { type: 'object', required: ['waveId'], properties: { waveId: { type: 'string', pattern: UUID } } } as const
+const orgParams = { type: 'object', required: ['waveId', 'organisationId'], properties: { waveId: { type: 'string', pattern: UUID }, organisationId: { type: 'string', pattern: UUID } } } as const
+const formBody = (properties: Record<string, unknown>) => ({ type: 'object', properties: { _csrf: { type: 'string' }, ...properties } }) as const
+const text = (max = 300) => ({ type: 'string', maxLength: max })
+const EMAIL = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/
+
+interface WaveParams {
+  waveId: string
+}
+interface OrgParams extends WaveParams {
+  organisationId: string
+}
+type Fields = Record<string, string | string[] | undefined>
+
+/** A GOV.UK date input's three fields as an ISO date at 23:59 UK time (the end of that day). */
+export function parseDeadline(day = '', month = '', year = ''): string | undefined {
+  if (!/^\d{1,2}$/.test(day) || !/^\d{1,2}$/.test(month) || !/^\d{4}$/.test(year)) return undefined
+  const date = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day), 22, 59))
+  if (date.getUTCDate() !== Number(day) || date.getUTCMonth() !== Number(month) - 1) return undefined
+  return date.toISOString()
+}
+
+function first(value: string | string[] | undefined): string {
+  return (Array.isArray(value) ? value[0] : value ?? '').trim()
+}
+
+export async function waveRoutes(app: FastifyInstance) {
+  const context: WaveContext = { publicUrl: app.config.publicUrl, catalogue: app.catalogue }
+  const t = translator('en')
+  const page = (request: FastifyRequest, reply: FastifyReply, template: string, data: Record<string, unknown>, status = 200) =>
+    renderPage(request, reply, template, { ...data, user: request.user }, { language: 'en', status })
+
+  async function loadWave(request: FastifyRequest<{ Params: WaveParams }>, reply: FastifyReply): Promise<WaveTable | undefined> {
+    const wave = await getWave(app.db, request.params.waveId)
+    if (!wave) await reply.callNotFound()
+    return wave
+  }
+
+  const versionChoices = () =>
+    app.catalogue.surveys.flatMap((s) => s.versions.map((v) => ({ value: `${s.id}/${v.definition.version}`, label: `${localize(v.definition.title, 'en')} – ${v.definition.version}` })))
+
+  app.get('/admin', { preHandler: app.requireUser }, async (request, reply) => {
+    const waves = await app.db.selectFrom('waves').selectAll().orderBy('created_at', 'desc').execute()
+    const rows = []
+    for (const wave of waves) {
+      const progress = await waveProgress(app.db, wave.id)
+      rows.push({ ...wave, invited: progress.counts.invited, submitted: progress.counts.submitted, rate: Math.round(progress.rate * 100) })
+    }
+    return page(request, reply, 'admin/waves', { waves: rows })
+  })
+
+  async function newWaveForm(request: FastifyRequest, reply: FastifyReply, values: Fields, errors: Record<string, string>, status = 200) {
+    const types = await app.db.selectFrom('organisations').select(['type']).select((eb) => eb.fn.countAll<string | number>().as('n')).groupBy('type').orderBy('type').execute()
+    return page(request, reply, 'admin/wave-new', { versions: versionChoices(), types: types.map((r) => ({ type: r.type, count: Number(r.n) })), values, errors }, status)
+  }
+
+  app.get('/admin/waves/new', { preHandler: app.requireAdmin }, async (request, reply) => newWaveForm(request, reply, {}, {}))
+
+  app.post<{ Body: Fields }>(
+    '/admin/waves',
+    {
+      schema: { body: formBody({ version: text(150), label: text(100), team_name: text(200), team_email: text(320), sender_name: text(200), deadline__day: text(2), deadline__month: text(2), deadline__year: text(4), types: { anyOf: [text(100), { type: 'array', items: text(100), maxItems: 50 }] } }) },
+      preHandler: [app.requireAdmin, app.csrfProtection],
+    },
+    async (request, reply) => {
+      const b = request.body
+      const errors: Record<string, string> = {}
+      const [surveyId, version] = first(b.version).split('/')
+      if (!app.catalogue.find(surveyId ?? '', version ?? '')) errors.version = t('admin.wave.error.version')
+      if (!first(b.label)) errors.label = t('admin.wave.error.label')
+      if (!first(b.team_name)) errors.team_name = t('admin.wave.error.team_name')
+      if (!EMAIL.test(first(b.team_email))) errors.team_email = t('admin.wave.error.team_email')
+      const deadline = parseDeadline(first(b.deadline__day), first(b.deadline__month), first(b.deadline__year))
+      if (!deadline) errors.deadline__day = t('admin.wave.error.deadline')
+      else if (deadline < new Date().toISOString()) errors.deadline__day = t('admin.wave.error.deadline_past')
+      const types = ([] as string[]).concat(b.types ?? [])
+      if (types.length === 0) errors.types = t('admin.wave.error.types')
+      if (Object.keys(errors).length) return newWaveForm(request, reply, b, errors, 400)
+      const waveId = await createWave(app.db, {
+        surveyId,
+        version,
+        label: first(b.label),
+        closesAt: deadline,
+        teamName: first(b.team_name),
+        teamEmail: first(b.team_email),
+        senderName: first(b.sender_name) || undefined,
+        status: 'draft',
+      })
+      const organisations = await app.db.selectFrom('organisations').select('id').where('type', 'in', types).execute()
+      await inviteOrganisations(app.db, waveId, organisations.map((o) => o.id))
+      await audit(app.db, request.user!, 'wave_created', { waveId, survey: surveyId, version, label: first(b.label), organisations: organisations.length })
+      return reply.redirect(`/admin/waves/${waveId}`, 303)
+    },
+  )
+
+  app.get<{ Params: WaveParams }>('/admin/waves/:waveId', { schema: { params: waveParams }, preHandler: app.requireUser }, async (request, reply) => {
+    const wave = await loadWave(request, reply)
+    if (!wave) return reply
+    return showWave(request, reply, wave, {})
+  })
+
+  async function showWave(request: FastifyRequest, reply: FastifyReply, wave: WaveTable, errors: Record<string, string>, status = 200, notice?: string) {
+    const progress = await waveProgress(app.db, wave.id)
+    const types = await app.db.selectFrom('organisations').select('type').distinct().orderBy('type').execute()
+    const version = app.catalogue.find(wave.survey_id, wave.version)
+    return page(
+      request,
+      reply,
+      'admin/wave',
+      {
+        wave,
+        surveyTitle: version ? localize(version.definition.title, 'en') : wave.survey_id,
+        progress,
+        ratePercent: Math.round(progress.rate * 100),
+        nonResponders: progress.organisations.filter((o) => o.status !== 'submitted'),
+        round: randomUUID(),
+        types: types.map((r) => r.type),
+        errors,
+        notice,
+        closes: wave.closes_at ? new Date(wave.closes_at) : null,
+        isAdmin: request.user?.role === 'admin',
+      },
+      status,
+    )
+  }
+
+  app.get<{ Params: WaveParams }>('/admin/waves/:waveId/tracking.csv', { schema: { params: waveParams }, preHandler: app.requireUser }, async (request, reply) => {
+    const wave = await loadWave(request, reply)
+    if (!wave) return reply
+    const progress = await waveProgress(app.db, wave.id)
+    const attributes = [...new Set(progress.organisations.flatMap((o) => Object.keys(o.attributes)))].sort()
+    const csv = toCsv(
+      ['code', 'name', 'type', ...attributes, 'contacts', 'status', 'reference', 'opened_at', 'submitted_at', 'last_contact', 'last_contact_at', 'delivery_problem'],
+      progress.organisations.map((o) => [o.code, o.name, o.type, ...attributes.map((a) => o.attributes[a] ?? ''), o.contacts, o.status, o.reference, o.openedAt, o.submittedAt, o.lastContact?.kind, o.lastContact?.at, o.deliveryProblem]),
+    )
+    await audit(app.db, request.user!, 'export_tracking_csv', { waveId: wave.id, rows: progress.organisations.length })
+    const filename = `tracking-${wave.survey_id}-${wave.label.replace(/[^A-Za-z0-9-]+/g, '_')}.csv`
+    return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${filename}"`).send(csv)
+  })
+
+  async function messagesForm(request: FastifyRequest, reply: FastifyReply, wave: WaveTable, texts: WaveMessages, errors: Record<string, string>, status = 200) {
+    const version = app.catalogue.find(wave.survey_id, wave.version)!
+    const languages = languagesOf(version.definition)
+    const [sample] = (await waveProgress(app.db, wave.id)).organisations
+    const previews = (['invitation', 'reminder'] as MessageKind[]).map((kind) => ({
+      kind,
+      ...composeMessage(texts, kind, languages.includes('cy') ? 'both' : 'en', languages, (language) => ({
+        organisation: sample?.name ?? 'Example Council',
+        contact: sample?.contacts.split(' <')[0] || 'Alex Example',
+        link: `${app.config.publicUrl}/r/${'x'.repeat(43)}`,
+        deadline: wave.closes_at ? `${new Date(wave.closes_at).getUTCDate()} ${translator(language)(`month.${new Date(wave.closes_at).getUTCMonth() + 1}`)} ${new Date(wave.closes_at).getUTCFullYear()}` : '',
+        survey: localize(version.definition.title, language),
+        team: wave.team_name,
+      })),
+    }))
+    return page(request, reply, 'admin/wave-messages', { wave, languages, texts, errors, previews, placeholders: PLACEHOLDERS.map((p) => `{${p}}`).join(' ') }, status)
+  }
+
+  function currentTexts(wave: WaveTable): WaveMessages {
+    const version = app.catalogue.find(wave.survey_id, wave.version)!
+    return { ...defaultMessages(languagesOf(version.definition)), ...(JSON.parse(wave.messages_json) as WaveMessages) }
+  }
+
+  app.get<{ Params: WaveParams }>('/admin/waves/:waveId/messages', { schema: { params: waveParams }, preHandler: app.requireAdmin }, async (request, reply) => {
+    const wave = await loadWave(request, reply)
+    if (!wave) return reply
+    return messagesForm(request, reply, wave, currentTexts(wave), {})
+  })
+
+  app.post<{ Params: WaveParams; Body: Fields }>(
+    '/admin/waves/:waveId/messages',
+    { schema: { params: waveParams, body: { type: 'object', additionalProperties: { type: 'string', maxLength: 20000 } } }, preHandler: [app.requireAdmin, app.csrfProtection] },
+    async (request, reply) => {
+      const wave = await loadWave(request, reply)
+      if (!wave) return reply
+      const languages = languagesOf(app.catalogue.find(wave.survey_id, wave.version)!.definition)
+      const texts: WaveMessages = {}
+      const errors: Record<string, string> = {}
+      for (const language of languages) {
+        const entry = {} as Record<MessageKind, { subject: string; body: string }>
+        for (const kind of ['invitation', 'reminder'] as MessageKind[]) {
+          const subject = first(request.body[`${language}_${kind}_subject`])
+          const body = (first(request.body[`${language}_${kind}_body`]) || '').replace(/\r\n?/g, '\n')
+          entry[kind] = { subject, body }
+          if (!subject) errors[`${language}_${kind}_subject`] = t('admin.messages.error.subject')
+          if (!body.includes('{link}')) errors[`${language}_${kind}_body`] = t('admin.messages.error.link')
+          const unknown = unknownPlaceholders(`${subject} ${body}`)
+          if (unknown.length) errors[`${language}_${kind}_body`] = t('admin.messages.error.placeholder', { names: unknown.map((u) => `{${u}}`).join(', ') })
+        }
+        texts[language as Language] = entry
+      }
+      if (Object.keys(errors).length || request.body._action === 'preview') return messagesForm(request, reply, wave, texts, errors, Object.keys(errors).length ? 400 : 200)
+      await app.db.updateTable('waves').set({ messages_json: JSON.stringify(texts) }).where('id', '=', wave.id).execute()
+      await audit(app.db, request.user!, 'wave_messages_saved', { waveId: wave.id })
+      return reply.redirect(`/admin/waves/${wave.id}`, 303)
+    },
+  )
+
+  const action = (path: string, body: Record<string, unknown>, handler: (request: FastifyRequest<{ Params: WaveParams; Body: Fields }>, reply: FastifyReply, wave: WaveTable) => Promise<unknown>) =>
+    app.post<{ Params: WaveParams; Body: Fields }>(`/admin/waves/:waveId/${path}`, { schema: { params: waveParams, body: formBody(body) }, preHandler: [app.requireAdmin, app.csrfProtection] }, async (request, reply) => {
+      const wave = await loadWave(request, reply)
+      if (!wave) return reply
+      try {
+        return await handler(request, reply, wave)
+      } catch (err) {
+        if (err instanceof WaveStateError) return showWave(request, reply, wave, { action: err.message }, 409)
+        throw err
+      }
+    })
+
+  action('launch', {}, async (request, reply, wave) => {
+    const result = await launchWave(app.db, wave.id, context)
+    await audit(app.db, request.user!, 'wave_launched', { waveId: wave.id, invitations: result.queued, withoutContacts: result.withoutContacts })
+    return reply.redirect(`/admin/waves/${wave.id}`, 303)
+  })
+
+  action('organisations', { types: { anyOf: [text(100), { type: 'array', items: text(100), maxItems: 50 }] } }, async (request, reply, wave) => {
+    const types = ([] as string[]).concat(request.body.types ?? [])
+    if (wave.status === 'closed') throw new WaveStateError(t('admin.wave.error.closed'))
+    const organisations = types.length ? await app.db.selectFrom('organisations').select('id').where('type', 'in', types).execute() : []
+    const before = new Set((await app.db.selectFrom('invitations').select('organisation_id').where('wave_id', '=', wave.id).execute()).map((r) => r.organisation_id))
+    const added = organisations.filter((o) => !before.has(o.id)).map((o) => o.id)
+    await inviteOrganisations(app.db, wave.id, added)
+    // Organisations added to a wave already running get their invitation straight away.
+    for (const id of added) await sendInvitation(app.db, wave.id, id, context, `invitation:added:${wave.id}:${id}`)
+    await audit(app.db, request.user!, 'wave_organisations_added', { waveId: wave.id, added: added.length })
+    return reply.redirect(`/admin/waves/${wave.id}`, 303)
+  })
+
+  action('remind', { target: { type: 'string', enum: ['not_started', 'not_submitted'] }, round: { type: 'string', pattern: UUID } }, async (request, reply, wave) => {
+    const target = first(request.body.target) === 'not_started' ? 'not_started' : 'not_submitted'
+    const round = first(request.body.round) || randomUUID()
+    const queued = await sendReminders(app.db, wave.id, context, target, round)
+    await audit(app.db, request.user!, 'reminders_sent', { waveId: wave.id, target, queued })
+    return reply.redirect(`/admin/waves/${wave.id}?reminded=${queued}`, 303)
+  })
+
+  action('deadline', { deadline__day: text(2), deadline__month: text(2), deadline__year: text(4) }, async (request, reply, wave) => {
+    const deadline = parseDeadline(first(request.body.deadline__day), first(request.body.deadline__month), first(request.body.deadline__year))
+    if (!deadline) return showWave(request, reply, wave, { deadline__day: t('admin.wave.error.deadline') }, 400)
+    if (deadline < new Date().toISOString()) return showWave(request, reply, wave, { deadline__day: t('admin.wave.error.deadline_past') }, 400)
+    await extendDeadline(app.db, wave.id, deadline)
+    await audit(app.db, request.user!, 'deadline_changed', { waveId: wave.id, from: wave.closes_at, to: deadline })
+    return reply.redirect(`/admin/waves/${wave.id}`, 303)
+  })
+
+  action('close', {}, async (request, reply, wave) => {
+    await closeWave(app.db, wave.id)
+    await audit(app.db, request.user!, 'wave_closed', { waveId: wave.id })
+    return reply.redirect(`/admin/waves/${wave.id}`, 303)
+  })
+
+  async function organisationPage(request: FastifyRequest<{ Params: OrgParams }>, reply: FastifyReply, wave: WaveTable, values: Fields, errors: Record<string, string>, status = 200) {
+    const progress = await waveProgress(app.db, wave.id)
+    const organisation = progress.organisations.find((o) => o.organisationId === request.params.organisationId)
+    if (!organisation) return reply.callNotFound()
+    const contacts = await contactsOf(app.db, organisation.organisationId)
+    const messages = await app.db.selectFrom('outbox').select(['id', 'kind', 'status', 'to_address', 'created_at', 'sent_at', 'attempts', 'last_error']).where('wave_id', '=', wave.id).where('organisation_id', '=', organisation.organisationId).orderBy('created_at', 'desc').execute()
+    return page(request, reply, 'admin/wave-organisation', { wave, organisation, contacts, messages, values, errors, round: randomUUID(), link: organisation.token ? `${app.config.publicUrl}/r/${organisation.token}` : null }, status)
+  }
+
+  app.get<{ Params: OrgParams }>('/admin/waves/:waveId/organisations/:organisationId', { schema: { params: orgParams }, preHandler: app.requireAdmin }, async (request, reply) => {
+    const wave = await loadWave(request, reply)
+    if (!wave) return reply
+    return organisationPage(request, reply, wave, {}, {})
+  })
+
+  const orgAction = (path: string, body: Record<string, unknown>, handler: (request: FastifyRequest<{ Params: OrgParams; Body: Fields }>, reply: FastifyReply, wave: WaveTable) => Promise<unknown>) =>
+    app.post<{ Params: OrgParams; Body: Fields }>(`/admin/waves/:waveId/organisations/:organisationId/${path}`, { schema: { params: orgParams, body: formBody(body) }, preHandler: [app.requireAdmin, app.csrfProtection] }, async (request, reply) => {
+      const wave = await loadWave(request, reply)
+      if (!wave) return reply
+      const invited = await app.db.selectFrom('responses').select('id').where('wave_id', '=', wave.id).where('organisation_id', '=', request.params.organisationId).executeTakeFirst()
+      if (!invited) return reply.callNotFound()
+      return handler(request, reply, wave)
+    })
+
+  orgAction('contacts', { contact_name: text(300), contact_email: text(320), contact_role: text(200), round: { type: 'string', pattern: UUID } }, async (request, reply, wave) => {
+    const name = first(request.body.contact_name)
+    const email = first(request.body.contact_email).toLowerCase()
+    const errors: Record<string, string> = {}
+    if (!name) errors.contact_name = t('admin.organisation.error.name')
+    if (!EMAIL.test(email)) errors.contact_email = t('admin.organisation.error.email')
+    if (Object.keys(errors).length) return organisationPage(request, reply, wave, request.body, errors, 400)
+    await replaceContacts(app.db, wave.id, request.params.organisationId, [{ name, email, role: first(request.body.contact_role) || undefined }], context, first(request.body.round) || randomUUID())
+    await audit(app.db, request.user!, 'contact_replaced', { waveId: wave.id, organisationId: request.params.organisationId, email })
+    return reply.redirect(`/admin/waves/${wave.id}/organisations/${request.params.organisationId}`, 303)
+  })
+
+  orgAction('reissue', {}, async (request, reply, wave) => {
+    await reissueLink(app.db, wave.id, request.params.organisationId, context)
+    await audit(app.db, request.user!, 'link_reissued', { waveId: wave.id, organisationId: request.params.organisationId })
+    return reply.redirect(`/admin/waves/${wave.id}/organisations/${request.params.organisationId}`, 303)
+  })
+
+  orgAction('reopen', {}, async (request, reply, wave) => {
+    const response = await app.db.selectFrom('responses').select('id').where('wave_id', '=', wave.id).where('organisation_id', '=', request.params.organisationId).executeTakeFirstOrThrow()
+    if (await reopenResponse(app.db, response.id)) await audit(app.db, request.user!, 'response_reopened', { waveId: wave.id, organisationId: request.params.organisationId })
+    return reply.redirect(`/admin/waves/${wave.id}/organisations/${request.params.organisationId}`, 303)
+  })
+}
