@@ -20,6 +20,7 @@ import { sendDueMessages } from './mail/worker.js'
 import { registeredVersions, registerVersions } from './surveys/version-registry.js'
 import { reopenResponse } from './respond/responses.js'
 import { createDemoWave } from './waves/demo.js'
+import { runWaveCommand } from './waves/cli-commands.js'
 
 const USAGE = `Usage: npm run cli -- <command>
   validate                       check every questionnaire definition in surveys/
@@ -29,7 +30,17 @@ const USAGE = `Usage: npm run cli -- <command>
   schema                         write surveys/questionnaire.schema.json
   demo-wave [survey] [version]   open a demo wave with three made-up organisations and print their links
   send-mail                      send the e-mails waiting in the outbox now
-  reopen <reference>             let an organisation change a submitted response again`
+  reopen <reference>             let an organisation change a submitted response again
+  create-user --email E --name N --role admin|analyst
+                                 password from NEW_USER_PASSWORD, or one is generated and printed
+  import-organisations <file.csv>  import organisations and contacts (nothing if any row is bad)
+  create-wave --survey S --version V --label L --deadline YYYY-MM-DD --team-name N --team-email E [--types "local authority,prison"]
+  waves                          list waves with their response rates
+  launch <wave-id>               send the invitations
+  remind <wave-id> [--not-started]  remind those who have not submitted (or not started)
+  extend <wave-id> <YYYY-MM-DD>  move the deadline
+  close <wave-id>                close the wave: links then say it has closed
+  progress <wave-id>             counts and response rate by organisation type`
 
 export function schemaText(): string {
   return `${JSON.stringify(questionnaireJsonSchema(), null, 2)}\n`
@@ -159,7 +170,14 @@ export async function runCli(
       const { db } = openDatabase(config.databaseUrl)
       const transport = createMailTransport({ smtpUrl: config.smtpUrl, mailDir: config.mailDir })
       try {
-        const result = await sendDueMessages(db, { transport, from: config.mailFrom })
+        const result = { sent: 0, retrying: 0, failed: 0 }
+        for (;;) {
+          const batch = await sendDueMessages(db, { transport, from: config.mailFrom, ratePerMinute: config.mailRatePerMinute })
+          result.sent += batch.sent
+          result.retrying += batch.retrying
+          result.failed += batch.failed
+          if (batch.sent + batch.retrying + batch.failed === 0) break
+        }
         out(`Sent ${result.sent}, retrying ${result.retrying}, failed ${result.failed} (${transport.kind === 'file' ? `files in ${config.mailDir}` : 'SMTP'})`)
         return 0
       } finally {
@@ -190,6 +208,16 @@ export async function runCli(
         await db.destroy()
       }
     }
+    case 'create-user':
+    case 'import-organisations':
+    case 'create-wave':
+    case 'waves':
+    case 'launch':
+    case 'remind':
+    case 'extend':
+    case 'close':
+    case 'progress':
+      return runWaveCommand(command, rest, config, out, err)
     default:
       err(USAGE)
       return command === undefined || command === 'help' || command === '--help' ? 0 : 2

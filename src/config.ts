@@ -22,6 +22,8 @@ export interface AppConfig {
   mailWorker: boolean
   /** Pause between looks at the outbox, in milliseconds. */
   mailPollMs: number
+  /** Throttle: at most this many e-mails a minute, across all processes. */
+  mailRatePerMinute: number
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -43,5 +45,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
     mailDir: resolve(env.MAIL_DIR ?? resolve(dataDir, 'mail')),
     mailWorker: env.MAIL_WORKER !== 'false',
     mailPollMs: Number(env.MAIL_POLL_MS ?? 2000),
+    mailRatePerMinute: Number(env.MAIL_RATE_PER_MINUTE ?? 120),
   }
 }

@@ -17,8 +17,9 @@ export const mailWorker = fp(async (app: FastifyInstance) => {
   const transport = createMailTransport({ smtpUrl: app.config.smtpUrl, mailDir: app.config.mailDir })
   app.decorate('mailTransport', transport)
   let running: Promise<unknown> = Promise.resolve()
+  let stopping = false
   app.decorate('sendMail', async () => {
-    const batch = sendDueMessages(app.db, { transport, from: app.config.mailFrom })
+    const batch = sendDueMessages(app.db, { transport, from: app.config.mailFrom, ratePerMinute: app.config.mailRatePerMinute, shouldStop: () => stopping })
     running = batch.catch(() => undefined)
     return batch
   })
@@ -37,6 +38,7 @@ export const mailWorker = fp(async (app: FastifyInstance) => {
     })
   }
   app.addHook('onClose', async () => {
+    stopping = true
     if (timer) clearTimeout(timer)
     timer = undefined
     await running

@@ -19,7 +19,30 @@ export interface WorkerOptions {
   from: string
   workerId?: string
   batchSize?: number
+  /** At most this many messages leave in any minute, counted across every worker in the database. */
+  ratePerMinute?: number
+  /** Checked before each message: a stopping process finishes the message in hand and no more. */
+  shouldStop?: () => boolean
   now?: () => Date
+}
+
+/** How long a claim may last before the worker that made it is presumed dead. */
+export const CLAIM_LEASE_MS = 5 * 60_000
+
+/**
+ * A message left "sending" by a process that died mid-send is queued again after the lease.
+ * The SMTP conversation is the only moment a message can be delivered without being recorded,
+ * so this is the one case where a recipient might get it twice; the stable Message-ID lets mail
+ * systems recognise the repeat. A process that stops normally finishes its message first.
+ */
+export async function recoverStaleClaims(db: Kysely<Database>, now = new Date()): Promise<number> {
+  const result = await db
+    .updateTable('outbox')
+    .set({ status: 'queued', claimed_by: null, last_error: 'sending was interrupted (the process stopped); trying again' })
+    .where('status', '=', 'sending')
+    .where('claimed_at', '<', nowIso(new Date(now.getTime() - CLAIM_LEASE_MS)))
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows)
 }
 
 export interface BatchResult {
@@ -31,16 +54,28 @@ export interface BatchResult {
 export async function sendDueMessages(db: Kysely<Database>, options: WorkerOptions): Promise<BatchResult> {
   const now = options.now ?? (() => new Date())
   const workerId = options.workerId ?? randomUUID()
+  await recoverStaleClaims(db, now())
+  let limit = options.batchSize ?? 20
+  if (options.ratePerMinute) {
+    const recent = await db
+      .selectFrom('outbox')
+      .select((eb) => eb.fn.countAll<string | number>().as('n'))
+      .where('sent_at', '>', nowIso(new Date(now().getTime() - 60_000)))
+      .executeTakeFirstOrThrow()
+    limit = Math.min(limit, Math.max(0, options.ratePerMinute - Number(recent.n)))
+    if (limit === 0) return { sent: 0, failed: 0, retrying: 0 }
+  }
   const due = await db
     .selectFrom('outbox')
     .selectAll()
     .where('status', '=', 'queued')
     .where('next_attempt_at', '<=', nowIso(now()))
     .orderBy('created_at')
-    .limit(options.batchSize ?? 20)
+    .limit(limit)
     .execute()
   const result: BatchResult = { sent: 0, failed: 0, retrying: 0 }
   for (const message of due) {
+    if (options.shouldStop?.()) break
     const claim = await db
       .updateTable('outbox')
       .set({ status: 'sending', claimed_by: workerId, claimed_at: nowIso(now()), attempts: message.attempts + 1 })
