@@ -172,7 +172,7 @@ export async function waveRoutes(app: FastifyInstance) {
         team: wave.team_name,
       })),
     }))
-    return page(request, reply, 'admin/wave-messages', { wave, languages, texts, errors, previews, placeholders: PLACEHOLDERS.map((p) => `{${p}}`).join(' ') }, status)
+    return page(request, reply, 'admin/wave-messages', { wave, messageLanguages: languages, texts, errors, previews, placeholders: PLACEHOLDERS.map((p) => `{${p}}`).join(' ') }, status)
   }
 
   function currentTexts(wave: WaveTable): WaveMessages {

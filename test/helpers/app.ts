@@ -62,3 +62,11 @@ export async function signIn(app: FastifyInstance, role: 'admin' | 'analyst' = '
   const id = await createUser(app.db, { email: `${role}-${Math.random().toString(36).slice(2)}@example.org`, name: `Test ${role}`, role, password: 'correct horse battery staple' })
   return `sid=${await startSession(app.db, id)}`
 }
+
+/** A multipart/form-data body with text fields and one file, as a browser sends an upload. */
+export function multipart(fields: Record<string, string>, file: { field: string; name: string; content: string }): { payload: string; contentType: string } {
+  const boundary = `----test${Math.random().toString(16).slice(2)}`
+  const parts = Object.entries(fields).map(([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`)
+  parts.push(`--${boundary}\r\nContent-Disposition: form-data; name="${file.field}"; filename="${file.name}"\r\nContent-Type: text/csv\r\n\r\n${file.content}\r\n`)
+  return { payload: `${parts.join('')}--${boundary}--\r\n`, contentType: `multipart/form-data; boundary=${boundary}` }
+}

@@ -1,0 +1,210 @@
+// The research team runs a wave: imports organisations, creates and launches the wave, the
+// invitations arrive over SMTP, respondents follow their links and submit, the dashboard counts
+// them; reminders, contact changes, reissued links, deadlines and closing.
+import t from 'tap'
+import type { FastifyInstance } from 'fastify'
+import type { ParsedMail } from 'mailparser'
+import { buildTestApp, FIXTURES, form, formSession, multipart, signIn } from '../helpers/app.js'
+import { startSmtp } from '../helpers/smtp.js'
+
+const FORM = { 'content-type': 'application/x-www-form-urlencoded' }
+const CSV = `code,name,type,region,language,contact_name,contact_email,contact_role
+W1,HMP Example Cardiff,prison,Wales,both,Rhys Evans,rhys@cardiff.example,Governor
+W1,HMP Example Cardiff,prison,Wales,both,Ann Jones,ann@cardiff.example,Social care lead
+E1,HMP Example Leeds,prison,Yorkshire,en,Sam Patel,sam@leeds.example,Head of residence
+E2,HMP Example Norwich,prison,East of England,en,Jo Smith,jo@norwich.example,
+L1,Example Borough Council,local authority,London,en,Kim Lee,kim@borough.example,
+`
+
+async function adminPost(app: FastifyInstance, cookie: string, url: string, fields: Record<string, string | string[]> = {}) {
+  const session = await formSession(app, '/admin/organisations', cookie)
+  return app.inject({ method: 'POST', url, headers: { ...FORM, cookie: session.cookie }, payload: form({ _csrf: session.token, ...fields }) })
+}
+
+async function importCsv(app: FastifyInstance, cookie: string, content: string) {
+  const session = await formSession(app, '/admin/organisations', cookie)
+  const body = multipart({ _csrf: session.token }, { field: 'csv', name: 'organisations.csv', content })
+  return app.inject({ method: 'POST', url: '/admin/organisations/import', headers: { 'content-type': body.contentType, cookie: session.cookie }, payload: body.payload })
+}
+
+async function createPrisonWave(app: FastifyInstance, cookie: string, extra: Record<string, string> = {}): Promise<string> {
+  const res = await adminPost(app, cookie, '/admin/waves', {
+    version: 'welsh-prisons/1',
+    label: '2026',
+    deadline__day: '31',
+    deadline__month: '3',
+    deadline__year: '2099',
+    team_name: 'Prison Care Study',
+    team_email: 'study@example.org',
+    types: 'prison',
+    ...extra,
+  })
+  t.equal(res.statusCode, 303, 'wave created')
+  return res.headers.location!.split('/').pop()!
+}
+
+const linkIn = (mail: ParsedMail) => /\/r\/([A-Za-z0-9_-]{43})/.exec(mail.text ?? '')![1]
+
+async function answerAndSubmit(app: FastifyInstance, token: string) {
+  const base = `/r/${token}`
+  for (const [page, fields] of [
+    ['scheme_page', { has_scheme: '2', buddies: '0' }],
+    ['views_page', { comments: 'Submitted from the link in the e-mail' }],
+  ] as [string, Record<string, string>][]) {
+    const s = await formSession(app, `${base}/pages/${page}`)
+    await app.inject({ method: 'POST', url: `${base}/pages/${page}`, headers: { ...FORM, cookie: s.cookie }, payload: form({ _csrf: s.token, _page_version: '0', ...fields }) })
+  }
+  const s = await formSession(app, `${base}/check`)
+  const res = await app.inject({ method: 'POST', url: `${base}/submit`, headers: { ...FORM, cookie: s.cookie }, payload: form({ _csrf: s.token }) })
+  t.equal(res.statusCode, 303, 'submitted')
+}
+
+t.test('a launched wave reaches every contact over SMTP; links lead to responses the dashboard counts', async (t) => {
+  const smtp = await startSmtp()
+  t.teardown(() => smtp.close())
+  const app = await buildTestApp(t, { surveysDir: `${FIXTURES}/surveys-bilingual`, smtpUrl: smtp.url, mailWorker: false, publicUrl: 'https://survey.example.org' })
+  const cookie = await signIn(app)
+  t.equal((await importCsv(app, cookie, CSV)).statusCode, 303, 'organisations imported')
+  const waveId = await createPrisonWave(app, cookie)
+
+  const draft = await app.inject({ url: `/admin/waves/${waveId}`, headers: { cookie } })
+  t.match(draft.body, 'Launch: send the invitation to 3 organisations', 'only prisons were chosen')
+  t.equal((await adminPost(app, cookie, `/admin/waves/${waveId}/launch`)).statusCode, 303)
+  t.equal((await adminPost(app, cookie, `/admin/waves/${waveId}/launch`)).statusCode, 409, 'launching twice is refused')
+  t.same(await app.sendMail(), { sent: 3, failed: 0, retrying: 0 })
+
+  t.equal(smtp.received.length, 3)
+  const cardiff = smtp.received.find((m) => m.subject?.includes('Ymatebwch'))!
+  t.equal(cardiff.subject, 'Ymatebwch os gwelwch yn dda: Gofal cymdeithasol yn y carchar / Please respond: Social care in prison', 'Welsh first for an organisation that asked for both')
+  t.same(!Array.isArray(cardiff.to) ? cardiff.to?.value.map((a) => a.address) : [], ['rhys@cardiff.example', 'ann@cardiff.example'])
+  t.match(cardiff.text, 'Annwyl Rhys Evans, Ann Jones')
+  t.match(cardiff.text, 'Ymatebwch erbyn 31 Mawrth 2099')
+  t.match(cardiff.text, 'Please respond by 31 March 2099')
+  t.match(cardiff.html, /<a href="https:\/\/survey\.example\.org\/r\/[A-Za-z0-9_-]{43}">/)
+  t.match(cardiff.replyTo?.text, 'study@example.org')
+  const leeds = smtp.received.find((m) => m.text?.includes('HMP Example Leeds'))!
+  t.equal(leeds.subject, 'Please respond: Social care in prison')
+
+  // Two organisations follow the link in their e-mail and submit.
+  for (const mail of [cardiff, leeds]) {
+    const token = linkIn(mail)
+    t.equal((await app.inject(`/r/${token}`)).statusCode, 200, 'the link opens the response')
+    await answerAndSubmit(app, token)
+  }
+  const dashboard = await app.inject({ url: `/admin/waves/${waveId}`, headers: { cookie } })
+  t.match(dashboard.body, '2 of 3 responded (67%)')
+  t.match(dashboard.body, /id="count-invited">3</)
+  t.match(dashboard.body, /id="count-opened">2</)
+  t.match(dashboard.body, /id="count-submitted">2</)
+  t.match(dashboard.body, 'Not yet submitted (1)')
+  t.match(dashboard.body, 'HMP Example Norwich')
+  t.match(dashboard.body, /Wales<\/th><td class="govuk-table__cell govuk-table__cell--numeric">1<\/td><td class="govuk-table__cell govuk-table__cell--numeric">1<\/td><td class="govuk-table__cell govuk-table__cell--numeric">100%/, 'rate by region')
+  t.match(dashboard.body, '<svg class="app-chart" role="img"', 'a chart with a text equivalent')
+
+  const csv = await app.inject({ url: `/admin/waves/${waveId}/tracking.csv`, headers: { cookie } })
+  t.equal(csv.statusCode, 200)
+  t.ok(csv.body.startsWith('\uFEFFcode,name,type,region,contacts,status'), 'UTF-8 with BOM')
+  t.match(csv.body, /W1,HMP Example Cardiff,prison,Wales,.*,submitted,/)
+  t.match(csv.body, /E2,HMP Example Norwich,prison,East of England,Jo Smith <jo@norwich.example>,not_started,/)
+
+  // Reminders go only to those who have not submitted, once per click.
+  t.same(await app.sendMail(), { sent: 2, failed: 0, retrying: 0 }, 'first, the two confirmation e-mails')
+  const round = /name="round" value="([^"]+)"/.exec(dashboard.body)![1]
+  await adminPost(app, cookie, `/admin/waves/${waveId}/remind`, { target: 'not_submitted', round })
+  await adminPost(app, cookie, `/admin/waves/${waveId}/remind`, { target: 'not_submitted', round })
+  t.same(await app.sendMail(), { sent: 1, failed: 0, retrying: 0 }, 'a double click sends one reminder')
+  const reminder = smtp.received[5]
+  t.equal(reminder.subject, 'Reminder: Social care in prison')
+  t.match(reminder.text, 'HMP Example Norwich')
+
+  const auditLog = await app.db.selectFrom('audit_log').select('action').execute()
+  for (const action of ['organisations_imported', 'wave_created', 'wave_launched', 'export_tracking_csv', 'reminders_sent']) {
+    t.ok(auditLog.some((e) => e.action === action), `the audit log records ${action}`)
+  }
+})
+
+t.test('a failing mail server: retries, then a failure shown on the dashboard, nothing lost', async (t) => {
+  const smtp = await startSmtp()
+  t.teardown(() => smtp.close())
+  smtp.failing = true
+  const app = await buildTestApp(t, { surveysDir: `${FIXTURES}/surveys-bilingual`, smtpUrl: smtp.url, mailWorker: false })
+  const cookie = await signIn(app)
+  await importCsv(app, cookie, CSV)
+  const waveId = await createPrisonWave(app, cookie)
+  await adminPost(app, cookie, `/admin/waves/${waveId}/launch`)
+  t.same(await app.sendMail(), { sent: 0, failed: 0, retrying: 3 })
+  let dashboard = await app.inject({ url: `/admin/waves/${waveId}`, headers: { cookie } })
+  t.match(dashboard.body, /retrying: .*450/i, 'the retrying error is visible per organisation')
+  for (let i = 0; i < 6; i++) {
+    await app.db.updateTable('outbox').set({ next_attempt_at: '2000-01-01T00:00:00.000Z' }).where('status', '=', 'queued').execute()
+    await app.sendMail()
+  }
+  dashboard = await app.inject({ url: `/admin/waves/${waveId}`, headers: { cookie } })
+  t.match(dashboard.body, /id="count-failed">3</)
+  t.match(dashboard.body, /failed: .*temporarily unavailable/i)
+  const outbox = await app.inject({ url: '/admin/outbox?status=failed', headers: { cookie } })
+  t.equal((outbox.body.match(/failed \(6\)/g) ?? []).length, 3, 'the outbox page lists every failed message')
+})
+
+t.test('changing a contact, reissuing a link, moving the deadline and closing', async (t) => {
+  const smtp = await startSmtp()
+  t.teardown(() => smtp.close())
+  const app = await buildTestApp(t, { surveysDir: `${FIXTURES}/surveys-bilingual`, smtpUrl: smtp.url, mailWorker: false })
+  const cookie = await signIn(app)
+  await importCsv(app, cookie, CSV)
+  const waveId = await createPrisonWave(app, cookie)
+  await adminPost(app, cookie, `/admin/waves/${waveId}/launch`)
+  await app.sendMail()
+  const leeds = await app.db.selectFrom('organisations').select('id').where('code', '=', 'E1').executeTakeFirstOrThrow()
+  const oldToken = linkIn(smtp.received.find((m) => m.text?.includes('HMP Example Leeds'))!)
+
+  const replaced = await adminPost(app, cookie, `/admin/waves/${waveId}/organisations/${leeds.id}/contacts`, { contact_name: 'New Person', contact_email: 'new.person@leeds.example' })
+  t.equal(replaced.statusCode, 303)
+  await app.sendMail()
+  const resent = smtp.received[smtp.received.length - 1]
+  t.same(!Array.isArray(resent.to) ? resent.to?.value.map((a) => a.address) : [], ['new.person@leeds.example'])
+  t.equal(linkIn(resent), oldToken, 'the new contact gets the same link')
+
+  const bad = await adminPost(app, cookie, `/admin/waves/${waveId}/organisations/${leeds.id}/contacts`, { contact_name: '', contact_email: 'not an address' })
+  t.equal(bad.statusCode, 400)
+  t.match(bad.body, 'Enter the contact’s name')
+
+  await adminPost(app, cookie, `/admin/waves/${waveId}/organisations/${leeds.id}/reissue`)
+  await app.sendMail()
+  const newToken = linkIn(smtp.received[smtp.received.length - 1])
+  t.not(newToken, oldToken)
+  t.equal((await app.inject(`/r/${oldToken}`)).statusCode, 410, 'the old link says it was replaced')
+  t.equal((await app.inject(`/r/${newToken}`)).statusCode, 200)
+
+  t.equal((await adminPost(app, cookie, `/admin/waves/${waveId}/deadline`, { deadline__day: '31', deadline__month: '2', deadline__year: '2099' })).statusCode, 400, 'not a real date')
+  t.equal((await adminPost(app, cookie, `/admin/waves/${waveId}/deadline`, { deadline__day: '30', deadline__month: '4', deadline__year: '2099' })).statusCode, 303)
+  const wave = await app.db.selectFrom('waves').selectAll().where('id', '=', waveId).executeTakeFirstOrThrow()
+  t.equal(wave.closes_at!.slice(0, 10), '2099-04-30')
+
+  await adminPost(app, cookie, `/admin/waves/${waveId}/close`)
+  const closed = await app.inject(`/r/${newToken}`)
+  t.equal(closed.statusCode, 410)
+  t.match(closed.body, 'This survey has closed')
+})
+
+t.test('the e-mail texts can be edited and previewed; an unknown placeholder is caught', async (t) => {
+  const app = await buildTestApp(t, { surveysDir: `${FIXTURES}/surveys-bilingual`, mailWorker: false })
+  const cookie = await signIn(app)
+  await importCsv(app, cookie, CSV)
+  const waveId = await createPrisonWave(app, cookie)
+  const page = await app.inject({ url: `/admin/waves/${waveId}/messages`, headers: { cookie } })
+  t.match(page.body, 'name="cy_invitation_body"')
+  const fields: Record<string, string> = {}
+  for (const lang of ['en', 'cy']) for (const kind of ['invitation', 'reminder']) {
+    fields[`${lang}_${kind}_subject`] = `${lang} ${kind} for {organisation}`
+    fields[`${lang}_${kind}_body`] = `Hello {contact}, open {link} before {deadline}.`
+  }
+  const typo = await adminPost(app, cookie, `/admin/waves/${waveId}/messages`, { ...fields, en_invitation_body: 'Hello {contcat}, {link}' })
+  t.equal(typo.statusCode, 400)
+  t.match(typo.body, 'Unknown placeholder {contcat}')
+  const preview = await adminPost(app, cookie, `/admin/waves/${waveId}/messages`, { ...fields, _action: 'preview' })
+  t.match(preview.body, 'cy invitation for HMP Example Cardiff / en invitation for HMP Example Cardiff')
+  t.equal((await adminPost(app, cookie, `/admin/waves/${waveId}/messages`, fields)).statusCode, 303)
+  const stored = JSON.parse((await app.db.selectFrom('waves').select('messages_json').where('id', '=', waveId).executeTakeFirstOrThrow()).messages_json)
+  t.equal(stored.cy.reminder.subject, 'cy reminder for {organisation}')
+})
