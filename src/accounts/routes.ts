@@ -94,12 +94,12 @@ export async function accountRoutes(app: FastifyInstance) {
     return reply.redirect('/admin', 303)
   })
 
-  app.get('/admin/users', { preHandler: app.requireAdmin }, async (request, reply) => {
+  app.get('/admin/users', { onRequest: app.requireAdmin }, async (request, reply) => {
     const users = await app.db.selectFrom('users').select(['email', 'name', 'role', 'disabled', 'created_at']).orderBy('email').execute()
     return renderPage(request, reply, 'accounts/users', { users, values: { role: 'analyst' }, errors: {}, roles: ROLES }, { language: 'en' })
   })
 
-  app.post<{ Body: UserForm }>('/admin/users', { schema: { body: userBody }, preHandler: [app.requireAdmin, app.csrfProtection] }, async (request, reply) => {
+  app.post<{ Body: UserForm }>('/admin/users', { schema: { body: userBody }, onRequest: app.requireAdmin, preHandler: app.csrfProtection }, async (request, reply) => {
     const input = { email: request.body.email ?? '', name: request.body.name ?? '', role: (request.body.role ?? '') as Role, password: request.body.password ?? '' }
     const errors = translated(await checkNewUser(app.db, input))
     if (Object.keys(errors).length) {

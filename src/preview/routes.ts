@@ -47,7 +47,7 @@ export function decodeState(version: SurveyVersion, raw: string | undefined): An
 }
 
 export async function previewRoutes(app: FastifyInstance) {
-  app.addHook('preHandler', app.requireUser)
+  app.addHook('onRequest', app.requireUser)
   const findVersion = (request: FastifyRequest<{ Params: SurveyVersionParams }>) =>
     app.catalogue.find(request.params.survey, request.params.version)
 

@@ -9,7 +9,7 @@ import { registeredVersions } from './version-registry.js'
 
 export async function surveyRoutes(app: FastifyInstance) {
   // The research team's pages: signed-in users only (analysts may look, as may admins).
-  app.addHook('preHandler', app.requireUser)
+  app.addHook('onRequest', app.requireUser)
   app.get('/surveys', async (request, reply) => {
     const registry = await registeredVersions(app.db)
     const surveys = app.catalogue.surveys.map((survey) => ({

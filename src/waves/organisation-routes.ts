@@ -34,13 +34,13 @@ export async function organisationRoutes(app: FastifyInstance) {
     )
   }
 
-  app.get<{ Querystring: { imported?: string } }>('/admin/organisations', { schema: { querystring: { type: 'object', properties: { imported: { type: 'string', pattern: '^[0-9]{1,6}$' } } } }, preHandler: app.requireUser }, async (request, reply) =>
+  app.get<{ Querystring: { imported?: string } }>('/admin/organisations', { schema: { querystring: { type: 'object', properties: { imported: { type: 'string', pattern: '^[0-9]{1,6}$' } } } }, onRequest: app.requireUser }, async (request, reply) =>
     listPage(request, reply, { imported: request.query.imported }),
   )
 
   app.post<{ Body: { _csrf?: string; csv?: Buffer | string } }>(
     '/admin/organisations/import',
-    { preHandler: [app.requireAdmin, app.csrfProtection] },
+    { onRequest: app.requireAdmin, preHandler: app.csrfProtection },
     async (request, reply) => {
       const upload = request.body?.csv
       const text = Buffer.isBuffer(upload) ? upload.toString('utf8') : typeof upload === 'string' ? upload : ''
@@ -55,24 +55,24 @@ export async function organisationRoutes(app: FastifyInstance) {
     },
   )
 
-  app.get<{ Querystring: { status?: string } }>('/admin/outbox', { schema: { querystring: { type: 'object', properties: { status: { type: 'string', enum: ['queued', 'sending', 'sent', 'failed'] } } } }, preHandler: app.requireUser }, async (request, reply) => {
+  app.get<{ Querystring: { status?: string } }>('/admin/outbox', { schema: { querystring: { type: 'object', properties: { status: { type: 'string', enum: ['queued', 'sending', 'sent', 'failed'] } } } }, onRequest: app.requireUser }, async (request, reply) => {
     let query = app.db.selectFrom('outbox').select(['id', 'kind', 'status', 'to_address', 'subject', 'attempts', 'created_at', 'sent_at', 'next_attempt_at', 'last_error']).orderBy('created_at', 'desc').limit(500)
     if (request.query.status) query = query.where('status', '=', request.query.status as 'queued')
     return page(request, reply, 'admin/outbox', { messages: await query.execute(), transport: app.mailTransport.kind, mailDir: app.config.mailDir, status: request.query.status ?? '' })
   })
 
-  app.get<{ Params: { id: string } }>('/admin/outbox/:id', { schema: { params: { type: 'object', properties: { id: { type: 'string', pattern: UUID } } } }, preHandler: app.requireAdmin }, async (request, reply) => {
+  app.get<{ Params: { id: string } }>('/admin/outbox/:id', { schema: { params: { type: 'object', properties: { id: { type: 'string', pattern: UUID } } } }, onRequest: app.requireAdmin }, async (request, reply) => {
     const message = await app.db.selectFrom('outbox').selectAll().where('id', '=', request.params.id).executeTakeFirst()
     if (!message) return reply.callNotFound()
     return page(request, reply, 'admin/message', { message })
   })
 
-  app.get('/admin/audit', { preHandler: app.requireAdmin }, async (request, reply) => {
+  app.get('/admin/audit', { onRequest: app.requireAdmin }, async (request, reply) => {
     const entries = await app.db.selectFrom('audit_log').selectAll().orderBy('at', 'desc').limit(500).execute()
     return page(request, reply, 'admin/audit', { entries })
   })
 
-  app.get('/admin/organisations/example.csv', { preHandler: app.requireUser }, async (_request, reply) =>
+  app.get('/admin/organisations/example.csv', { onRequest: app.requireUser }, async (_request, reply) =>
     reply
       .header('content-type', 'text/csv; charset=utf-8')
       .header('content-disposition', 'attachment; filename="organisations-local-authorities.csv"')

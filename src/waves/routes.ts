@@ -58,7 +58,7 @@ export async function waveRoutes(app: FastifyInstance) {
   const versionChoices = () =>
     app.catalogue.surveys.flatMap((s) => s.versions.map((v) => ({ value: `${s.id}/${v.definition.version}`, label: `${localize(v.definition.title, 'en')} – ${v.definition.version}` })))
 
-  app.get('/admin', { preHandler: app.requireUser }, async (request, reply) => {
+  app.get('/admin', { onRequest: app.requireUser }, async (request, reply) => {
     const waves = await app.db.selectFrom('waves').selectAll().orderBy('created_at', 'desc').execute()
     const rows = []
     for (const wave of waves) {
@@ -73,13 +73,13 @@ export async function waveRoutes(app: FastifyInstance) {
     return page(request, reply, 'admin/wave-new', { versions: versionChoices(), types: types.map((r) => ({ type: r.type, count: Number(r.n) })), values, errors }, status)
   }
 
-  app.get('/admin/waves/new', { preHandler: app.requireAdmin }, async (request, reply) => newWaveForm(request, reply, {}, {}))
+  app.get('/admin/waves/new', { onRequest: app.requireAdmin }, async (request, reply) => newWaveForm(request, reply, {}, {}))
 
   app.post<{ Body: Fields }>(
     '/admin/waves',
     {
       schema: { body: formBody({ version: text(150), label: text(100), team_name: text(200), team_email: text(320), sender_name: text(200), deadline__day: text(2), deadline__month: text(2), deadline__year: text(4), types: { anyOf: [text(100), { type: 'array', items: text(100), maxItems: 50 }] } }) },
-      preHandler: [app.requireAdmin, app.csrfProtection],
+      onRequest: app.requireAdmin, preHandler: app.csrfProtection,
     },
     async (request, reply) => {
       const b = request.body
@@ -112,7 +112,7 @@ export async function waveRoutes(app: FastifyInstance) {
     },
   )
 
-  app.get<{ Params: WaveParams }>('/admin/waves/:waveId', { schema: { params: waveParams }, preHandler: app.requireUser }, async (request, reply) => {
+  app.get<{ Params: WaveParams }>('/admin/waves/:waveId', { schema: { params: waveParams }, onRequest: app.requireUser }, async (request, reply) => {
     const wave = await loadWave(request, reply)
     if (!wave) return reply
     return showWave(request, reply, wave, {})
@@ -143,7 +143,7 @@ export async function waveRoutes(app: FastifyInstance) {
     )
   }
 
-  app.get<{ Params: WaveParams }>('/admin/waves/:waveId/tracking.csv', { schema: { params: waveParams }, preHandler: app.requireUser }, async (request, reply) => {
+  app.get<{ Params: WaveParams }>('/admin/waves/:waveId/tracking.csv', { schema: { params: waveParams }, onRequest: app.requireUser }, async (request, reply) => {
     const wave = await loadWave(request, reply)
     if (!wave) return reply
     const progress = await waveProgress(app.db, wave.id)
@@ -180,7 +180,7 @@ export async function waveRoutes(app: FastifyInstance) {
     return { ...defaultMessages(languagesOf(version.definition)), ...(JSON.parse(wave.messages_json) as WaveMessages) }
   }
 
-  app.get<{ Params: WaveParams }>('/admin/waves/:waveId/messages', { schema: { params: waveParams }, preHandler: app.requireAdmin }, async (request, reply) => {
+  app.get<{ Params: WaveParams }>('/admin/waves/:waveId/messages', { schema: { params: waveParams }, onRequest: app.requireAdmin }, async (request, reply) => {
     const wave = await loadWave(request, reply)
     if (!wave) return reply
     return messagesForm(request, reply, wave, currentTexts(wave), {})
@@ -188,7 +188,7 @@ export async function waveRoutes(app: FastifyInstance) {
 
   app.post<{ Params: WaveParams; Body: Fields }>(
     '/admin/waves/:waveId/messages',
-    { schema: { params: waveParams, body: { type: 'object', additionalProperties: { type: 'string', maxLength: 20000 } } }, preHandler: [app.requireAdmin, app.csrfProtection] },
+    { schema: { params: waveParams, body: { type: 'object', additionalProperties: { type: 'string', maxLength: 20000 } } }, onRequest: app.requireAdmin, preHandler: app.csrfProtection },
     async (request, reply) => {
       const wave = await loadWave(request, reply)
       if (!wave) return reply
@@ -216,7 +216,7 @@ export async function waveRoutes(app: FastifyInstance) {
   )
 
   const action = (path: string, body: Record<string, unknown>, handler: (request: FastifyRequest<{ Params: WaveParams; Body: Fields }>, reply: FastifyReply, wave: WaveTable) => Promise<unknown>) =>
-    app.post<{ Params: WaveParams; Body: Fields }>(`/admin/waves/:waveId/${path}`, { schema: { params: waveParams, body: formBody(body) }, preHandler: [app.requireAdmin, app.csrfProtection] }, async (request, reply) => {
+    app.post<{ Params: WaveParams; Body: Fields }>(`/admin/waves/:waveId/${path}`, { schema: { params: waveParams, body: formBody(body) }, onRequest: app.requireAdmin, preHandler: app.csrfProtection }, async (request, reply) => {
       const wave = await loadWave(request, reply)
       if (!wave) return reply
       try {
@@ -278,14 +278,14 @@ export async function waveRoutes(app: FastifyInstance) {
     return page(request, reply, 'admin/wave-organisation', { wave, organisation, contacts, messages, values, errors, round: randomUUID(), link: organisation.token ? `${app.config.publicUrl}/r/${organisation.token}` : null }, status)
   }
 
-  app.get<{ Params: OrgParams }>('/admin/waves/:waveId/organisations/:organisationId', { schema: { params: orgParams }, preHandler: app.requireAdmin }, async (request, reply) => {
+  app.get<{ Params: OrgParams }>('/admin/waves/:waveId/organisations/:organisationId', { schema: { params: orgParams }, onRequest: app.requireAdmin }, async (request, reply) => {
     const wave = await loadWave(request, reply)
     if (!wave) return reply
     return organisationPage(request, reply, wave, {}, {})
   })
 
   const orgAction = (path: string, body: Record<string, unknown>, handler: (request: FastifyRequest<{ Params: OrgParams; Body: Fields }>, reply: FastifyReply, wave: WaveTable) => Promise<unknown>) =>
-    app.post<{ Params: OrgParams; Body: Fields }>(`/admin/waves/:waveId/organisations/:organisationId/${path}`, { schema: { params: orgParams, body: formBody(body) }, preHandler: [app.requireAdmin, app.csrfProtection] }, async (request, reply) => {
+    app.post<{ Params: OrgParams; Body: Fields }>(`/admin/waves/:waveId/organisations/:organisationId/${path}`, { schema: { params: orgParams, body: formBody(body) }, onRequest: app.requireAdmin, preHandler: app.csrfProtection }, async (request, reply) => {
       const wave = await loadWave(request, reply)
       if (!wave) return reply
       const invited = await app.db.selectFrom('responses').select('id').where('wave_id', '=', wave.id).where('organisation_id', '=', request.params.organisationId).executeTakeFirst()
