@@ -49,6 +49,36 @@ if (!available) {
     t.equal(new URL(page.url()).hash, '#referrals_received', 'the summary links to the field')
   })
 
+  t.test('the research team’s pages pass axe-core too', async (t) => {
+    const app = await buildTestApp(t, { mailWorker: false })
+    const { openTestWave } = await import('../helpers/waves.js')
+    const wave = await openTestWave(app)
+    const address = await app.listen({ port: 0, host: '127.0.0.1' })
+    const browser = await launchBrowser()
+    t.teardown(() => browser.close())
+    const anonymous = await browser.newPage()
+    await anonymous.goto(`${address}/login`)
+    t.same(await axeViolations(anonymous), [], '/login has no accessibility violations')
+    await anonymous.fill('#email', 'nobody@example.org')
+    await anonymous.fill('#password', 'wrong')
+    await anonymous.click('button[type=submit]')
+    t.equal(await anonymous.locator('.govuk-error-summary').count(), 1)
+    t.same(await axeViolations(anonymous), [], 'a failed sign-in has no accessibility violations')
+    const context = await browser.newContext()
+    await context.addCookies([{ name: 'sid', value: (await signIn(app)).slice(4), url: address }])
+    const page = await context.newPage()
+    const org = wave.organisationIds.E06000001
+    for (const path of ['/admin', `/admin/waves/${wave.waveId}`, '/admin/waves/new', `/admin/waves/${wave.waveId}/messages`, `/admin/waves/${wave.waveId}/organisations/${org}`, '/admin/organisations', '/admin/outbox', '/admin/users', '/admin/audit']) {
+      await page.goto(address + path)
+      t.equal(await page.locator('script').count(), 0, `${path} needs no JavaScript`)
+      t.same(await axeViolations(page), [], `${path} has no accessibility violations`)
+    }
+    await page.goto(`${address}/admin/waves/new`)
+    await page.click('button[type=submit]')
+    t.ok((await page.locator('.govuk-error-summary li').count()) >= 3, 'errors are summarised')
+    t.same(await axeViolations(page), [], 'the wave form with errors has no accessibility violations')
+  })
+
   t.test('the preview is usable in Welsh in a browser', async (t) => {
     const app = await buildTestApp(t, { surveysDir: `${FIXTURES}/surveys-bilingual` })
     const address = await app.listen({ port: 0, host: '127.0.0.1' })
