@@ -17,6 +17,7 @@ import { openDatabase, type DatabaseHandle } from './db/database.js'
 import { migrateToLatest } from './db/migrate.js'
 import type { Database } from './db/schema.js'
 import { accounts } from './accounts/plugin.js'
+import { analysisRoutes } from './analysis/routes.js'
 import { accountRoutes } from './accounts/routes.js'
 import { messages } from './i18n/catalogue.js'
 import { previewRoutes } from './preview/routes.js'
@@ -111,6 +112,7 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(accountRoutes)
   await app.register(waveRoutes)
   await app.register(organisationRoutes)
+  await app.register(analysisRoutes)
   await app.register(homeRoutes)
   await app.register(surveyRoutes)
   await app.register(previewRoutes)

@@ -166,7 +166,30 @@ export interface AuditLogTable {
   details_json: string
 }
 
+export interface AskedQuestionTable {
+  wave_id: string
+  response_id: string
+  question_id: string
+  answered: number
+}
+
+export interface AnswerValueTable {
+  wave_id: string
+  response_id: string
+  question_id: string
+  /** The grid row, or '' for other questions. */
+  row_id: string
+  code: number | null
+  number_value: number | null
+  /** dont_know or not_applicable, where the answer is one of those. */
+  special: string | null
+  /** Free text, dates (ISO), and the "other, please specify" text (with its option's code). */
+  text_value: string | null
+}
+
 export interface Database {
+  asked_questions: AskedQuestionTable
+  answer_values: AnswerValueTable
   users: UserTable
   sessions: SessionTable
   setup_tokens: SetupTokenTable

@@ -3,6 +3,7 @@
 import type { Kysely, Transaction } from 'kysely'
 import { nowIso } from '../db/ids.js'
 import type { Database, InvitationTable, OrganisationTable, ResponseTable, WaveTable } from '../db/schema.js'
+import { clearFacts } from '../analysis/facts.js'
 import type { Answer, Answers } from '../questionnaire/answers.js'
 
 type Db = Kysely<Database> | Transaction<Database>
@@ -148,6 +149,11 @@ export async function submitResponse(
 /** A research-team action: the organisation can change its answers again and resubmit. */
 export async function reopenResponse(db: Kysely<Database>, responseId: string): Promise<boolean> {
   const now = nowIso()
-  const result = await db.updateTable('responses').set({ status: 'in_progress', reopened_at: now, updated_at: now }).where('id', '=', responseId).where('status', '=', 'submitted').executeTakeFirst()
-  return Number(result.numUpdatedRows) === 1
+  return db.transaction().execute(async (trx) => {
+    const result = await trx.updateTable('responses').set({ status: 'in_progress', reopened_at: now, updated_at: now }).where('id', '=', responseId).where('status', '=', 'submitted').executeTakeFirst()
+    if (Number(result.numUpdatedRows) !== 1) return false
+    // A reopened response no longer counts in the statistics until it is submitted again.
+    await clearFacts(trx, responseId)
+    return true
+  })
 }

@@ -5,6 +5,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { LINK_TOKEN_PATTERN } from '../db/ids.js'
 import { translator } from '../i18n/catalogue.js'
+import { recordFacts } from '../analysis/facts.js'
 import { queueMessage } from '../mail/outbox.js'
 import { answerToFields, isComplete, isRequired, parsePage, describeAnswer, type FieldError, type FormFields } from '../questionnaire/answers.js'
 import type { SurveyVersion } from '../questionnaire/catalogue.js'
@@ -257,6 +258,7 @@ export async function respondRoutes(app: FastifyInstance) {
       const contacts = await contactsOf(app.db, link.organisation.id)
       const recipients = [...new Set([...contacts.map((c) => c.email), ...(copyTo ? [copyTo] : [])])]
       await submitResponse(app.db, link.response.id, Object.keys(progress.answers), async (trx, submittedAt) => {
+        await recordFacts(trx, link.wave.id, link.response.id, progress.pages.flatMap((p) => p.questions), progress.answers)
         if (recipients.length === 0) return
         await queueMessage(
           trx,

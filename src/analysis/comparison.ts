@@ -1,0 +1,226 @@
+// Waves side by side, also across questionnaire versions: each question of the newest version is
+// traced back through the lineage to the version each earlier wave used, its options mapped
+// through the declared recodes, and marked comparable, reworded (both wordings kept), not
+// comparable, new, or dropped. Percentages carry 95% Wilson intervals; changes are in percentage
+// points; differences are tested with Fisher's exact test (2x2) or chi-square.
+import type { Catalogue } from '../questionnaire/catalogue.js'
+import { isComparable, lineageSources } from '../questionnaire/check-lineage.js'
+import { isAnswerable, localize, placedQuestions, questionOptions } from '../questionnaire/model.js'
+import type { AnswerableQuestion, Definition } from '../questionnaire/schema.js'
+import type { ChoiceStats, NumberStats, QuestionStats, WaveStatistics } from './statistics.js'
+import { chiSquare, fisherExact, wilson, type ChiSquare } from './tests-of-difference.js'
+
+export interface ComparedWave {
+  label: string
+  definition: Definition
+  stats: WaveStatistics
+}
+
+type Link = 'comparable' | 'reworded' | 'not_comparable' | 'new'
+
+interface Trace {
+  link: Link
+  sourceId?: string
+  /** Old code -> code in the newest version (null: no equivalent). */
+  codes?: Map<number, number | null>
+}
+
+function byId(definition: Definition): Map<string, AnswerableQuestion> {
+  return new Map(placedQuestions(definition).filter((p) => isAnswerable(p.question)).map((p) => [p.question.id, p.question as AnswerableQuestion]))
+}
+
+/** The versions from `from` (older) to `to` (newer), following `previous`, oldest first. */
+function chain(catalogue: Catalogue, surveyId: string, from: string, to: string): Definition[] | undefined {
+  const survey = catalogue.surveys.find((s) => s.id === surveyId)
+  const versions = survey?.versions.map((v) => v.definition) ?? []
+  const start = versions.findIndex((v) => v.version === from)
+  const end = versions.findIndex((v) => v.version === to)
+  if (start < 0 || end < 0 || start > end) return undefined
+  return versions.slice(start, end + 1)
+}
+
+/** Traces question `id` of the newest version back to the oldest version of the chain. */
+function trace(versions: Definition[], id: string): Trace {
+  let currentId = id
+  let link: Link = 'comparable'
+  let codes: Map<number, number | null> | undefined
+  for (let i = versions.length - 1; i > 0; i--) {
+    const newer = byId(versions[i]).get(currentId)
+    const older = byId(versions[i - 1])
+    if (!newer) return { link: 'new' }
+    const { kind, sources } = lineageSources(newer)
+    if (kind === 'added') return { link: 'new' }
+    if (kind !== 'continued' || !isComparable(newer)) return { link: 'not_comparable', sourceId: sources[0] }
+    const old = older.get(sources[0])
+    if (!old) return { link: 'new' }
+    if (newer.lineage?.reworded && link === 'comparable') link = 'reworded'
+    // Map this hop's old codes to new codes, then through the later hops already composed.
+    const hop = new Map<number, number | null>()
+    const newCodes = new Set(questionOptions(newer).map((o) => o.code))
+    for (const option of questionOptions(old)) {
+      const declared = newer.lineage?.recode?.[String(option.code)]
+      hop.set(option.code, declared !== undefined ? declared : newCodes.has(option.code) ? option.code : null)
+    }
+    codes = codes ? new Map([...hop].map(([from, to]) => [from, to === null ? null : (codes!.get(to) ?? null)])) : hop
+    currentId = old.id
+  }
+  return { link, sourceId: currentId, codes }
+}
+
+export interface WaveCell {
+  label: string
+  available: boolean
+  base: number
+  options: { code: number; count: number; percent: number | null; ci?: { low: number; high: number } }[]
+  number?: NumberStats
+  wording?: string
+}
+
+export interface ComparisonRow {
+  id: string
+  rowId?: string
+  text: string
+  type: AnswerableQuestion['type']
+  status: Link | 'dropped'
+  wordings: { label: string; text: string }[]
+  options: { code: number; label: string; special?: string; changePp: number | null; p?: number; test?: 'fisher' }[]
+  waves: WaveCell[]
+  test?: { kind: 'fisher' | 'chi_square'; p: number; statistic?: number; df?: number; warning?: string }
+}
+
+function remap(choice: ChoiceStats, codes: Map<number, number | null> | undefined, newOptions: { code: number; special?: string }[], includeSpecial: boolean): WaveCell['options'] & { base?: number } {
+  const counts = new Map<number, number>()
+  let dropped = 0
+  for (const option of choice.options) {
+    const target = codes ? codes.get(option.code) : option.code
+    if (target === null || target === undefined) {
+      if (!option.special) dropped += option.count
+      continue
+    }
+    counts.set(target, (counts.get(target) ?? 0) + option.count)
+  }
+  const base = choice.base - dropped
+  return newOptions.map((o) => {
+    const count = counts.get(o.code) ?? 0
+    const inBase = includeSpecial || !o.special
+    return { code: o.code, count, percent: inBase && base > 0 ? count / base : null, ci: inBase ? wilson(count, base) : undefined }
+  })
+}
+
+function baseOf(choice: ChoiceStats, codes: Map<number, number | null> | undefined): number {
+  if (!codes) return choice.base
+  return choice.base - choice.options.filter((o) => !o.special && (codes.get(o.code) ?? null) === null).reduce((n, o) => n + o.count, 0)
+}
+
+function testChoice(row: ComparisonRow, multiple: boolean): void {
+  const waves = row.waves.filter((w) => w.available)
+  if (waves.length < 2 || row.status === 'not_comparable' || row.status === 'new') return
+  const valid = row.options.filter((o) => !o.special)
+  if (multiple || valid.length === 2) {
+    // Per option: chosen / not chosen in the first and last wave.
+    const first = waves[0]
+    const last = waves[waves.length - 1]
+    for (const option of valid) {
+      const a = first.options.find((o) => o.code === option.code)!.count
+      const c = last.options.find((o) => o.code === option.code)!.count
+      if (first.base === 0 || last.base === 0) continue
+      option.p = fisherExact(a, first.base - a, c, last.base - c)
+      option.test = 'fisher'
+    }
+    if (!multiple) row.test = { kind: 'fisher', p: valid[0].p ?? 1 }
+    return
+  }
+  const table = waves.map((w) => valid.map((o) => w.options.find((x) => x.code === o.code)!.count))
+  const result: ChiSquare | undefined = chiSquare(table)
+  if (result) {
+    row.test = {
+      kind: 'chi_square',
+      p: result.p,
+      statistic: result.statistic,
+      df: result.df,
+      warning: result.smallExpected ? `an expected count is below 5 (smallest ${result.minExpected.toFixed(1)}): treat the p-value with caution` : undefined,
+    }
+  }
+}
+
+export function compareWaves(catalogue: Catalogue, surveyId: string, waves: ComparedWave[], includeSpecial = false): ComparisonRow[] {
+  const newest = waves[waves.length - 1].definition
+  const rows: ComparisonRow[] = []
+  const traced = new Set<string>()
+  for (const placed of placedQuestions(newest)) {
+    const q = placed.question
+    if (!isAnswerable(q)) continue
+    const traces = waves.map((w) => (w.definition.version === newest.version ? ({ link: 'comparable', sourceId: q.id } as Trace) : (trace(chain(catalogue, surveyId, w.definition.version, newest.version) ?? [], q.id))))
+    traces.forEach((t, i) => t.sourceId && traced.add(`${waves[i].definition.version}|${t.sourceId}`))
+    const worst: Link = traces.some((t) => t.link === 'not_comparable') ? 'not_comparable' : traces.some((t) => t.link === 'reworded') ? 'reworded' : traces.every((t) => t.link === 'new') ? 'new' : traces.slice(0, -1).every((t) => t.link === 'new') ? 'new' : 'comparable'
+    const wordings = waves.map((w, i) => {
+      const source = traces[i].sourceId ? byId(w.definition).get(traces[i].sourceId!) : undefined
+      return { label: w.label, text: source ? localize(source.text, 'en') : '' }
+    })
+    const statsOf = (i: number): QuestionStats | undefined => (traces[i].sourceId ? waves[i].stats.questions.find((s) => s.id === traces[i].sourceId) : undefined)
+    const newOptions = questionOptions(q)
+    const cell = (i: number, choice: ChoiceStats | undefined, number?: NumberStats): WaveCell => {
+      const available = traces[i].link !== 'new' && traces[i].sourceId !== undefined && (choice !== undefined || number !== undefined || q.type !== 'number')
+      const comparable = traces[i].link !== 'not_comparable'
+      return {
+        label: waves[i].label,
+        available: available && comparable,
+        base: choice ? baseOf(choice, traces[i].codes) : (number?.n ?? 0),
+        options: choice && available && comparable ? remap(choice, traces[i].codes, newOptions, includeSpecial) : newOptions.map((o) => ({ code: o.code, count: 0, percent: null })),
+        number,
+        wording: wordings[i].text,
+      }
+    }
+    const makeRow = (rowId: string | undefined, text: string, choiceOf: (s: QuestionStats | undefined) => ChoiceStats | undefined): ComparisonRow => {
+      const cells = waves.map((_, i) => cell(i, choiceOf(statsOf(i)), statsOf(i)?.number))
+      const available = cells.filter((c) => c.available)
+      const row: ComparisonRow = {
+        id: q.id,
+        rowId,
+        text,
+        type: q.type,
+        status: worst,
+        wordings: worst === 'reworded' || worst === 'not_comparable' ? wordings : [],
+        waves: cells,
+        options: newOptions.map((o) => {
+          const first = available[0]?.options.find((x) => x.code === o.code)?.percent
+          const last = available[available.length - 1]?.options.find((x) => x.code === o.code)?.percent
+          return { code: o.code, label: localize(o.label, 'en'), special: o.special, changePp: available.length >= 2 && first != null && last != null ? (last - first) * 100 : null }
+        }),
+      }
+      if (q.type !== 'number' && q.type !== 'short_text' && q.type !== 'long_text' && q.type !== 'date') testChoice(row, q.type === 'multiple_choice')
+      return row
+    }
+    if (q.type === 'grid') {
+      for (const r of q.rows) rows.push(makeRow(r.id, `${localize(q.text, 'en')} – ${localize(r.text, 'en')}`, (s) => s?.rows?.find((x) => x.id === r.id)?.choice))
+    } else {
+      rows.push(makeRow(undefined, localize(q.text, 'en'), (s) => s?.choice))
+    }
+  }
+  // Questions asked in an earlier wave that the newest version no longer asks.
+  waves.forEach((wave, i) => {
+    for (const question of byId(wave.definition).values()) {
+      if (traced.has(`${wave.definition.version}|${question.id}`) || rows.some((r) => r.status === 'dropped' && r.id === question.id)) continue
+      const stats = wave.stats.questions.find((s) => s.id === question.id)
+      rows.push({
+        id: question.id,
+        text: localize(question.text, 'en'),
+        type: question.type,
+        status: 'dropped',
+        wordings: [],
+        options: questionOptions(question).map((o) => ({ code: o.code, label: localize(o.label, 'en'), special: o.special, changePp: null })),
+        waves: waves.map((w, j) => ({
+          label: w.label,
+          available: j === i,
+          base: j === i ? (stats?.choice?.base ?? stats?.number?.n ?? 0) : 0,
+          options: questionOptions(question).map((o) => {
+            const s = j === i ? stats?.choice?.options.find((x) => x.code === o.code) : undefined
+            return { code: o.code, count: s?.count ?? 0, percent: s?.percent ?? null, ci: s?.ci }
+          }),
+          number: j === i ? stats?.number : undefined,
+        })),
+      })
+    }
+  })
+  return rows
+}

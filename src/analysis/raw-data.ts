@@ -1,0 +1,176 @@
+// The raw data for R, SPSS or Stata: one row per responding organisation, one column per
+// question (one per option for multiple choice, per row for grids, plus "other" text), with a
+// codebook and an SPSS syntax file that share one description of the variables. Rows are
+// produced a batch of responses at a time, so memory stays flat however large the wave.
+import { createHash } from 'node:crypto'
+import type { Kysely } from 'kysely'
+import type { Database } from '../db/schema.js'
+import { isAnswerable, localize, placedQuestions, questionOptions } from '../questionnaire/model.js'
+import type { AnswerableQuestion, Definition } from '../questionnaire/schema.js'
+
+/** Asked, but left unanswered: a user-missing value, declared in the codebook and SPSS syntax. */
+export const NOT_ANSWERED = -9
+
+export interface Variable {
+  name: string
+  questionId: string
+  label: string
+  type: 'code' | 'flag' | 'number' | 'date' | 'text'
+  /** Value labels, for codes and flags. */
+  values: { code: number; label: string }[]
+  /** How this variable derives from the question (for the codebook). */
+  derivation: string
+  lineage: string
+}
+
+function lineageText(q: AnswerableQuestion): string {
+  const l = q.lineage
+  if (!l) return ''
+  const parts: string[] = []
+  if (l.added) parts.push('added in this version')
+  if (l.split_from) parts.push(`split from ${l.split_from}`)
+  if (l.merged_from) parts.push(`merged from ${l.merged_from.join(', ')}`)
+  if (l.reworded) parts.push('reworded')
+  if (l.comparable === false) parts.push('not comparable with the previous version')
+  if (l.recode) parts.push(`recoded from the previous version: ${Object.entries(l.recode).map(([a, b]) => `${a}->${b ?? 'none'}`).join(', ')}`)
+  if (l.note) parts.push(l.note)
+  return parts.join('; ')
+}
+
+export function variables(definition: Definition): Variable[] {
+  const out: Variable[] = []
+  for (const { question } of placedQuestions(definition)) {
+    if (!isAnswerable(question)) continue
+    const q = question
+    const text = localize(q.text, 'en')
+    const lineage = lineageText(q)
+    const labels = questionOptions(q).map((o) => ({ code: o.code, label: localize(o.label, 'en') }))
+    const other = questionOptions(q).find((o) => o.other)
+    switch (q.type) {
+      case 'single_choice':
+      case 'yes_no':
+        out.push({ name: q.id, questionId: q.id, label: text, type: 'code', values: labels, derivation: 'option code', lineage })
+        break
+      case 'multiple_choice':
+        for (const o of q.options) {
+          out.push({ name: `${q.id}_${o.code}`, questionId: q.id, label: `${text}: ${localize(o.label, 'en')}`, type: 'flag', values: [{ code: 0, label: 'Not chosen' }, { code: 1, label: 'Chosen' }], derivation: `1 when option ${o.code} was chosen`, lineage })
+        }
+        break
+      case 'grid':
+        for (const row of q.rows) out.push({ name: `${q.id}_${row.id}`, questionId: q.id, label: `${text}: ${localize(row.text, 'en')}`, type: 'code', values: labels, derivation: `option code for row ${row.id}`, lineage })
+        break
+      case 'number':
+        out.push({ name: q.id, questionId: q.id, label: `${text}${q.unit ? ` (${localize(q.unit, 'en')})` : ''}`, type: 'number', values: [], derivation: 'whole number', lineage })
+        if (q.dont_know) out.push({ name: `${q.id}_dk`, questionId: q.id, label: `${text}: don't know`, type: 'flag', values: [{ code: 0, label: 'A number was given' }, { code: 1, label: "Don't know" }], derivation: "1 when \"Don't know\" was chosen", lineage })
+        break
+      case 'date':
+        out.push({ name: q.id, questionId: q.id, label: text, type: 'date', values: [], derivation: 'date, YYYY-MM-DD', lineage })
+        break
+      default:
+        out.push({ name: q.id, questionId: q.id, label: text, type: 'text', values: [], derivation: 'free text', lineage })
+    }
+    if (other && (q.type === 'single_choice' || q.type === 'multiple_choice')) {
+      out.push({ name: `${q.id}_other`, questionId: q.id, label: `${text}: other, please specify`, type: 'text', values: [], derivation: `text given with option ${other.code}`, lineage })
+    }
+  }
+  return out
+}
+
+/** A stable pseudonym for an organisation: the same in every wave and export, meaningless outside. */
+export function pseudonym(organisationId: string): string {
+  return `R${createHash('sha256').update(`organisation:${organisationId}`).digest('hex').slice(0, 10)}`
+}
+
+export interface RawRowContext {
+  attributes: string[]
+}
+
+export async function attributeNames(db: Kysely<Database>, waveId: string): Promise<string[]> {
+  const rows = await db.selectFrom('responses').innerJoin('organisations', 'organisations.id', 'responses.organisation_id').select('organisations.attributes_json').where('responses.wave_id', '=', waveId).distinct().execute()
+  return [...new Set(rows.flatMap((r) => Object.keys(JSON.parse(r.attributes_json) as Record<string, string>)))].sort()
+}
+
+export function rawHeader(definition: Definition, attributes: string[], withNames: boolean): string[] {
+  return ['respondent_id', ...(withNames ? ['organisation_code', 'organisation_name'] : []), 'organisation_type', ...attributes, ...variables(definition).map((v) => v.name)]
+}
+
+/** Rows of the raw data, a batch of submitted responses at a time. */
+export async function* rawRows(db: Kysely<Database>, waveId: string, definition: Definition, attributes: string[], withNames: boolean, batchSize = 500): AsyncGenerator<(string | number)[]> {
+  const vars = variables(definition)
+  const questions = new Map(placedQuestions(definition).filter((p) => isAnswerable(p.question)).map((p) => [p.question.id, p.question as AnswerableQuestion]))
+  let after = ''
+  for (;;) {
+    const batch = await db
+      .selectFrom('responses')
+      .innerJoin('organisations', 'organisations.id', 'responses.organisation_id')
+      .select(['responses.id', 'responses.organisation_id', 'organisations.code', 'organisations.name', 'organisations.type', 'organisations.attributes_json'])
+      .where('responses.wave_id', '=', waveId)
+      .where('responses.status', '=', 'submitted')
+      .where('responses.id', '>', after)
+      .orderBy('responses.id')
+      .limit(batchSize)
+      .execute()
+    if (batch.length === 0) return
+    after = batch[batch.length - 1].id
+    const ids = batch.map((r) => r.id)
+    const asked = await db.selectFrom('asked_questions').select(['response_id', 'question_id', 'answered']).where('response_id', 'in', ids).execute()
+    const values = await db.selectFrom('answer_values').selectAll().where('response_id', 'in', ids).execute()
+    for (const response of batch) {
+      const askedHere = new Map(asked.filter((a) => a.response_id === response.id).map((a) => [a.question_id, a.answered === 1]))
+      const mine = values.filter((v) => v.response_id === response.id)
+      const attrs = JSON.parse(response.attributes_json) as Record<string, string>
+      const cells: (string | number)[] = [pseudonym(response.organisation_id), ...(withNames ? [response.code, response.name] : []), response.type, ...attributes.map((a) => attrs[a] ?? '')]
+      for (const v of vars) {
+        const wasAsked = askedHere.get(v.questionId)
+        if (wasAsked === undefined) {
+          cells.push('')
+          continue
+        }
+        if (!wasAsked) {
+          cells.push(v.type === 'text' || v.type === 'date' ? '' : NOT_ANSWERED)
+          continue
+        }
+        const q = questions.get(v.questionId)!
+        const facts = mine.filter((f) => f.question_id === v.questionId)
+        if (v.name === `${v.questionId}_other` && q.type !== 'short_text' && q.type !== 'long_text') cells.push(facts.find((f) => f.text_value !== null && f.code !== null)?.text_value ?? '')
+        else if (q.type === 'multiple_choice') cells.push(facts.some((f) => `${q.id}_${f.code}` === v.name) ? 1 : 0)
+        else if (q.type === 'grid') cells.push(facts.find((f) => `${q.id}_${f.row_id}` === v.name)?.code ?? '')
+        else if (q.type === 'number' && v.name.endsWith('_dk')) cells.push(facts.some((f) => f.special === 'dont_know' && f.code === null) ? 1 : 0)
+        else if (q.type === 'number') cells.push(facts.find((f) => f.number_value !== null)?.number_value ?? '')
+        else if (q.type === 'single_choice' || q.type === 'yes_no') cells.push(facts[0]?.code ?? '')
+        else cells.push(facts[0]?.text_value ?? '')
+      }
+      yield cells
+    }
+  }
+}
+
+/** SPSS syntax that reads the raw CSV and applies variable labels, value labels and missing values. */
+export function spssSyntax(definition: Definition, header: string[], csvFile: string): string {
+  const vars = variables(definition)
+  const byName = new Map(vars.map((v) => [v.name, v]))
+  const quote = (s: string) => `"${s.replace(/"/g, '""').replace(/\s+/g, ' ').slice(0, 250)}"`
+  const format = (name: string) => {
+    const v = byName.get(name)
+    if (!v) return 'A200'
+    return v.type === 'text' ? 'A2000' : v.type === 'date' ? 'SDATE10' : 'F8.0'
+  }
+  const lines = [
+    `* SPSS syntax for ${definition.survey} version ${definition.version}: reads the raw data CSV and applies labels.`,
+    `GET DATA /TYPE=TXT /FILE=${quote(csvFile)} /ENCODING='UTF8' /DELCASE=LINE /DELIMITERS="," /QUALIFIER='"' /ARRANGEMENT=DELIMITED /FIRSTCASE=2`,
+    `  /VARIABLES=${header.map((h) => `${h} ${format(h)}`).join('\n    ')}.`,
+    'VARIABLE LABELS',
+    ...vars.map((v, i) => `  ${v.name} ${quote(v.label)}${i === vars.length - 1 ? '.' : ''}`),
+  ]
+  const labelled = vars.filter((v) => v.values.length)
+  if (labelled.length) {
+    lines.push('VALUE LABELS')
+    labelled.forEach((v, i) => {
+      lines.push(`  /${v.name} ${[...v.values, { code: NOT_ANSWERED, label: 'Not answered' }].map((x) => `${x.code} ${quote(x.label)}`).join(' ')}${i === labelled.length - 1 ? '.' : ''}`)
+    })
+  }
+  const numeric = vars.filter((v) => v.type === 'code' || v.type === 'flag' || v.type === 'number').map((v) => v.name)
+  if (numeric.length) lines.push(`MISSING VALUES ${numeric.join(' ')} (${NOT_ANSWERED}).`)
+  lines.push('EXECUTE.', '')
+  return lines.join('\n')
+}

@@ -1,0 +1,288 @@
+// Analysts' pages and downloads: a report per wave, breakdowns by organisation attribute, the
+// comparison of waves across questionnaire versions, statistics and comparison CSVs, the raw data
+// with its codebook and SPSS syntax, and the free-text answers for thematic coding. Every
+// download is recorded in the audit log.
+import { Readable } from 'node:stream'
+import { stringify } from 'csv-stringify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { sql } from 'kysely'
+import { audit } from '../accounts/audit.js'
+import type { WaveTable } from '../db/schema.js'
+import { isAnswerable, localize, placedQuestions } from '../questionnaire/model.js'
+import { neutralise, toCsv, UTF8_BOM } from '../web/csv.js'
+import { renderPage } from '../web/render.js'
+import { compareWaves, type ComparedWave, type ComparisonRow } from './comparison.js'
+import { attributeNames, pseudonym, rawHeader, rawRows, spssSyntax, variables } from './raw-data.js'
+import { waveStatistics, type WaveStatistics } from './statistics.js'
+
+const UUID = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+const waveParams = { type: 'object', required: ['waveId'], properties: { waveId: { type: 'string', pattern: UUID } } } as const
+const reportQuery = { type: 'object', properties: { special: { type: 'string', enum: ['include', 'exclude'] }, by: { type: 'string', pattern: '^[A-Za-z0-9_ -]{1,60}$' }, names: { type: 'string', enum: ['1', '0'] } } } as const
+
+interface WaveParams {
+  waveId: string
+}
+interface ReportQuery {
+  special?: 'include' | 'exclude'
+  by?: string
+  names?: string
+}
+
+const percent = (p: number | null | undefined, digits = 1) => (p === null || p === undefined ? '' : (p * 100).toFixed(digits))
+
+export async function analysisRoutes(app: FastifyInstance) {
+  app.addHook('onRequest', app.requireUser)
+  const page = (request: FastifyRequest, reply: FastifyReply, template: string, data: Record<string, unknown>, status = 200) =>
+    renderPage(request, reply, template, { ...data, user: request.user }, { language: 'en', status })
+
+  async function loadWave(request: FastifyRequest<{ Params: WaveParams }>, reply: FastifyReply) {
+    const wave = await app.db.selectFrom('waves').selectAll().where('id', '=', request.params.waveId).executeTakeFirst()
+    const version = wave ? app.catalogue.find(wave.survey_id, wave.version) : undefined
+    if (!wave || !version) {
+      await reply.callNotFound()
+      return undefined
+    }
+    return { wave, definition: version.definition }
+  }
+
+  const download = async (request: FastifyRequest, reply: FastifyReply, wave: WaveTable, kind: string, filename: string, type: string, body: string | Readable) => {
+    await audit(app.db, request.user!, 'export', { waveId: wave.id, kind, query: request.query })
+    return reply.header('content-type', type).header('content-disposition', `attachment; filename="${filename.replace(/[^A-Za-z0-9._-]+/g, '_')}"`).send(body)
+  }
+
+  app.get('/admin/analysis', async (request, reply) => {
+    const waves = await app.db.selectFrom('waves').selectAll().where('status', '!=', 'draft').orderBy('survey_id').orderBy('created_at').execute()
+    const surveys = app.catalogue.surveys
+      .map((s) => ({ id: s.id, title: localize(s.versions[s.versions.length - 1].definition.title, 'en'), waves: waves.filter((w) => w.survey_id === s.id) }))
+      .filter((s) => s.waves.length)
+    return page(request, reply, 'analysis/index', { surveys })
+  })
+
+  app.get<{ Params: WaveParams; Querystring: ReportQuery }>('/admin/analysis/waves/:waveId', { schema: { params: waveParams, querystring: reportQuery } }, async (request, reply) => {
+    const loaded = await loadWave(request, reply)
+    if (!loaded) return reply
+    const includeSpecial = request.query.special === 'include'
+    const stats = await waveStatistics(app.db, loaded.wave.id, loaded.definition, { includeSpecial })
+    const attributes = ['type', ...(await attributeNames(app.db, loaded.wave.id))]
+    const breakdown = request.query.by && attributes.includes(request.query.by) ? await breakdownBy(loaded.wave.id, request.query.by, loaded.definition, includeSpecial) : undefined
+    return page(request, reply, 'analysis/wave', { wave: loaded.wave, title: localize(loaded.definition.title, 'en'), stats, includeSpecial, attributes, by: request.query.by ?? '', breakdown, percent })
+  })
+
+  /** Statistics of every choice question for each value of an organisation attribute. */
+  async function breakdownBy(waveId: string, attribute: string, definition: ComparedWave['definition'], includeSpecial: boolean) {
+    const expression =
+      attribute === 'type'
+        ? sql<string>`organisations.type`
+        : app.databaseKind === 'postgres'
+          ? sql<string>`(organisations.attributes_json::json ->> ${attribute})`
+          : sql<string>`json_extract(organisations.attributes_json, ${`$."${attribute.replace(/"/g, '')}"`})`
+    const groups = await app.db
+      .selectFrom('responses')
+      .innerJoin('organisations', 'organisations.id', 'responses.organisation_id')
+      .select([expression.as('value'), (eb) => eb.fn.countAll<string | number>().as('n')])
+      .where('responses.wave_id', '=', waveId)
+      .where('responses.status', '=', 'submitted')
+      .groupBy(expression)
+      .execute()
+    const codes = await app.db
+      .selectFrom('answer_values')
+      .innerJoin('responses', 'responses.id', 'answer_values.response_id')
+      .innerJoin('organisations', 'organisations.id', 'responses.organisation_id')
+      .select([expression.as('value'), 'answer_values.question_id', 'answer_values.code', 'answer_values.special', (eb) => eb.fn.countAll<string | number>().as('n')])
+      .where('answer_values.wave_id', '=', waveId)
+      .where('answer_values.row_id', '=', '')
+      .where('answer_values.code', 'is not', null)
+      .groupBy([expression, 'answer_values.question_id', 'answer_values.code', 'answer_values.special'])
+      .execute()
+    const answered = await app.db
+      .selectFrom('asked_questions')
+      .innerJoin('responses', 'responses.id', 'asked_questions.response_id')
+      .innerJoin('organisations', 'organisations.id', 'responses.organisation_id')
+      .select([expression.as('value'), 'asked_questions.question_id', (eb) => eb.fn.sum<string | number>('asked_questions.answered').as('n')])
+      .where('asked_questions.wave_id', '=', waveId)
+      .groupBy([expression, 'asked_questions.question_id'])
+      .execute()
+    const values = groups.map((g) => g.value ?? '(none)').sort()
+    const questions = placedQuestions(definition)
+      .map((p) => p.question)
+      .filter((q) => q.type === 'single_choice' || q.type === 'yes_no' || q.type === 'multiple_choice')
+      .map((q) => ({
+        id: q.id,
+        text: localize(q.text, 'en'),
+        options: (q.type === 'yes_no' ? [] : q.options).length ? (q as { options: { code: number; label: unknown; special?: string }[] }).options : [],
+        groups: values.map((value) => {
+          const mine = codes.filter((c) => (c.value ?? '(none)') === value && c.question_id === q.id)
+          const special = mine.filter((c) => c.special).reduce((n, c) => n + Number(c.n), 0)
+          const total = Number(answered.find((a) => (a.value ?? '(none)') === value && a.question_id === q.id)?.n ?? 0)
+          const base = includeSpecial ? total : total - special
+          return { value, base, counts: new Map(mine.map((c) => [Number(c.code), Number(c.n)])) }
+        }),
+      }))
+    return { attribute, values, questions, localize }
+  }
+
+  app.get<{ Params: WaveParams; Querystring: ReportQuery }>('/admin/analysis/waves/:waveId/statistics.csv', { schema: { params: waveParams, querystring: reportQuery } }, async (request, reply) => {
+    const loaded = await loadWave(request, reply)
+    if (!loaded) return reply
+    const stats = await waveStatistics(app.db, loaded.wave.id, loaded.definition, { includeSpecial: request.query.special === 'include' })
+    return download(request, reply, loaded.wave, 'statistics_csv', `statistics-${loaded.wave.survey_id}-${loaded.wave.label}.csv`, 'text/csv; charset=utf-8', statisticsCsv(stats))
+  })
+
+  app.get<{ Params: WaveParams; Querystring: ReportQuery }>('/admin/analysis/waves/:waveId/raw.csv', { schema: { params: waveParams, querystring: reportQuery } }, async (request, reply) => {
+    const loaded = await loadWave(request, reply)
+    if (!loaded) return reply
+    const withNames = request.query.names === '1'
+    const attributes = await attributeNames(app.db, loaded.wave.id)
+    const header = rawHeader(loaded.definition, attributes, withNames)
+    const csv = stringify({ record_delimiter: '\r\n', cast: { string: neutralise } })
+    const rows = rawRows(app.db, loaded.wave.id, loaded.definition, attributes, withNames)
+    // Stream: rows are written as each batch of responses is read, with back-pressure.
+    void (async () => {
+      try {
+        csv.write(header)
+        for await (const row of rows) if (!csv.write(row)) await new Promise((resolve) => csv.once('drain', resolve))
+        csv.end()
+      } catch (err) {
+        csv.destroy(err as Error)
+      }
+    })()
+    const body = Readable.from((async function* () {
+      yield UTF8_BOM
+      for await (const chunk of csv) yield chunk
+    })())
+    return download(request, reply, loaded.wave, withNames ? 'raw_csv_with_names' : 'raw_csv', `raw-${loaded.wave.survey_id}-${loaded.wave.label}.csv`, 'text/csv; charset=utf-8', body)
+  })
+
+  app.get<{ Params: WaveParams }>('/admin/analysis/waves/:waveId/codebook.csv', { schema: { params: waveParams } }, async (request, reply) => {
+    const loaded = await loadWave(request, reply)
+    if (!loaded) return reply
+    const rows = variables(loaded.definition).map((v) => [v.name, v.questionId, v.label, v.type, v.values.map((x) => `${x.code}=${x.label}`).join('; '), v.derivation, v.lineage, v.type === 'text' || v.type === 'date' ? 'blank = not asked or not answered' : `blank = not asked; -9 = not answered`])
+    const csv = toCsv(['variable', 'question_id', 'label', 'type', 'values', 'derivation', 'lineage', 'missing'], rows)
+    return download(request, reply, loaded.wave, 'codebook_csv', `codebook-${loaded.wave.survey_id}-${loaded.wave.label}.csv`, 'text/csv; charset=utf-8', csv)
+  })
+
+  app.get<{ Params: WaveParams }>('/admin/analysis/waves/:waveId/labels.sps', { schema: { params: waveParams } }, async (request, reply) => {
+    const loaded = await loadWave(request, reply)
+    if (!loaded) return reply
+    const header = rawHeader(loaded.definition, await attributeNames(app.db, loaded.wave.id), false)
+    const syntax = spssSyntax(loaded.definition, header, `raw-${loaded.wave.survey_id}-${loaded.wave.label}.csv`.replace(/[^A-Za-z0-9._-]+/g, '_'))
+    return download(request, reply, loaded.wave, 'spss_syntax', `labels-${loaded.wave.survey_id}-${loaded.wave.label}.sps`, 'text/plain; charset=utf-8', syntax)
+  })
+
+  app.get<{ Params: WaveParams; Querystring: ReportQuery }>('/admin/analysis/waves/:waveId/free-text.csv', { schema: { params: waveParams, querystring: reportQuery } }, async (request, reply) => {
+    const loaded = await loadWave(request, reply)
+    if (!loaded) return reply
+    const withNames = request.query.names === '1'
+    const attributes = await attributeNames(app.db, loaded.wave.id)
+    const texts = new Map(placedQuestions(loaded.definition).filter((p) => isAnswerable(p.question)).map((p) => [p.question.id, localize(p.question.text, 'en')]))
+    const rows = await app.db
+      .selectFrom('answer_values')
+      .innerJoin('responses', 'responses.id', 'answer_values.response_id')
+      .innerJoin('organisations', 'organisations.id', 'responses.organisation_id')
+      .select(['responses.organisation_id', 'organisations.code', 'organisations.name', 'organisations.type', 'organisations.attributes_json', 'answer_values.question_id', 'answer_values.code as option_code', 'answer_values.text_value'])
+      .where('answer_values.wave_id', '=', loaded.wave.id)
+      .where('answer_values.text_value', 'is not', null)
+      .orderBy('answer_values.question_id')
+      .orderBy('responses.organisation_id')
+      .execute()
+    const freeText = rows.filter((r) => {
+      const q = placedQuestions(loaded.definition).find((p) => p.question.id === r.question_id)?.question
+      return q && (q.type === 'short_text' || q.type === 'long_text' || r.option_code !== null)
+    })
+    const csv = toCsv(
+      ['respondent_id', ...(withNames ? ['organisation_code', 'organisation_name'] : []), 'wave', 'organisation_type', ...attributes, 'question_id', 'question', 'answer'],
+      freeText.map((r) => {
+        const attrs = JSON.parse(r.attributes_json) as Record<string, string>
+        return [pseudonym(r.organisation_id), ...(withNames ? [r.code, r.name] : []), loaded.wave.label, r.type, ...attributes.map((a) => attrs[a] ?? ''), r.option_code !== null ? `${r.question_id}_other` : r.question_id, texts.get(r.question_id) ?? '', r.text_value]
+      }),
+    )
+    return download(request, reply, loaded.wave, withNames ? 'free_text_csv_with_names' : 'free_text_csv', `free-text-${loaded.wave.survey_id}-${loaded.wave.label}.csv`, 'text/csv; charset=utf-8', csv)
+  })
+
+  const compareQuery = { type: 'object', properties: { waves: { anyOf: [{ type: 'string', pattern: UUID }, { type: 'array', items: { type: 'string', pattern: UUID }, maxItems: 10 }] }, special: { type: 'string', enum: ['include', 'exclude'] } } } as const
+
+  async function comparison(request: FastifyRequest<{ Querystring: { waves?: string | string[]; special?: string } }>, reply: FastifyReply) {
+    const ids = ([] as string[]).concat(request.query.waves ?? [])
+    const waves = ids.length ? await app.db.selectFrom('waves').selectAll().where('id', 'in', ids).execute() : []
+    if (waves.length < 2 || new Set(waves.map((w) => w.survey_id)).size !== 1) {
+      await page(request, reply, 'analysis/compare-choose', { message: 'Choose two or more waves of the same survey.' }, 400)
+      return undefined
+    }
+    const survey = app.catalogue.surveys.find((s) => s.id === waves[0].survey_id)!
+    const order = (w: WaveTable) => survey.versions.findIndex((v) => v.definition.version === w.version)
+    waves.sort((a, b) => order(a) - order(b) || a.created_at.localeCompare(b.created_at))
+    const includeSpecial = request.query.special === 'include'
+    const compared: ComparedWave[] = []
+    for (const w of waves) {
+      const definition = app.catalogue.find(w.survey_id, w.version)!.definition
+      compared.push({ label: w.label, definition, stats: await waveStatistics(app.db, w.id, definition, { includeSpecial }) })
+    }
+    return { waves, compared, rows: compareWaves(app.catalogue, survey.id, compared, includeSpecial), title: localize(survey.versions[survey.versions.length - 1].definition.title, 'en') }
+  }
+
+  app.get<{ Querystring: { waves?: string | string[]; special?: string } }>('/admin/analysis/compare', { schema: { querystring: compareQuery } }, async (request, reply) => {
+    const result = await comparison(request, reply)
+    if (!result) return reply
+    return page(request, reply, 'analysis/compare', { ...result, percent, query: new URLSearchParams(([] as string[]).concat(request.query.waves ?? []).map((w) => ['waves', w])).toString() })
+  })
+
+  app.get<{ Querystring: { waves?: string | string[]; special?: string } }>('/admin/analysis/compare.csv', { schema: { querystring: compareQuery } }, async (request, reply) => {
+    const result = await comparison(request, reply)
+    if (!result) return reply
+    await audit(app.db, request.user!, 'export', { kind: 'comparison_csv', waves: result.waves.map((w) => w.id) })
+    return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="comparison-${result.waves[0].survey_id}.csv"`).send(comparisonCsv(result.compared, result.rows))
+  })
+}
+
+export function statisticsCsv(stats: WaveStatistics): string {
+  const rows: unknown[][] = []
+  for (const q of stats.questions) {
+    const common = [q.id, q.section, q.text, q.type, q.asked, q.answered, q.missing]
+    const choiceRows = (rowId: string, choice: NonNullable<typeof q.choice>) =>
+      choice.options.forEach((o) => rows.push([...common, rowId, o.code, o.label, o.special ?? '', o.count, choice.base, percent(o.percent), percent(o.ci?.low), percent(o.ci?.high), '', '', '', '', '', '', '']))
+    if (q.choice) choiceRows('', q.choice)
+    for (const r of q.rows ?? []) choiceRows(r.id, r.choice)
+    if (q.number) {
+      const n = q.number
+      rows.push([...common, '', '', '', '', n.dontKnow ? `dont_know=${n.dontKnow}` : '', n.n, '', '', '', n.mean?.toFixed(4) ?? '', n.sd?.toFixed(4) ?? '', n.median ?? '', n.q1 ?? '', n.q3 ?? '', n.min ?? '', n.max ?? ''])
+    }
+    if (q.texts !== undefined) rows.push([...common, '', '', '', '', q.texts, '', '', '', '', '', '', '', '', '', '', ''])
+  }
+  return toCsv(['question_id', 'section', 'question', 'type', 'asked', 'answered', 'missing', 'row', 'code', 'label', 'special', 'count', 'base', 'percent', 'ci95_low', 'ci95_high', 'mean', 'sd', 'median', 'q1', 'q3', 'min', 'max'], rows)
+}
+
+/**
+ * The comparison as a CSV, one row per question (and option), one group of columns per wave.
+ * Cells across a break in series carry the Government Statistical Service shorthand: [b] break
+ * (not comparable), [x] not available (not asked in that wave), [z] not applicable.
+ */
+export function comparisonCsv(waves: ComparedWave[], rows: ComparisonRow[]): string {
+  const header = ['question_id', 'row', 'question', 'status', 'code', 'option']
+  for (const w of waves) header.push(`${w.label}_count`, `${w.label}_base`, `${w.label}_percent`, `${w.label}_ci95_low`, `${w.label}_ci95_high`)
+  header.push('change_pp', 'test', 'p_value', 'note', ...waves.map((w) => `${w.label}_wording`))
+  const out: unknown[][] = []
+  for (const row of rows) {
+    const options = row.options.length ? row.options : [{ code: NaN, label: '', special: undefined, changePp: null }]
+    for (const option of options) {
+      const line: unknown[] = [row.id, row.rowId ?? '', row.text, row.status, Number.isNaN(option.code) ? '' : option.code, option.label]
+      row.waves.forEach((cell) => {
+        if (!cell.available) {
+          const marker = row.status === 'not_comparable' && cell.wording ? '[b]' : '[x]'
+          line.push(marker, marker, marker, marker, marker)
+          return
+        }
+        if (Number.isNaN(option.code)) {
+          const n = cell.number
+          line.push(n ? n.n : '', cell.base, '[z]', '[z]', '[z]')
+          return
+        }
+        const o = cell.options.find((x) => x.code === option.code)
+        line.push(o?.count ?? 0, cell.base, o?.percent === null || o?.percent === undefined ? '[z]' : percent(o.percent), o?.ci ? percent(o.ci.low) : '[z]', o?.ci ? percent(o.ci.high) : '[z]')
+      })
+      const p = 'p' in option && option.p !== undefined ? option.p : row.test?.p
+      line.push(option.changePp === null ? (row.status === 'not_comparable' ? '[b]' : '[x]') : option.changePp.toFixed(1), 'test' in option && option.test ? option.test : (row.test?.kind ?? ''), p === undefined ? '' : p.toFixed(4), row.test?.warning ?? '', ...row.waves.map((w) => w.wording ?? ''))
+      out.push(line)
+    }
+  }
+  return toCsv(header, out)
+}

@@ -1,0 +1,227 @@
+// Descriptive statistics for every question of a wave, computed in the database with grouped
+// queries over the answer facts: the base (organisations asked, after skip logic), answered and
+// missing; counts and percentages per option with "don't know" and "not applicable" shown but left
+// out of the percentage base unless asked; numbers' n, mean, standard deviation, median, quartiles,
+// minimum and maximum; grids per row; free text counted.
+import { sql, type Kysely } from 'kysely'
+import type { Database } from '../db/schema.js'
+import { isAnswerable, localize, placedQuestions, questionOptions } from '../questionnaire/model.js'
+import type { AnswerableQuestion, Definition, Option } from '../questionnaire/schema.js'
+import { quantilePosition, wilson } from './tests-of-difference.js'
+
+export interface OptionStat {
+  code: number
+  label: string
+  special?: string
+  count: number
+  /** Share of the percentage base (null for special options left out of it). */
+  percent: number | null
+  ci?: { low: number; high: number }
+}
+
+export interface ChoiceStats {
+  /** Organisations in the percentage base: those who answered, less "don't know" / "not applicable" unless included. */
+  base: number
+  options: OptionStat[]
+}
+
+export interface NumberStats {
+  n: number
+  dontKnow: number
+  mean: number | null
+  sd: number | null
+  median: number | null
+  q1: number | null
+  q3: number | null
+  min: number | null
+  max: number | null
+}
+
+export interface QuestionStats {
+  id: string
+  type: AnswerableQuestion['type']
+  text: string
+  section: string
+  asked: number
+  answered: number
+  missing: number
+  choice?: ChoiceStats
+  rows?: { id: string; text: string; answered: number; choice: ChoiceStats }[]
+  number?: NumberStats
+  texts?: number
+}
+
+export interface WaveStatistics {
+  invited: number
+  submitted: number
+  questions: QuestionStats[]
+  includeSpecial: boolean
+}
+
+export interface StatisticsOptions {
+  includeSpecial?: boolean
+}
+
+type CodeCounts = Map<string, Map<number, number>>
+
+function choiceStats(options: Option[], counts: Map<number, number> | undefined, answered: number, includeSpecial: boolean): ChoiceStats {
+  const specialCodes = new Set(options.filter((o) => o.special).map((o) => o.code))
+  const specialCount = [...specialCodes].reduce((n, code) => n + (counts?.get(code) ?? 0), 0)
+  // Multiple choice: a special option ("Don't know") is chosen on its own, so each such count is one respondent.
+  const base = includeSpecial ? answered : answered - specialCount
+  return {
+    base,
+    options: options.map((o) => {
+      const count = counts?.get(o.code) ?? 0
+      const inBase = includeSpecial || !o.special
+      return {
+        code: o.code,
+        label: localize(o.label, 'en'),
+        special: o.special,
+        count,
+        percent: inBase && base > 0 ? count / base : null,
+        ci: inBase ? wilson(count, base) : undefined,
+      }
+    }),
+  }
+}
+
+export async function waveStatistics(db: Kysely<Database>, waveId: string, definition: Definition, options: StatisticsOptions = {}): Promise<WaveStatistics> {
+  const includeSpecial = options.includeSpecial ?? false
+  const asked = await db
+    .selectFrom('asked_questions')
+    .select(['question_id', (eb) => eb.fn.countAll<string | number>().as('asked'), (eb) => eb.fn.sum<string | number>('answered').as('answered')])
+    .where('wave_id', '=', waveId)
+    .groupBy('question_id')
+    .execute()
+  const codes = await db
+    .selectFrom('answer_values')
+    .select(['question_id', 'row_id', 'code', (eb) => eb.fn.countAll<string | number>().as('n')])
+    .where('wave_id', '=', waveId)
+    .where('code', 'is not', null)
+    .groupBy(['question_id', 'row_id', 'code'])
+    .execute()
+  const rowAnswered = await db
+    .selectFrom('answer_values')
+    .select(['question_id', 'row_id', (eb) => eb.fn.count<string | number>('response_id').distinct().as('n')])
+    .where('wave_id', '=', waveId)
+    .where('row_id', '!=', '')
+    .groupBy(['question_id', 'row_id'])
+    .execute()
+  const numbers = await db
+    .selectFrom('answer_values')
+    .select([
+      'question_id',
+      (eb) => eb.fn.count<string | number>('number_value').as('n'),
+      (eb) => eb.fn.avg<string | number>('number_value').as('mean'),
+      (eb) => eb.fn.min<number>('number_value').as('min'),
+      (eb) => eb.fn.max<number>('number_value').as('max'),
+      sql<string | number>`sum(number_value * number_value)`.as('sum_squares'),
+      (eb) => eb.fn.sum<string | number>('number_value').as('sum'),
+    ])
+    .where('wave_id', '=', waveId)
+    .where('number_value', 'is not', null)
+    .groupBy('question_id')
+    .execute()
+  const dontKnow = await db
+    .selectFrom('answer_values')
+    .select(['question_id', (eb) => eb.fn.countAll<string | number>().as('n')])
+    .where('wave_id', '=', waveId)
+    .where('code', 'is', null)
+    .where('special', '=', 'dont_know')
+    .groupBy('question_id')
+    .execute()
+  const texts = await db
+    .selectFrom('answer_values')
+    .select(['question_id', (eb) => eb.fn.countAll<string | number>().as('n')])
+    .where('wave_id', '=', waveId)
+    .where('code', 'is', null)
+    .where('text_value', 'is not', null)
+    .groupBy('question_id')
+    .execute()
+  const responses = await db
+    .selectFrom('responses')
+    .select(['status', (eb) => eb.fn.countAll<string | number>().as('n')])
+    .where('wave_id', '=', waveId)
+    .groupBy('status')
+    .execute()
+
+  const counts: CodeCounts = new Map()
+  for (const row of codes) {
+    const key = `${row.question_id}|${row.row_id}`
+    const map = counts.get(key) ?? new Map<number, number>()
+    map.set(Number(row.code), Number(row.n))
+    counts.set(key, map)
+  }
+
+  const questions: QuestionStats[] = []
+  for (const placed of placedQuestions(definition)) {
+    const q = placed.question
+    if (!isAnswerable(q)) continue
+    const a = asked.find((r) => r.question_id === q.id)
+    const askedCount = Number(a?.asked ?? 0)
+    const answered = Number(a?.answered ?? 0)
+    const stats: QuestionStats = { id: q.id, type: q.type, text: localize(q.text, 'en'), section: localize(placed.section.title, 'en'), asked: askedCount, answered, missing: askedCount - answered }
+    switch (q.type) {
+      case 'single_choice':
+      case 'yes_no':
+      case 'multiple_choice':
+        stats.choice = choiceStats(questionOptions(q), counts.get(`${q.id}|`), answered, includeSpecial)
+        break
+      case 'grid':
+        stats.rows = q.rows.map((row) => {
+          const rowCount = Number(rowAnswered.find((r) => r.question_id === q.id && r.row_id === row.id)?.n ?? 0)
+          return { id: row.id, text: localize(row.text, 'en'), answered: rowCount, choice: choiceStats(q.options, counts.get(`${q.id}|${row.id}`), rowCount, includeSpecial) }
+        })
+        break
+      case 'number': {
+        const n = numbers.find((r) => r.question_id === q.id)
+        stats.number = await numberStats(db, waveId, q.id, n, Number(dontKnow.find((r) => r.question_id === q.id)?.n ?? 0))
+        break
+      }
+      default:
+        stats.texts = Number(texts.find((r) => r.question_id === q.id)?.n ?? 0)
+    }
+    questions.push(stats)
+  }
+  const invited = responses.reduce((s, r) => s + Number(r.n), 0)
+  const submitted = Number(responses.find((r) => r.status === 'submitted')?.n ?? 0)
+  return { invited, submitted, questions, includeSpecial }
+}
+
+async function numberStats(
+  db: Kysely<Database>,
+  waveId: string,
+  questionId: string,
+  row: { n: string | number; mean: string | number; min: number; max: number; sum_squares: string | number; sum: string | number } | undefined,
+  dontKnow: number,
+): Promise<NumberStats> {
+  const n = Number(row?.n ?? 0)
+  if (!row || n === 0) return { n: 0, dontKnow, mean: null, sd: null, median: null, q1: null, q3: null, min: null, max: null }
+  const mean = Number(row.mean)
+  const sum = Number(row.sum)
+  const sumSquares = Number(row.sum_squares)
+  const sd = n > 1 ? Math.sqrt(Math.max(0, (sumSquares - (sum * sum) / n) / (n - 1))) : null
+  // Order statistics fetched one at a time from the database, so memory does not grow with n.
+  const valueAt = async (index: number) =>
+    Number(
+      (
+        await db
+          .selectFrom('answer_values')
+          .select('number_value')
+          .where('wave_id', '=', waveId)
+          .where('question_id', '=', questionId)
+          .where('number_value', 'is not', null)
+          .orderBy('number_value')
+          .limit(1)
+          .offset(index)
+          .executeTakeFirstOrThrow()
+      ).number_value,
+    )
+  const quantile = async (p: number) => {
+    const { lower, upper, fraction } = quantilePosition(n, p)
+    const low = await valueAt(lower)
+    return fraction === 0 ? low : low + fraction * ((await valueAt(upper)) - low)
+  }
+  return { n, dontKnow, mean, sd, median: await quantile(0.5), q1: await quantile(0.25), q3: await quantile(0.75), min: Number(row.min), max: Number(row.max) }
+}
