@@ -7,6 +7,8 @@ export const UTF8_BOM = '\uFEFF'
 
 export function neutralise(value: unknown): string {
   const text = value === null || value === undefined ? '' : String(value)
+  // A plain number (a negative change, say) cannot run as a formula and must stay a number.
+  if (/^-?\d+(\.\d+)?$/.test(text)) return text
   return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text
 }
 

@@ -79,6 +79,23 @@ if (!available) {
     t.same(await axeViolations(page), [], 'the wave form with errors has no accessibility violations')
   })
 
+  t.test('the analysts’ pages pass axe-core', async (t) => {
+    const app = await buildTestApp(t, { surveysDir: `${FIXTURES}/surveys-analysis`, mailWorker: false })
+    const { twoWaves } = await import('../analysis/fixture.js')
+    const { wave1, wave2 } = await twoWaves(app)
+    const address = await app.listen({ port: 0, host: '127.0.0.1' })
+    const browser = await launchBrowser()
+    t.teardown(() => browser.close())
+    const context = await browser.newContext()
+    await context.addCookies([{ name: 'sid', value: (await signIn(app, 'analyst')).slice(4), url: address }])
+    const page = await context.newPage()
+    for (const path of ['/admin/analysis', `/admin/analysis/waves/${wave1}`, `/admin/analysis/waves/${wave1}?by=region&special=include`, `/admin/analysis/compare?waves=${wave1}&waves=${wave2}`]) {
+      await page.goto(address + path)
+      t.equal(await page.locator('script').count(), 0, `${path} needs no JavaScript`)
+      t.same(await axeViolations(page), [], `${path} has no accessibility violations`)
+    }
+  })
+
   t.test('the preview is usable in Welsh in a browser', async (t) => {
     const app = await buildTestApp(t, { surveysDir: `${FIXTURES}/surveys-bilingual` })
     const address = await app.listen({ port: 0, host: '127.0.0.1' })
