@@ -8,11 +8,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { sql } from 'kysely'
 import { audit } from '../accounts/audit.js'
 import type { WaveTable } from '../db/schema.js'
-import { isAnswerable, localize, placedQuestions } from '../questionnaire/model.js'
+import { localize, placedQuestions } from '../questionnaire/model.js'
 import { neutralise, toCsv, UTF8_BOM } from '../web/csv.js'
 import { renderPage } from '../web/render.js'
 import { compareWaves, type ComparedWave, type ComparisonRow } from './comparison.js'
-import { attributeNames, pseudonym, rawHeader, rawRows, spssSyntax, variables } from './raw-data.js'
+import { freeTextAnswers } from './free-text.js'
+import { attributeNames, rawHeader, rawRows, spssSyntax, variables } from './raw-data.js'
+import { qdpxArchive } from './refi-qda.js'
+import { freeTextWorkbook, nvivoWorkbook, statisticsWorkbook } from './spreadsheets.js'
 import { waveStatistics, type WaveStatistics } from './statistics.js'
 
 const UUID = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
@@ -45,7 +48,7 @@ export async function analysisRoutes(app: FastifyInstance) {
     return { wave, definition: version.definition }
   }
 
-  const download = async (request: FastifyRequest, reply: FastifyReply, wave: WaveTable, kind: string, filename: string, type: string, body: string | Readable) => {
+  const download = async (request: FastifyRequest, reply: FastifyReply, wave: WaveTable, kind: string, filename: string, type: string, body: string | Buffer | Readable) => {
     await audit(app.db, request.user!, 'export', { waveId: wave.id, kind, query: request.query })
     return reply.header('content-type', type).header('content-disposition', `attachment; filename="${filename.replace(/[^A-Za-z0-9._-]+/g, '_')}"`).send(body)
   }
@@ -169,34 +172,51 @@ export async function analysisRoutes(app: FastifyInstance) {
     return download(request, reply, loaded.wave, 'spss_syntax', `labels-${loaded.wave.survey_id}-${loaded.wave.label}.sps`, 'text/plain; charset=utf-8', syntax)
   })
 
+  const freeText = async (request: FastifyRequest<{ Params: WaveParams; Querystring: ReportQuery }>, reply: FastifyReply) => {
+    const loaded = await loadWave(request, reply)
+    if (!loaded) return undefined
+    const withNames = request.query.names === '1'
+    return { ...loaded, withNames, set: await freeTextAnswers(app.db, loaded.wave.id, loaded.wave.label, loaded.definition, withNames) }
+  }
+  const named = (kind: string, withNames: boolean) => (withNames ? `${kind}_with_names` : kind)
+  const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+
   app.get<{ Params: WaveParams; Querystring: ReportQuery }>('/admin/analysis/waves/:waveId/free-text.csv', { schema: { params: waveParams, querystring: reportQuery } }, async (request, reply) => {
+    const result = await freeText(request, reply)
+    if (!result) return reply
+    const { set, withNames, wave } = result
+    const csv = toCsv(
+      ['respondent_id', ...(withNames ? ['organisation_code', 'organisation_name'] : []), 'wave', 'organisation_type', ...set.attributes, 'question_id', 'question', 'answer'],
+      set.answers.map((a) => [a.respondentId, ...(withNames ? [a.organisationCode, a.organisationName] : []), a.wave, a.organisationType, ...set.attributes.map((k) => a.attributes[k] ?? ''), a.questionId, a.question, a.answer]),
+    )
+    return download(request, reply, wave, named('free_text_csv', withNames), `free-text-${wave.survey_id}-${wave.label}.csv`, 'text/csv; charset=utf-8', csv)
+  })
+
+  app.get<{ Params: WaveParams; Querystring: ReportQuery }>('/admin/analysis/waves/:waveId/free-text.xlsx', { schema: { params: waveParams, querystring: reportQuery } }, async (request, reply) => {
+    const result = await freeText(request, reply)
+    if (!result) return reply
+    return download(request, reply, result.wave, named('free_text_xlsx', result.withNames), `free-text-${result.wave.survey_id}-${result.wave.label}.xlsx`, XLSX, await freeTextWorkbook(result.set, result.withNames))
+  })
+
+  app.get<{ Params: WaveParams; Querystring: ReportQuery }>('/admin/analysis/waves/:waveId/nvivo.xlsx', { schema: { params: waveParams, querystring: reportQuery } }, async (request, reply) => {
+    const result = await freeText(request, reply)
+    if (!result) return reply
+    return download(request, reply, result.wave, named('nvivo_xlsx', result.withNames), `nvivo-dataset-${result.wave.survey_id}-${result.wave.label}.xlsx`, XLSX, await nvivoWorkbook(result.set, result.withNames))
+  })
+
+  app.get<{ Params: WaveParams; Querystring: ReportQuery }>('/admin/analysis/waves/:waveId/project.qdpx', { schema: { params: waveParams, querystring: reportQuery } }, async (request, reply) => {
+    const result = await freeText(request, reply)
+    if (!result) return reply
+    const title = `${localize(result.definition.title, 'en')} – ${result.wave.label}`
+    return download(request, reply, result.wave, named('refi_qda_qdpx', result.withNames), `free-text-${result.wave.survey_id}-${result.wave.label}.qdpx`, 'application/zip', await qdpxArchive(result.set, title))
+  })
+
+  app.get<{ Params: WaveParams; Querystring: ReportQuery }>('/admin/analysis/waves/:waveId/statistics.xlsx', { schema: { params: waveParams, querystring: reportQuery } }, async (request, reply) => {
     const loaded = await loadWave(request, reply)
     if (!loaded) return reply
-    const withNames = request.query.names === '1'
-    const attributes = await attributeNames(app.db, loaded.wave.id)
-    const texts = new Map(placedQuestions(loaded.definition).filter((p) => isAnswerable(p.question)).map((p) => [p.question.id, localize(p.question.text, 'en')]))
-    const rows = await app.db
-      .selectFrom('answer_values')
-      .innerJoin('responses', 'responses.id', 'answer_values.response_id')
-      .innerJoin('organisations', 'organisations.id', 'responses.organisation_id')
-      .select(['responses.organisation_id', 'organisations.code', 'organisations.name', 'organisations.type', 'organisations.attributes_json', 'answer_values.question_id', 'answer_values.code as option_code', 'answer_values.text_value'])
-      .where('answer_values.wave_id', '=', loaded.wave.id)
-      .where('answer_values.text_value', 'is not', null)
-      .orderBy('answer_values.question_id')
-      .orderBy('responses.organisation_id')
-      .execute()
-    const freeText = rows.filter((r) => {
-      const q = placedQuestions(loaded.definition).find((p) => p.question.id === r.question_id)?.question
-      return q && (q.type === 'short_text' || q.type === 'long_text' || r.option_code !== null)
-    })
-    const csv = toCsv(
-      ['respondent_id', ...(withNames ? ['organisation_code', 'organisation_name'] : []), 'wave', 'organisation_type', ...attributes, 'question_id', 'question', 'answer'],
-      freeText.map((r) => {
-        const attrs = JSON.parse(r.attributes_json) as Record<string, string>
-        return [pseudonym(r.organisation_id), ...(withNames ? [r.code, r.name] : []), loaded.wave.label, r.type, ...attributes.map((a) => attrs[a] ?? ''), r.option_code !== null ? `${r.question_id}_other` : r.question_id, texts.get(r.question_id) ?? '', r.text_value]
-      }),
-    )
-    return download(request, reply, loaded.wave, withNames ? 'free_text_csv_with_names' : 'free_text_csv', `free-text-${loaded.wave.survey_id}-${loaded.wave.label}.csv`, 'text/csv; charset=utf-8', csv)
+    const stats = await waveStatistics(app.db, loaded.wave.id, loaded.definition, { includeSpecial: request.query.special === 'include' })
+    const book = await statisticsWorkbook(`${localize(loaded.definition.title, 'en')} – ${loaded.wave.label}`, [{ label: loaded.wave.label, stats }])
+    return download(request, reply, loaded.wave, 'statistics_xlsx', `statistics-${loaded.wave.survey_id}-${loaded.wave.label}.xlsx`, XLSX, book)
   })
 
   const compareQuery = { type: 'object', properties: { waves: { anyOf: [{ type: 'string', pattern: UUID }, { type: 'array', items: { type: 'string', pattern: UUID }, maxItems: 10 }] }, special: { type: 'string', enum: ['include', 'exclude'] } } } as const
@@ -224,6 +244,14 @@ export async function analysisRoutes(app: FastifyInstance) {
     const result = await comparison(request, reply)
     if (!result) return reply
     return page(request, reply, 'analysis/compare', { ...result, percent, query: new URLSearchParams(([] as string[]).concat(request.query.waves ?? []).map((w) => ['waves', w])).toString() })
+  })
+
+  app.get<{ Querystring: { waves?: string | string[]; special?: string } }>('/admin/analysis/compare.xlsx', { schema: { querystring: compareQuery } }, async (request, reply) => {
+    const result = await comparison(request, reply)
+    if (!result) return reply
+    await audit(app.db, request.user!, 'export', { kind: 'comparison_xlsx', waves: result.waves.map((w) => w.id) })
+    const book = await statisticsWorkbook(result.title, result.compared.map((w) => ({ label: w.label, stats: w.stats })), { waves: result.compared, rows: result.rows })
+    return reply.header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').header('content-disposition', `attachment; filename="comparison-${result.waves[0].survey_id}.xlsx"`).send(book)
   })
 
   app.get<{ Querystring: { waves?: string | string[]; special?: string } }>('/admin/analysis/compare.csv', { schema: { querystring: compareQuery } }, async (request, reply) => {

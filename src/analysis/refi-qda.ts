@@ -1,0 +1,66 @@
+// A REFI-QDA project (.qdpx), the exchange format NVivo, ATLAS.ti and MAXQDA import: a zip with
+// project.qde (QDA-XML 1.0) and one plain-text source per answer in Sources/. Each responding
+// organisation is a case carrying its attributes as variables; each answer is a text source
+// linked to its case, so coding can start straight away.
+import { randomUUID } from 'node:crypto'
+import JSZip from 'jszip'
+import type { FreeTextSet } from './free-text.js'
+
+const escapeXml = (s: string) =>
+  s
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '')
+    .replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!)
+
+export function projectXml(set: FreeTextSet, title: string, now = new Date()): { xml: string; sources: { guid: string; text: string }[] } {
+  const created = now.toISOString().replace(/\.\d{3}Z$/, 'Z')
+  const user = randomUUID()
+  const variableNames = ['wave', 'organisation_type', ...set.attributes]
+  const variables = variableNames.map((name) => ({ name, guid: randomUUID() }))
+  const sources = set.answers.map((a) => ({ guid: randomUUID(), answer: a }))
+  const cases = new Map<string, { guid: string; first: (typeof set.answers)[number]; sources: string[] }>()
+  for (const s of sources) {
+    const entry = cases.get(s.answer.respondentId) ?? { guid: randomUUID(), first: s.answer, sources: [] }
+    entry.sources.push(s.guid)
+    cases.set(s.answer.respondentId, entry)
+  }
+  const valueOf = (a: (typeof set.answers)[number], name: string) => (name === 'wave' ? a.wave : name === 'organisation_type' ? a.organisationType : (a.attributes[name] ?? ''))
+  const lines = [
+    '<?xml version="1.0" encoding="utf-8"?>',
+    `<Project xmlns="urn:QDA-XML:project:1.0" name="${escapeXml(title)}" origin="Survey Waves" creatingUserGUID="${user}" creationDateTime="${created}">`,
+    `  <Users><User guid="${user}" name="Survey Waves export"/></Users>`,
+    '  <Variables>',
+    ...variables.map((v) => `    <Variable guid="${v.guid}" name="${escapeXml(v.name)}" typeOfVariable="Text"/>`),
+    '  </Variables>',
+  ]
+  if (cases.size) {
+    lines.push('  <Cases>')
+    for (const [respondentId, c] of cases) {
+      lines.push(`    <Case guid="${c.guid}" name="${escapeXml(c.first.organisationName ?? respondentId)}">`)
+      for (const v of variables) lines.push(`      <VariableValue><VariableRef targetGUID="${v.guid}"/><TextValue>${escapeXml(valueOf(c.first, v.name))}</TextValue></VariableValue>`)
+      for (const guid of c.sources) lines.push(`      <SourceRef targetGUID="${guid}"/>`)
+      lines.push('    </Case>')
+    }
+    lines.push('  </Cases>')
+  }
+  if (sources.length) {
+    lines.push('  <Sources>')
+    for (const s of sources) {
+      lines.push(
+        `    <TextSource guid="${s.guid}" name="${escapeXml(`${s.answer.organisationName ?? s.answer.respondentId} – ${s.answer.questionId}`)}" plainTextPath="internal://${s.guid}.txt" creatingUser="${user}" creationDateTime="${created}">`,
+        `      <Description>${escapeXml(s.answer.question)}</Description>`,
+        '    </TextSource>',
+      )
+    }
+    lines.push('  </Sources>')
+  }
+  lines.push(`  <Description>${escapeXml(`Free-text answers exported by Survey Waves on ${created}`)}</Description>`, '</Project>', '')
+  return { xml: lines.join('\n'), sources: sources.map((s) => ({ guid: s.guid, text: s.answer.answer })) }
+}
+
+export async function qdpxArchive(set: FreeTextSet, title: string): Promise<Buffer> {
+  const { xml, sources } = projectXml(set, title)
+  const zip = new JSZip()
+  zip.file('project.qde', xml)
+  for (const s of sources) zip.file(`Sources/${s.guid}.txt`, s.text)
+  return zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' })
+}

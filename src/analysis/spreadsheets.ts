@@ -1,0 +1,110 @@
+// Excel workbooks: the statistics (a summary sheet, one sheet per section, and the comparison),
+// the free text one answer per row, and the free text shaped for NVivo's dataset import (one row
+// per organisation, classifying attributes first, one column per free-text question). Answers
+// are written as text cells, never formulas, so "=HYPERLINK(…)" stays inert.
+import ExcelJS from 'exceljs'
+import type { ComparedWave, ComparisonRow } from './comparison.js'
+import type { FreeTextSet } from './free-text.js'
+import type { WaveStatistics } from './statistics.js'
+
+const pct = (p: number | null | undefined) => (p === null || p === undefined ? null : Math.round(p * 1000) / 10)
+
+function sheetName(name: string, used: Set<string>): string {
+  // Excel: at most 31 characters, none of []:*?/\ and unique in the workbook.
+  const base = name.replace(/[[\]:*?/\\]/g, ' ').slice(0, 28).trim() || 'Sheet'
+  let candidate = base
+  for (let i = 2; used.has(candidate.toLowerCase()); i++) candidate = `${base.slice(0, 26)} ${i}`
+  used.add(candidate.toLowerCase())
+  return candidate
+}
+
+function addRows(sheet: ExcelJS.Worksheet, header: string[], rows: unknown[][]) {
+  sheet.addRow(header).font = { bold: true }
+  for (const row of rows) sheet.addRow(row.map((v) => (v === undefined ? null : v)))
+  sheet.views = [{ state: 'frozen', ySplit: 1 }]
+  sheet.columns.forEach((c) => (c.width = 18))
+}
+
+export async function statisticsWorkbook(title: string, waves: { label: string; stats: WaveStatistics }[], comparison?: { waves: ComparedWave[]; rows: ComparisonRow[] }): Promise<Buffer> {
+  const book = new ExcelJS.Workbook()
+  book.creator = 'Survey Waves'
+  const used = new Set<string>()
+  const summary = book.addWorksheet(sheetName('Summary', used))
+  addRows(
+    summary,
+    ['Wave', 'Organisations invited', 'Responses submitted', 'Response rate (%)', "Percentages include don't know / not applicable"],
+    waves.map((w) => [w.label, w.stats.invited, w.stats.submitted, w.stats.invited ? pct(w.stats.submitted / w.stats.invited) : null, w.stats.includeSpecial ? 'yes' : 'no']),
+  )
+  summary.insertRow(1, [title]).font = { bold: true, size: 14 }
+  const latest = waves[waves.length - 1]
+  const sections = [...new Set(latest.stats.questions.map((q) => q.section))]
+  for (const section of sections) {
+    const sheet = book.addWorksheet(sheetName(section, used))
+    const rows: unknown[][] = []
+    for (const q of latest.stats.questions.filter((x) => x.section === section)) {
+      const common = [q.id, q.text, q.asked, q.answered, q.missing]
+      for (const [rowText, choice] of [...(q.choice ? [['', q.choice] as const] : []), ...(q.rows ?? []).map((r) => [r.text, r.choice] as const)]) {
+        for (const o of choice.options) rows.push([...common, rowText, o.code, o.label, o.count, choice.base, pct(o.percent), pct(o.ci?.low), pct(o.ci?.high)])
+      }
+      if (q.number) rows.push([...common, '', null, `n ${q.number.n}; mean ${q.number.mean?.toFixed(2) ?? ''}; sd ${q.number.sd?.toFixed(2) ?? ''}; median ${q.number.median ?? ''}; quartiles ${q.number.q1 ?? ''}–${q.number.q3 ?? ''}; range ${q.number.min ?? ''}–${q.number.max ?? ''}`, null, q.number.n, null, null, null])
+      if (q.texts !== undefined) rows.push([...common, '', null, `${q.texts} answers in their own words`, q.texts, null, null, null, null])
+    }
+    addRows(sheet, ['Question id', 'Question', 'Asked', 'Answered', 'Missing', 'Row', 'Code', 'Answer', 'Count', 'Base', '%', '95% CI low', '95% CI high'], rows)
+  }
+  if (comparison) {
+    const sheet = book.addWorksheet(sheetName('Comparison', used))
+    const header = ['Question id', 'Row', 'Question', 'Status', 'Code', 'Answer', ...comparison.waves.flatMap((w) => [`${w.label} count`, `${w.label} base`, `${w.label} %`]), 'Change (points)', 'Test', 'p']
+    const rows: unknown[][] = []
+    for (const row of comparison.rows) {
+      for (const option of row.options) {
+        rows.push([
+          row.id,
+          row.rowId ?? '',
+          row.text,
+          row.status,
+          option.code,
+          option.label,
+          ...row.waves.flatMap((w) => {
+            if (!w.available) return row.status === 'not_comparable' ? ['[b]', '[b]', '[b]'] : ['[x]', '[x]', '[x]']
+            const o = w.options.find((x) => x.code === option.code)
+            return [o?.count ?? 0, w.base, o?.percent === null || o?.percent === undefined ? '[z]' : pct(o.percent)]
+          }),
+          option.changePp === null ? null : Math.round(option.changePp * 10) / 10,
+          option.test ?? row.test?.kind ?? '',
+          option.p ?? row.test?.p ?? null,
+        ])
+      }
+    }
+    addRows(sheet, header, rows)
+  }
+  return Buffer.from(await book.xlsx.writeBuffer())
+}
+
+export async function freeTextWorkbook(set: FreeTextSet, withNames: boolean): Promise<Buffer> {
+  const book = new ExcelJS.Workbook()
+  const sheet = book.addWorksheet('Free text')
+  addRows(
+    sheet,
+    ['respondent_id', ...(withNames ? ['organisation_code', 'organisation_name'] : []), 'wave', 'organisation_type', ...set.attributes, 'question_id', 'question', 'answer'],
+    set.answers.map((a) => [a.respondentId, ...(withNames ? [a.organisationCode, a.organisationName] : []), a.wave, a.organisationType, ...set.attributes.map((k) => a.attributes[k] ?? ''), a.questionId, a.question, a.answer]),
+  )
+  return Buffer.from(await book.xlsx.writeBuffer())
+}
+
+/** NVivo's dataset import: one row per case, classifying fields first, then one codable column per question. */
+export async function nvivoWorkbook(set: FreeTextSet, withNames: boolean): Promise<Buffer> {
+  const book = new ExcelJS.Workbook()
+  const sheet = book.addWorksheet('Dataset')
+  const byRespondent = new Map<string, { first: (typeof set.answers)[number]; texts: Map<string, string> }>()
+  for (const a of set.answers) {
+    const entry = byRespondent.get(a.respondentId) ?? { first: a, texts: new Map<string, string>() }
+    entry.texts.set(a.questionId, a.answer)
+    byRespondent.set(a.respondentId, entry)
+  }
+  addRows(
+    sheet,
+    ['respondent_id', ...(withNames ? ['organisation_name'] : []), 'wave', 'organisation_type', ...set.attributes, ...set.questions.map((q) => `${q.id}: ${q.text}`)],
+    [...byRespondent.values()].map(({ first, texts }) => [first.respondentId, ...(withNames ? [first.organisationName] : []), first.wave, first.organisationType, ...set.attributes.map((k) => first.attributes[k] ?? ''), ...set.questions.map((q) => texts.get(q.id) ?? '')]),
+  )
+  return Buffer.from(await book.xlsx.writeBuffer())
+}
