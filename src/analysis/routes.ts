@@ -17,10 +17,20 @@ import { attributeNames, rawHeader, rawRows, spssSyntax, variables } from './raw
 import { qdpxArchive } from './refi-qda.js'
 import { freeTextWorkbook, nvivoWorkbook, statisticsWorkbook } from './spreadsheets.js'
 import { waveStatistics, type WaveStatistics } from './statistics.js'
+import { DEFAULT_THRESHOLD, suppressedCells, type Publication } from './suppression.js'
 
 const UUID = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
 const waveParams = { type: 'object', required: ['waveId'], properties: { waveId: { type: 'string', pattern: UUID } } } as const
-const reportQuery = { type: 'object', properties: { special: { type: 'string', enum: ['include', 'exclude'] }, by: { type: 'string', pattern: '^[A-Za-z0-9_ -]{1,60}$' }, names: { type: 'string', enum: ['1', '0'] } } } as const
+const reportQuery = {
+  type: 'object',
+  properties: {
+    special: { type: 'string', enum: ['include', 'exclude'] },
+    by: { type: 'string', pattern: '^[A-Za-z0-9_ -]{1,60}$' },
+    names: { type: 'string', enum: ['1', '0'] },
+    publication: { type: 'string', enum: ['1', '0'] },
+    threshold: { type: 'integer', minimum: 2, maximum: 100 },
+  },
+} as const
 
 interface WaveParams {
   waveId: string
@@ -29,6 +39,13 @@ interface ReportQuery {
   special?: 'include' | 'exclude'
   by?: string
   names?: string
+  publication?: string
+  threshold?: number
+}
+
+/** ?publication=1 (and optionally threshold=N) asks for small counts to be suppressed. */
+function publicationOf(query: { publication?: string; threshold?: number }): Publication | undefined {
+  return query.publication === '1' ? { threshold: query.threshold ?? DEFAULT_THRESHOLD } : undefined
 }
 
 const percent = (p: number | null | undefined, digits = 1) => (p === null || p === undefined ? '' : (p * 100).toFixed(digits))
@@ -128,7 +145,8 @@ export async function analysisRoutes(app: FastifyInstance) {
     const loaded = await loadWave(request, reply)
     if (!loaded) return reply
     const stats = await waveStatistics(app.db, loaded.wave.id, loaded.definition, { includeSpecial: request.query.special === 'include' })
-    return download(request, reply, loaded.wave, 'statistics_csv', `statistics-${loaded.wave.survey_id}-${loaded.wave.label}.csv`, 'text/csv; charset=utf-8', statisticsCsv(stats))
+    const publication = publicationOf(request.query)
+    return download(request, reply, loaded.wave, publication ? 'statistics_csv_published' : 'statistics_csv', `statistics-${loaded.wave.survey_id}-${loaded.wave.label}.csv`, 'text/csv; charset=utf-8', statisticsCsv(stats, publication))
   })
 
   app.get<{ Params: WaveParams; Querystring: ReportQuery }>('/admin/analysis/waves/:waveId/raw.csv', { schema: { params: waveParams, querystring: reportQuery } }, async (request, reply) => {
@@ -219,9 +237,17 @@ export async function analysisRoutes(app: FastifyInstance) {
     return download(request, reply, loaded.wave, 'statistics_xlsx', `statistics-${loaded.wave.survey_id}-${loaded.wave.label}.xlsx`, XLSX, book)
   })
 
-  const compareQuery = { type: 'object', properties: { waves: { anyOf: [{ type: 'string', pattern: UUID }, { type: 'array', items: { type: 'string', pattern: UUID }, maxItems: 10 }] }, special: { type: 'string', enum: ['include', 'exclude'] } } } as const
+  const compareQuery = {
+    type: 'object',
+    properties: {
+      waves: { anyOf: [{ type: 'string', pattern: UUID }, { type: 'array', items: { type: 'string', pattern: UUID }, maxItems: 10 }] },
+      special: { type: 'string', enum: ['include', 'exclude'] },
+      publication: { type: 'string', enum: ['1', '0'] },
+      threshold: { type: 'integer', minimum: 2, maximum: 100 },
+    },
+  } as const
 
-  async function comparison(request: FastifyRequest<{ Querystring: { waves?: string | string[]; special?: string } }>, reply: FastifyReply) {
+  async function comparison(request: FastifyRequest<{ Querystring: { waves?: string | string[]; special?: string; publication?: string; threshold?: number } }>, reply: FastifyReply) {
     const ids = ([] as string[]).concat(request.query.waves ?? [])
     const waves = ids.length ? await app.db.selectFrom('waves').selectAll().where('id', 'in', ids).execute() : []
     if (waves.length < 2 || new Set(waves.map((w) => w.survey_id)).size !== 1) {
@@ -240,13 +266,13 @@ export async function analysisRoutes(app: FastifyInstance) {
     return { waves, compared, rows: compareWaves(app.catalogue, survey.id, compared, includeSpecial), title: localize(survey.versions[survey.versions.length - 1].definition.title, 'en') }
   }
 
-  app.get<{ Querystring: { waves?: string | string[]; special?: string } }>('/admin/analysis/compare', { schema: { querystring: compareQuery } }, async (request, reply) => {
+  app.get<{ Querystring: { waves?: string | string[]; special?: string; publication?: string; threshold?: number } }>('/admin/analysis/compare', { schema: { querystring: compareQuery } }, async (request, reply) => {
     const result = await comparison(request, reply)
     if (!result) return reply
     return page(request, reply, 'analysis/compare', { ...result, percent, query: new URLSearchParams(([] as string[]).concat(request.query.waves ?? []).map((w) => ['waves', w])).toString() })
   })
 
-  app.get<{ Querystring: { waves?: string | string[]; special?: string } }>('/admin/analysis/compare.xlsx', { schema: { querystring: compareQuery } }, async (request, reply) => {
+  app.get<{ Querystring: { waves?: string | string[]; special?: string; publication?: string; threshold?: number } }>('/admin/analysis/compare.xlsx', { schema: { querystring: compareQuery } }, async (request, reply) => {
     const result = await comparison(request, reply)
     if (!result) return reply
     await audit(app.db, request.user!, 'export', { kind: 'comparison_xlsx', waves: result.waves.map((w) => w.id) })
@@ -254,20 +280,29 @@ export async function analysisRoutes(app: FastifyInstance) {
     return reply.header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').header('content-disposition', `attachment; filename="comparison-${result.waves[0].survey_id}.xlsx"`).send(book)
   })
 
-  app.get<{ Querystring: { waves?: string | string[]; special?: string } }>('/admin/analysis/compare.csv', { schema: { querystring: compareQuery } }, async (request, reply) => {
+  app.get<{ Querystring: { waves?: string | string[]; special?: string; publication?: string; threshold?: number } }>('/admin/analysis/compare.csv', { schema: { querystring: compareQuery } }, async (request, reply) => {
     const result = await comparison(request, reply)
     if (!result) return reply
-    await audit(app.db, request.user!, 'export', { kind: 'comparison_csv', waves: result.waves.map((w) => w.id) })
-    return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="comparison-${result.waves[0].survey_id}.csv"`).send(comparisonCsv(result.compared, result.rows))
+    const publication = publicationOf(request.query)
+    await audit(app.db, request.user!, 'export', { kind: publication ? 'comparison_csv_published' : 'comparison_csv', waves: result.waves.map((w) => w.id) })
+    return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="comparison-${result.waves[0].survey_id}.csv"`).send(comparisonCsv(result.compared, result.rows, publication))
   })
 }
 
-export function statisticsCsv(stats: WaveStatistics): string {
+export function statisticsCsv(stats: WaveStatistics, publication?: Publication): string {
   const rows: unknown[][] = []
   for (const q of stats.questions) {
     const common = [q.id, q.section, q.text, q.type, q.asked, q.answered, q.missing]
-    const choiceRows = (rowId: string, choice: NonNullable<typeof q.choice>) =>
-      choice.options.forEach((o) => rows.push([...common, rowId, o.code, o.label, o.special ?? '', o.count, choice.base, percent(o.percent), percent(o.ci?.low), percent(o.ci?.high), '', '', '', '', '', '', '']))
+    const choiceRows = (rowId: string, choice: NonNullable<typeof q.choice>) => {
+      const hidden = publication ? suppressedCells(choice.options.map((o) => o.count), publication.threshold, q.type !== 'multiple_choice') : []
+      choice.options.forEach((o, i) =>
+        rows.push(
+          hidden[i]
+            ? [...common, rowId, o.code, o.label, o.special ?? '', '[c]', choice.base, '[c]', '[c]', '[c]', '', '', '', '', '', '', '']
+            : [...common, rowId, o.code, o.label, o.special ?? '', o.count, choice.base, percent(o.percent), percent(o.ci?.low), percent(o.ci?.high), '', '', '', '', '', '', ''],
+        ),
+      )
+    }
     if (q.choice) choiceRows('', q.choice)
     for (const r of q.rows ?? []) choiceRows(r.id, r.choice)
     if (q.number) {
@@ -284,13 +319,15 @@ export function statisticsCsv(stats: WaveStatistics): string {
  * Cells across a break in series carry the Government Statistical Service shorthand: [b] break
  * (not comparable), [x] not available (not asked in that wave), [z] not applicable.
  */
-export function comparisonCsv(waves: ComparedWave[], rows: ComparisonRow[]): string {
+export function comparisonCsv(waves: ComparedWave[], rows: ComparisonRow[], publication?: Publication): string {
   const header = ['question_id', 'row', 'question', 'status', 'code', 'option']
   for (const w of waves) header.push(`${w.label}_count`, `${w.label}_base`, `${w.label}_percent`, `${w.label}_ci95_low`, `${w.label}_ci95_high`)
   header.push('change_pp', 'test', 'p_value', 'note', ...waves.map((w) => `${w.label}_wording`))
   const out: unknown[][] = []
   for (const row of rows) {
     const options = row.options.length ? row.options : [{ code: NaN, label: '', special: undefined, changePp: null }]
+    // Per wave, which option counts a published table must hide.
+    const hidden = row.waves.map((cell) => (publication && cell.available ? suppressedCells(row.options.map((o) => cell.options.find((x) => x.code === o.code)?.count ?? 0), publication.threshold, row.type !== 'multiple_choice') : []))
     for (const option of options) {
       const line: unknown[] = [row.id, row.rowId ?? '', row.text, row.status, Number.isNaN(option.code) ? '' : option.code, option.label]
       row.waves.forEach((cell) => {
@@ -305,10 +342,15 @@ export function comparisonCsv(waves: ComparedWave[], rows: ComparisonRow[]): str
           return
         }
         const o = cell.options.find((x) => x.code === option.code)
+        if (hidden[row.waves.indexOf(cell)][row.options.findIndex((x) => x.code === option.code)]) {
+          line.push('[c]', cell.base, '[c]', '[c]', '[c]')
+          return
+        }
         line.push(o?.count ?? 0, cell.base, o?.percent === null || o?.percent === undefined ? '[z]' : percent(o.percent), o?.ci ? percent(o.ci.low) : '[z]', o?.ci ? percent(o.ci.high) : '[z]')
       })
+      const anyHidden = hidden.some((h) => h[row.options.findIndex((x) => x.code === option.code)])
       const p = 'p' in option && option.p !== undefined ? option.p : row.test?.p
-      line.push(option.changePp === null ? (row.status === 'not_comparable' ? '[b]' : '[x]') : option.changePp.toFixed(1), 'test' in option && option.test ? option.test : (row.test?.kind ?? ''), p === undefined ? '' : p.toFixed(4), row.test?.warning ?? '', ...row.waves.map((w) => w.wording ?? ''))
+      line.push(anyHidden ? '[c]' : option.changePp === null ? (row.status === 'not_comparable' ? '[b]' : '[x]') : option.changePp.toFixed(1), 'test' in option && option.test ? option.test : (row.test?.kind ?? ''), p === undefined ? '' : p.toFixed(4), row.test?.warning ?? '', ...row.waves.map((w) => w.wording ?? ''))
       out.push(line)
     }
   }
