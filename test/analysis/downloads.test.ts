@@ -101,3 +101,14 @@ t.test('the report and comparison pages, escaped, for analysts only', async (t) 
   t.equal((await get(`/admin/analysis/compare?waves=${wave1}`)).statusCode, 400, 'one wave is not a comparison')
   t.equal((await app.inject(`/admin/analysis/waves/${wave1}/raw.csv`)).statusCode, 303, 'no account, no data')
 })
+
+t.test('hostile text reaches the analysis pages escaped and the exports inert', async (t) => {
+  const { app, wave1, organisations, get } = await setup(t)
+  await app.db.updateTable('organisations').set({ attributes_json: JSON.stringify({ region: '<script>alert(1)</script>' }) }).where('id', '=', organisations[0]).execute()
+  const page = await get(`/admin/analysis/waves/${wave1}?by=region`)
+  t.notMatch(page.body, '<script>alert(1)</script>')
+  t.match(page.body, '&lt;script&gt;alert(1)&lt;/script&gt;')
+  const raw = (await get(`/admin/analysis/waves/${wave1}/raw.csv`)).body
+  t.match(raw, '<script>alert(1)</script>', 'CSV is not HTML: the text is kept as typed')
+  t.notMatch(raw, /(^|,)=HYPERLINK/m, 'but no cell starts a formula')
+})
