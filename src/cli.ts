@@ -18,7 +18,9 @@ import { questionnaireJsonSchema } from './questionnaire/schema.js'
 import { createMailTransport } from './mail/transport.js'
 import { sendDueMessages } from './mail/worker.js'
 import { registeredVersions, registerVersions } from './surveys/version-registry.js'
+import { backupDatabase, restoreDatabase } from './db/backup.js'
 import { reopenResponse } from './respond/responses.js'
+import { eraseOrganisationContacts, eraseWave } from './waves/erasure.js'
 import { createDemoWave } from './waves/demo.js'
 import { runWaveCommand } from './waves/cli-commands.js'
 
@@ -40,7 +42,16 @@ const USAGE = `Usage: npm run cli -- <command>
   remind <wave-id> [--not-started]  remind those who have not submitted (or not started)
   extend <wave-id> <YYYY-MM-DD>  move the deadline
   close <wave-id>                close the wave: links then say it has closed
-  progress <wave-id>             counts and response rate by organisation type`
+  progress <wave-id>             counts and response rate by organisation type
+  backup <file>                  consistent copy of the SQLite database, while the server runs
+  restore <file>                 put a backup in place (stop the server first)
+  erase-contacts <org-code>      remove an organisation's contacts, links and e-mails (data protection)
+  erase-wave <wave-id>           delete a wave with its links, responses and e-mails`
+
+function usage(err: (line: string) => void, message: string): number {
+  err(message.includes(' ') && !message.startsWith('no ') ? `Usage: npm run cli -- ${message}` : message)
+  return message.startsWith('no ') ? 1 : 2
+}
 
 export function schemaText(): string {
   return `${JSON.stringify(questionnaireJsonSchema(), null, 2)}\n`
@@ -203,6 +214,42 @@ export async function runCli(
           return 1
         }
         out(`Response ${reference} is open again: the organisation's link can change and resubmit it.`)
+        return 0
+      } finally {
+        await db.destroy()
+      }
+    }
+    case 'backup': {
+      const [file] = rest
+      if (!file) return usage(err, 'backup <file>')
+      const result = await backupDatabase(config.databaseUrl, file)
+      out(`Backed up ${result.pages} pages to ${result.file}`)
+      return 0
+    }
+    case 'restore': {
+      const [file] = rest
+      if (!file) return usage(err, 'restore <file>')
+      restoreDatabase(config.databaseUrl, file)
+      out(`Restored ${file}. Start the server again.`)
+      return 0
+    }
+    case 'erase-contacts':
+    case 'erase-wave': {
+      const [target] = rest
+      if (!target) return usage(err, command === 'erase-wave' ? 'erase-wave <wave-id>' : 'erase-contacts <organisation code>')
+      const { db } = openDatabase(config.databaseUrl)
+      try {
+        await migrateToLatest(db)
+        if (command === 'erase-wave') {
+          if (!(await db.selectFrom('waves').select('id').where('id', '=', target).executeTakeFirst())) return usage(err, `no wave ${target}`)
+          const removed = await eraseWave(db, target, { id: 'cli', email: 'command line' })
+          out(`Erased wave ${target}: ${removed.responses} responses, ${removed.links} links, ${removed.emails} e-mails.`)
+        } else {
+          const organisation = await db.selectFrom('organisations').select('id').where('code', '=', target).executeTakeFirst()
+          if (!organisation) return usage(err, `no organisation with the code ${target}`)
+          const removed = await eraseOrganisationContacts(db, organisation.id, { id: 'cli', email: 'command line' })
+          out(`Erased ${removed.contacts} contacts, ${removed.links} links and ${removed.emails} e-mails of ${target}.`)
+        }
         return 0
       } finally {
         await db.destroy()

@@ -11,6 +11,7 @@ import type { Language } from '../questionnaire/schema.js'
 import { reopenResponse } from '../respond/responses.js'
 import { toCsv } from '../web/csv.js'
 import { renderPage } from '../web/render.js'
+import { eraseOrganisationContacts, eraseWave } from './erasure.js'
 import { composeMessage, defaultMessages, PLACEHOLDERS, unknownPlaceholders, type MessageKind, type WaveMessages } from './messages.js'
 import { contactsOf } from './organisations.js'
 import { waveProgress } from './progress.js'
@@ -309,6 +310,18 @@ export async function waveRoutes(app: FastifyInstance) {
     await reissueLink(app.db, wave.id, request.params.organisationId, context)
     await audit(app.db, request.user!, 'link_reissued', { waveId: wave.id, organisationId: request.params.organisationId })
     return reply.redirect(`/admin/waves/${wave.id}/organisations/${request.params.organisationId}`, 303)
+  })
+
+  orgAction('erase', { confirm: { type: 'string', maxLength: 20 } }, async (request, reply, wave) => {
+    if (first(request.body.confirm) !== 'erase') return organisationPage(request, reply, wave, {}, { confirm: t('admin.erase.confirm_error') }, 400)
+    await eraseOrganisationContacts(app.db, request.params.organisationId, request.user!)
+    return reply.redirect(`/admin/waves/${wave.id}/organisations/${request.params.organisationId}`, 303)
+  })
+
+  action('erase', { confirm: { type: 'string', maxLength: 20 } }, async (request, reply, wave) => {
+    if (first(request.body.confirm) !== 'erase') return showWave(request, reply, wave, { confirm: t('admin.erase.confirm_error') }, 400)
+    await eraseWave(app.db, wave.id, request.user!)
+    return reply.redirect('/admin', 303)
   })
 
   orgAction('reopen', {}, async (request, reply, wave) => {
