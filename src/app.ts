@@ -38,6 +38,8 @@ declare module 'fastify' {
     db: Kysely<Database>
     databaseKind: DatabaseHandle['kind']
     catalogue: Catalogue
+    /** Every route, for the hostile-input tests and for anyone auditing the surface. */
+    routeTable: { method: string; url: string }[]
   }
 }
 
@@ -82,6 +84,11 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   app.decorate('db', handle.db)
   app.decorate('databaseKind', handle.kind)
   app.decorate('catalogue', catalogue)
+  const routeTable: { method: string; url: string }[] = []
+  app.decorate('routeTable', routeTable)
+  app.addHook('onRoute', (route) => {
+    for (const method of ([] as string[]).concat(route.method)) if (method !== 'HEAD') routeTable.push({ method, url: route.url })
+  })
   app.addHook('onClose', async () => handle.db.destroy())
   if (problems.length) for (const p of problems) app.log.warn(`${p.file}:${p.line}:${p.column} ${p.path}: ${p.message}`)
 

@@ -17,7 +17,9 @@ function messageKeyFor(error: FastifyError, status: number): string {
 
 export const errorHandling = fp(async (app: FastifyInstance) => {
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
-    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500
+    // A malformed multipart upload fails inside the parser with a bare error: it is the client's.
+    const badUpload = !error.statusCode && /[\\/]@fastify[\\/]busboy[\\/]/.test(error.stack ?? '')
+    const status = badUpload ? 400 : error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500
     if (status >= 500) request.log.error({ err: error, url: request.url }, 'request failed')
     else request.log.info({ code: error.code, status, url: request.url }, error.message)
     const key = status >= 500 ? 'error_page.server' : messageKeyFor(error, status)
