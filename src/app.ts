@@ -99,7 +99,9 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(csrf, { cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', signed: false } })
   await app.register(rateLimit, { global: false })
   await app.register(view, {
-    engine: { eta: new Eta({ views: VIEWS_DIR, autoEscape: true, cache: process.env.NODE_ENV === 'production' }) },
+    // Compiled templates are cached except while developing templates (NODE_ENV=development).
+    engine: { eta: new Eta({ views: VIEWS_DIR, autoEscape: true, cache: process.env.NODE_ENV !== 'development' }) },
+    production: process.env.NODE_ENV !== 'development',
     root: VIEWS_DIR,
   })
   if (existsSync(ASSETS_DIR)) {

@@ -24,6 +24,8 @@ export interface AppConfig {
   mailPollMs: number
   /** Throttle: at most this many e-mails a minute, across all processes. */
   mailRatePerMinute: number
+  /** Requests a minute one client address may make to respondent links (council offices share addresses). */
+  linkRatePerMinute: number
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -46,5 +48,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
     mailWorker: env.MAIL_WORKER !== 'false',
     mailPollMs: Number(env.MAIL_POLL_MS ?? 2000),
     mailRatePerMinute: Number(env.MAIL_RATE_PER_MINUTE ?? 120),
+    linkRatePerMinute: Number(env.LINK_RATE_PER_MINUTE ?? 300),
   }
 }

@@ -115,9 +115,22 @@ export async function* rawRows(db: Kysely<Database>, waveId: string, definition:
     const ids = batch.map((r) => r.id)
     const asked = await db.selectFrom('asked_questions').select(['response_id', 'question_id', 'answered']).where('response_id', 'in', ids).execute()
     const values = await db.selectFrom('answer_values').selectAll().where('response_id', 'in', ids).execute()
+    // Grouped once per batch: looking facts up per response must not scan the whole batch.
+    const askedBy = new Map<string, Map<string, boolean>>()
+    for (const a of asked) {
+      const map = askedBy.get(a.response_id) ?? new Map<string, boolean>()
+      map.set(a.question_id, a.answered === 1)
+      askedBy.set(a.response_id, map)
+    }
+    const valuesBy = new Map<string, Map<string, typeof values>>()
+    for (const v of values) {
+      const byQuestion = valuesBy.get(v.response_id) ?? new Map<string, typeof values>()
+      byQuestion.set(v.question_id, [...(byQuestion.get(v.question_id) ?? []), v])
+      valuesBy.set(v.response_id, byQuestion)
+    }
     for (const response of batch) {
-      const askedHere = new Map(asked.filter((a) => a.response_id === response.id).map((a) => [a.question_id, a.answered === 1]))
-      const mine = values.filter((v) => v.response_id === response.id)
+      const askedHere = askedBy.get(response.id) ?? new Map<string, boolean>()
+      const mine = valuesBy.get(response.id) ?? new Map<string, typeof values>()
       const attrs = JSON.parse(response.attributes_json) as Record<string, string>
       const cells: (string | number)[] = [pseudonym(response.organisation_id), ...(withNames ? [response.code, response.name] : []), response.type, ...attributes.map((a) => attrs[a] ?? '')]
       for (const v of vars) {
@@ -131,7 +144,7 @@ export async function* rawRows(db: Kysely<Database>, waveId: string, definition:
           continue
         }
         const q = questions.get(v.questionId)!
-        const facts = mine.filter((f) => f.question_id === v.questionId)
+        const facts = mine.get(v.questionId) ?? []
         if (v.name === `${v.questionId}_other` && q.type !== 'short_text' && q.type !== 'long_text') cells.push(facts.find((f) => f.text_value !== null && f.code !== null)?.text_value ?? '')
         else if (q.type === 'multiple_choice') cells.push(facts.some((f) => `${q.id}_${f.code}` === v.name) ? 1 : 0)
         else if (q.type === 'grid') cells.push(facts.find((f) => `${q.id}_${f.row_id}` === v.name)?.code ?? '')

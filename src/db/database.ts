@@ -24,6 +24,30 @@ export function sqlitePathFrom(url: string): string {
   return url.replace(/^sqlite:(\/\/)?/i, '').replace(/^file:/i, '')
 }
 
+/**
+ * Kysely prepares every query afresh; preparing is a large share of a small query's cost in
+ * SQLite, and the application runs the same few hundred statements again and again, so prepared
+ * statements are kept (per SQL text, bounded) and reused.
+ */
+function withStatementCache(connection: SQLite.Database): SQLite.Database {
+  const cache = new Map<string, SQLite.Statement>()
+  const prepare = connection.prepare.bind(connection)
+  return new Proxy(connection, {
+    get(target, property, receiver) {
+      if (property !== 'prepare') return Reflect.get(target, property, receiver)
+      return (sql: string) => {
+        let statement = cache.get(sql)
+        if (!statement) {
+          statement = prepare(sql)
+          if (cache.size >= 500) cache.delete(cache.keys().next().value as string)
+          cache.set(sql, statement)
+        }
+        return statement
+      }
+    },
+  })
+}
+
 export function openDatabase(url: string): DatabaseHandle {
   if (isPostgresUrl(url)) {
     const pool = new pg.Pool({ connectionString: url, max: 10 })
@@ -39,5 +63,5 @@ export function openDatabase(url: string): DatabaseHandle {
   connection.pragma('journal_mode = WAL')
   connection.pragma('foreign_keys = ON')
   connection.pragma('busy_timeout = 5000')
-  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) }), kind: 'sqlite', description: path }
+  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }) }), kind: 'sqlite', description: path }
 }

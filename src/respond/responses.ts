@@ -16,12 +16,23 @@ export interface LinkContext {
 }
 
 export async function findByToken(db: Db, token: string): Promise<LinkContext | undefined> {
-  const invitation = await db.selectFrom('invitations').selectAll().where('token', '=', token).executeTakeFirst()
-  if (!invitation) return undefined
-  const wave = await db.selectFrom('waves').selectAll().where('id', '=', invitation.wave_id).executeTakeFirstOrThrow()
-  const organisation = await db.selectFrom('organisations').selectAll().where('id', '=', invitation.organisation_id).executeTakeFirstOrThrow()
-  const response = await db.selectFrom('responses').selectAll().where('wave_id', '=', wave.id).where('organisation_id', '=', organisation.id).executeTakeFirstOrThrow()
-  return { invitation, wave, organisation, response }
+  // One query for every page a respondent opens: the link, its wave, organisation and response.
+  const row = await db
+    .selectFrom('invitations as i')
+    .innerJoin('waves as w', 'w.id', 'i.wave_id')
+    .innerJoin('organisations as o', 'o.id', 'i.organisation_id')
+    .innerJoin('responses as r', (join) => join.onRef('r.wave_id', '=', 'i.wave_id').onRef('r.organisation_id', '=', 'i.organisation_id'))
+    .select([
+      'i.id as i_id', 'i.wave_id as i_wave_id', 'i.organisation_id as i_organisation_id', 'i.token as i_token', 'i.status as i_status', 'i.created_at as i_created_at', 'i.revoked_at as i_revoked_at', 'i.first_opened_at as i_first_opened_at', 'i.last_opened_at as i_last_opened_at', 'i.contact_email as i_contact_email',
+      'w.id as w_id', 'w.survey_id as w_survey_id', 'w.version as w_version', 'w.label as w_label', 'w.status as w_status', 'w.opens_at as w_opens_at', 'w.closes_at as w_closes_at', 'w.team_name as w_team_name', 'w.team_email as w_team_email', 'w.created_at as w_created_at', 'w.messages_json as w_messages_json', 'w.sender_name as w_sender_name', 'w.launched_at as w_launched_at',
+      'o.id as o_id', 'o.code as o_code', 'o.name as o_name', 'o.type as o_type', 'o.attributes_json as o_attributes_json', 'o.language as o_language', 'o.created_at as o_created_at',
+      'r.id as r_id', 'r.wave_id as r_wave_id', 'r.organisation_id as r_organisation_id', 'r.status as r_status', 'r.reference as r_reference', 'r.created_at as r_created_at', 'r.updated_at as r_updated_at', 'r.submitted_at as r_submitted_at', 'r.reopened_at as r_reopened_at',
+    ])
+    .where('i.token', '=', token)
+    .executeTakeFirst()
+  if (!row) return undefined
+  const pick = <T>(prefix: string): T => Object.fromEntries(Object.entries(row).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v])) as T
+  return { invitation: pick<InvitationTable>('i_'), wave: pick<WaveTable>('w_'), organisation: pick<OrganisationTable>('o_'), response: pick<ResponseTable>('r_') }
 }
 
 export async function recordOpened(db: Db, invitation: InvitationTable): Promise<void> {
@@ -106,9 +117,8 @@ export async function savePage(db: Kysely<Database>, save: PageSave): Promise<Sa
     if (save.questionIds.length) {
       await trx.deleteFrom('response_answers').where('response_id', '=', save.responseId).where('question_id', 'in', save.questionIds).execute()
     }
-    for (const [questionId, answer] of Object.entries(save.answers)) {
-      await trx.insertInto('response_answers').values({ response_id: save.responseId, question_id: questionId, page_id: save.pageId, answer_json: JSON.stringify(answer), updated_at: now }).execute()
-    }
+    const rows = Object.entries(save.answers).map(([questionId, answer]) => ({ response_id: save.responseId, question_id: questionId, page_id: save.pageId, answer_json: JSON.stringify(answer), updated_at: now }))
+    if (rows.length) await trx.insertInto('response_answers').values(rows).execute()
     await trx.updateTable('responses').set({ status: 'in_progress', updated_at: now }).where('id', '=', save.responseId).execute()
     return { outcome: 'saved' as const, version }
   })

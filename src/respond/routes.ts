@@ -15,6 +15,7 @@ import { contactsOf } from '../waves/organisations.js'
 import { FailureLimiter } from '../web/failure-limiter.js'
 import { chooseLanguage } from '../web/language.js'
 import { errorSummary, questionView } from '../web/question-view.js'
+import { walkVisible } from '../questionnaire/skip-logic.js'
 import { renderPage } from '../web/render.js'
 import { summariseAnswers } from './answer-summary.js'
 import { confirmationMessage } from './confirmation-mail.js'
@@ -71,7 +72,7 @@ interface Journey {
 export async function respondRoutes(app: FastifyInstance) {
   const limiter = new FailureLimiter()
   // Generous per-client limit: a whole council office may share one address.
-  const routeLimit = { rateLimit: { max: 300, timeWindow: '1 minute' } }
+  const routeLimit = { rateLimit: { max: app.config.linkRatePerMinute, timeWindow: '1 minute' } }
 
   /** Finds the response behind a link, or answers with the right page for a bad one. */
   async function openLink(request: FastifyRequest<{ Params: TokenParams }>, reply: FastifyReply): Promise<Journey | undefined> {
@@ -209,8 +210,10 @@ export async function respondRoutes(app: FastifyInstance) {
       }
       if (action === 'later') return reply.redirect(`${journey.base}/saved?page=${visible.page.id}`, 303)
       if (returnTo === 'check') return reply.redirect(`${journey.base}/check`, 303)
-      const after = responseProgress(version.definition, await loadResponse(app.db, link.response.id))
-      const next = nextPageInSection(after.pages, visible.page.id)
+      // The next page follows from what was stored plus this save: no need to read it all back.
+      const merged = { ...stored.answers, ...parsed.answers }
+      for (const id of questionIds) if (!(id in parsed.answers)) delete merged[id]
+      const next = nextPageInSection(walkVisible(version.definition, merged).pages, visible.page.id)
       return reply.redirect(next ? `${journey.base}/pages/${next.page.id}` : journey.base, 303)
     },
   )

@@ -1,0 +1,191 @@
+// npm run bench: measures the platform against plain baselines in the same run and prints the
+// ratios. (1) a respondent's question page against a bare Fastify route returning a page of the
+// same size; (2) "Save and continue" against a bare route inserting the same row with
+// better-sqlite3; (3) exporting the raw data and the statistics of a large wave against a plain
+// SQL dump of the same rows; (4) the export's peak memory at 10,000 and at 100,000 responses.
+// BENCH_RESPONSES (default 100000) and BENCH_SECONDS (default 10) scale it down for a quick look.
+import { randomUUID } from 'node:crypto'
+import { createWriteStream, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { cpus, tmpdir, totalmem } from 'node:os'
+import { join } from 'node:path'
+import autocannon from 'autocannon'
+import SQLite from 'better-sqlite3'
+import Fastify from 'fastify'
+import formbody from '@fastify/formbody'
+import { buildApp } from '../src/app.js'
+import { configFromEnv } from '../src/config.js'
+import { startSession } from '../src/accounts/sessions.js'
+import { createUser } from '../src/accounts/users.js'
+import { newId, newLinkToken, newReference } from '../src/db/ids.js'
+import { createWave } from '../src/waves/waves.js'
+
+const RESPONSES = Number(process.env.BENCH_RESPONSES ?? 100_000)
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
+const QUESTIONS = 60
+
+function surveyYaml(): string {
+  const questions: string[] = []
+  for (let i = 0; i < QUESTIONS; i++) {
+    const id = `q${i}`
+    if (i % 3 === 0) questions.push(`          - { id: ${id}, type: single_choice, text: "Question ${i}", options: [{ code: 1, label: One }, { code: 2, label: Two }, { code: 3, label: Three }, { code: 9, label: "Don't know", special: dont_know }] }`)
+    else if (i % 3 === 1) questions.push(`          - { id: ${id}, type: number, text: "Question ${i}", min: 0, max: 100000 }`)
+    else questions.push(`          - { id: ${id}, type: long_text, text: "Question ${i}", required: false }`)
+  }
+  return `survey: bench\nversion: "1"\ntitle: Benchmark survey\nsections:\n  - id: main\n    title: Main\n    pages:\n      - id: first\n        questions:\n${questions.slice(0, 6).join('\n')}\n      - id: rest\n        questions:\n${questions.slice(6).join('\n')}\n`
+}
+
+async function cannon(options: autocannon.Options): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    const instance = autocannon({ connections: 10, duration: SECONDS, ...options }, (err, result) => (err ? reject(err) : resolve(result)))
+    autocannon.track(instance, { renderProgressBar: false, renderResultsTable: false, renderLatencyTable: false })
+  })
+}
+
+/** Fills a wave with `count` submitted responses of 60 answers each, straight into the tables. */
+function generateResponses(file: string, waveId: string, count: number) {
+  const db = new SQLite(file)
+  db.pragma('journal_mode = WAL')
+  const now = new Date().toISOString()
+  const organisation = db.prepare('insert into organisations (id, code, name, type, attributes_json, language, created_at) values (?, ?, ?, ?, ?, ?, ?)')
+  const response = db.prepare("insert into responses (id, wave_id, organisation_id, status, reference, created_at, updated_at, submitted_at) values (?, ?, ?, 'submitted', ?, ?, ?, ?)")
+  const asked = db.prepare('insert into asked_questions (wave_id, response_id, question_id, answered) values (?, ?, ?, 1)')
+  const value = db.prepare("insert into answer_values (wave_id, response_id, question_id, row_id, code, number_value, special, text_value) values (?, ?, ?, '', ?, ?, ?, ?)")
+  const insertBatch = db.transaction((from: number, to: number) => {
+    for (let r = from; r < to; r++) {
+      const orgId = randomUUID()
+      const responseId = randomUUID()
+      organisation.run(orgId, `B${waveId.slice(0, 4)}${r}`, `Organisation ${r}`, r % 2 ? 'prison' : 'local authority', JSON.stringify({ region: `Region ${r % 9}` }), 'en', now)
+      response.run(responseId, waveId, orgId, `${newReference()}${r}`, now, now, now)
+      for (let i = 0; i < QUESTIONS; i++) {
+        asked.run(waveId, responseId, `q${i}`)
+        if (i % 3 === 0) value.run(waveId, responseId, `q${i}`, (r + i) % 4 === 3 ? 9 : ((r + i) % 3) + 1, null, (r + i) % 4 === 3 ? 'dont_know' : null, null)
+        else if (i % 3 === 1) value.run(waveId, responseId, `q${i}`, null, (r * 7 + i) % 1000, null, null)
+        else value.run(waveId, responseId, `q${i}`, null, null, null, `Answer ${r}-${i}: staffing, accommodation and information sharing`)
+      }
+    }
+  })
+  for (let from = 0; from < count; from += 1000) insertBatch(from, Math.min(count, from + 1000))
+  db.close()
+}
+
+async function measureExport(url: string, cookie: string, waveId: string): Promise<{ seconds: number; peakRssMb: number; baselineRssMb: number }> {
+  global.gc?.()
+  const baseline = process.memoryUsage().rss
+  let peak = baseline
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20)
+  const started = performance.now()
+  for (const path of ['raw.csv', 'statistics.csv']) {
+    const res = await fetch(`${url}/admin/analysis/waves/${waveId}/${path}`, { headers: { cookie } })
+    if (!res.ok || !res.body) throw new Error(`${path}: ${res.status}`)
+    for await (const chunk of res.body) void chunk
+  }
+  const seconds = (performance.now() - started) / 1000
+  clearInterval(timer)
+  return { seconds, peakRssMb: peak / 2 ** 20, baselineRssMb: baseline / 2 ** 20 }
+}
+
+function plainDump(file: string, waveId: string, target: string): Promise<number> {
+  const started = performance.now()
+  const db = new SQLite(file, { readonly: true })
+  const out = createWriteStream(target)
+  for (const row of db.prepare('select response_id, question_id, code, number_value, text_value from answer_values where wave_id = ? order by response_id').iterate(waveId) as Iterable<Record<string, unknown>>) {
+    out.write(`${row.response_id},${row.question_id},${row.code ?? ''},${row.number_value ?? ''},"${String(row.text_value ?? '').replace(/"/g, '""')}"\n`)
+  }
+  db.close()
+  return new Promise((resolve) => out.end(() => resolve((performance.now() - started) / 1000)))
+}
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-'))
+  mkdirSync(join(dir, 'surveys', 'bench'), { recursive: true })
+  writeFileSync(join(dir, 'surveys', 'bench', '1.yaml'), surveyYaml())
+  const dbFile = join(dir, 'bench.db')
+  const config = { ...configFromEnv({}), surveysDir: join(dir, 'surveys'), databaseUrl: `sqlite:${dbFile}`, logLevel: 'error', mailWorker: false, bodyLimit: 1024 * 1024, linkRatePerMinute: 10_000_000 }
+  const app = await buildApp(config, { logger: false })
+  const url = await app.listen({ port: 0, host: '127.0.0.1' })
+  const userId = await createUser(app.db, { email: 'bench@example.org', name: 'Bench', role: 'analyst', password: 'benchmark password' })
+  const cookie = `sid=${await startSession(app.db, userId)}`
+  const report: string[] = [`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; ${SECONDS} s per HTTP run, 10 connections`]
+
+  // Organisations with personal links for the page and save runs.
+  const waveId = await createWave(app.db, { surveyId: 'bench', version: '1', label: 'bench', teamName: 'Bench', teamEmail: 'bench@example.org' })
+  const raw = new SQLite(dbFile)
+  const tokens: string[] = []
+  const now = new Date().toISOString()
+  raw.transaction(() => {
+    for (let i = 0; i < 50_000; i++) {
+      const orgId = newId()
+      const token = newLinkToken()
+      raw.prepare('insert into organisations (id, code, name, type, attributes_json, language, created_at) values (?, ?, ?, ?, ?, ?, ?)').run(orgId, `L${i}`, `Link org ${i}`, 'prison', '{}', 'en', now)
+      raw.prepare("insert into invitations (id, wave_id, organisation_id, token, status, created_at) values (?, ?, ?, ?, 'active', ?)").run(newId(), waveId, orgId, token, now)
+      raw.prepare("insert into responses (id, wave_id, organisation_id, status, reference, created_at, updated_at) values (?, ?, ?, 'not_started', ?, ?, ?)").run(newId(), waveId, orgId, `L${i}`, now, now)
+      tokens.push(token)
+    }
+  })()
+  raw.close()
+
+  // (1) Question page against a bare route returning the same bytes.
+  const pagePath = `/r/${tokens[0]}/pages/first`
+  const page = await fetch(url + pagePath)
+  const html = await page.text()
+  const csrfCookie = page.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(html)![1]
+  const bare = Fastify()
+  await bare.register(formbody)
+  bare.get('/page', async (_req, reply) => reply.type('text/html; charset=utf-8').send(html))
+  const bareDb = new SQLite(join(dir, 'bare.db'))
+  bareDb.pragma('journal_mode = WAL')
+  bareDb.exec('create table response_answers (response_id text, question_id text, page_id text, answer_json text, updated_at text, primary key (response_id, question_id))')
+  const bareInsert = bareDb.prepare('insert or replace into response_answers values (?, ?, ?, ?, ?)')
+  bare.post('/save', async (req, reply) => {
+    const body = req.body as Record<string, string>
+    bareInsert.run(randomUUID(), 'q0', 'first', JSON.stringify({ code: Number(body.q0) }), new Date().toISOString())
+    return reply.redirect('/page', 303)
+  })
+  const bareUrl = await bare.listen({ port: 0, host: '127.0.0.1' })
+  const pageRun = await cannon({ url: url + pagePath })
+  const barePageRun = await cannon({ url: `${bareUrl}/page` })
+  if (pageRun.non2xx) throw new Error(`${pageRun.non2xx} page requests failed`)
+  const pageRatio = pageRun.requests.average / barePageRun.requests.average
+  report.push(`(1) question page: ${Math.round(pageRun.requests.average)} req/s vs bare route ${Math.round(barePageRun.requests.average)} req/s (${html.length} bytes): ratio ${pageRatio.toFixed(2)} (target ≥ 0.50) ${pageRatio >= 0.5 ? 'MET' : 'MISSED'}`)
+
+  // (2) Save and continue, each request on a fresh organisation's page (version 0), against a bare insert.
+  let next = 1
+  const body = () => new URLSearchParams({ _csrf: csrf, _page_version: '0', _action: 'continue', q0: '1', q1: '12', q2: 'Some text typed by a respondent', q3: '2', q4: '5', q5: '' }).toString()
+  const saveRun = await cannon({
+    url,
+    requests: [{ method: 'POST', setupRequest: (req) => ({ ...req, path: `/r/${tokens[next++ % tokens.length]}/pages/first`, headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: csrfCookie }, body: body() }) }],
+  })
+  const bareSaveRun = await cannon({ url: `${bareUrl}/save`, method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: body() })
+  const saveRatio = saveRun.requests.average / bareSaveRun.requests.average
+  const failed = (saveRun['4xx'] ?? 0) + (saveRun['5xx'] ?? 0) + saveRun.errors
+  report.push(`(2) save and continue: ${Math.round(saveRun.requests.average)} saves/s vs bare insert ${Math.round(bareSaveRun.requests.average)}/s: ratio ${saveRatio.toFixed(2)} (target ≥ 0.30) ${saveRatio >= 0.3 ? 'MET' : 'MISSED'}${failed > 0 ? ` (${failed} saves failed)` : ''}`)
+  await bare.close()
+  bareDb.close()
+
+  // (3) and (4): exports of a small and a large wave.
+  const memory: Record<number, number> = {}
+  for (const size of [Math.min(10_000, RESPONSES), RESPONSES]) {
+    const exportWave = await createWave(app.db, { surveyId: 'bench', version: '1', label: `export-${size}`, teamName: 'Bench', teamEmail: 'bench@example.org' })
+    const generationStarted = performance.now()
+    generateResponses(dbFile, exportWave, size)
+    const generated = (performance.now() - generationStarted) / 1000
+    const exported = await measureExport(url, cookie, exportWave)
+    const dumped = await plainDump(dbFile, exportWave, join(dir, `dump-${size}.csv`))
+    memory[size] = exported.peakRssMb - exported.baselineRssMb
+    report.push(`(3) export of ${size} responses × ${QUESTIONS} questions (generated in ${generated.toFixed(0)} s): raw CSV + statistics ${exported.seconds.toFixed(1)} s vs plain SQL dump ${dumped.toFixed(1)} s: ratio ${(exported.seconds / dumped).toFixed(2)} (target ≤ 3) ${exported.seconds / dumped <= 3 ? 'MET' : 'MISSED'}`)
+    report.push(`(4) peak memory growth during that export: ${memory[size].toFixed(0)} MiB (process at ${exported.peakRssMb.toFixed(0)} MiB)`)
+  }
+  const small = Math.min(10_000, RESPONSES)
+  if (RESPONSES > small) {
+    const ratio = Math.max(1, memory[RESPONSES]) / Math.max(1, memory[small])
+    report.push(`(4) memory at ${RESPONSES} vs ${small} responses: ratio ${ratio.toFixed(2)} (target ≤ 1.5) ${ratio <= 1.5 ? 'MET' : 'MISSED'}`)
+  }
+  await app.close()
+  console.log(`\n${report.join('\n')}`)
+}
+
+main().catch((err) => {
+  console.error(err)
+  process.exit(1)
+})
