@@ -101,7 +101,7 @@ async function main() {
   writeFileSync(join(dir, 'surveys', 'bench', '1.yaml'), surveyYaml())
   const dbFile = join(dir, 'bench.db')
   const config = { ...configFromEnv({}), surveysDir: join(dir, 'surveys'), databaseUrl: `sqlite:${dbFile}`, logLevel: 'error', mailWorker: false, bodyLimit: 1024 * 1024, linkRatePerMinute: 10_000_000 }
-  const app = await buildApp(config, { logger: false })
+  const app = await buildApp(config, { logger: { level: 'error' } })
   const url = await app.listen({ port: 0, host: '127.0.0.1' })
   const userId = await createUser(app.db, { email: 'bench@example.org', name: 'Bench', role: 'analyst', password: 'benchmark password' })
   const cookie = `sid=${await startSession(app.db, userId)}`

@@ -24,6 +24,8 @@ export interface AppConfig {
   mailPollMs: number
   /** Throttle: at most this many e-mails a minute, across all processes. */
   mailRatePerMinute: number
+  /** How long a claimed e-mail may stay "sending" before another worker presumes its sender died. */
+  mailClaimLeaseMs: number
   /** Requests a minute one client address may make to respondent links (council offices share addresses). */
   linkRatePerMinute: number
 }
@@ -49,5 +51,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
     mailPollMs: Number(env.MAIL_POLL_MS ?? 2000),
     mailRatePerMinute: Number(env.MAIL_RATE_PER_MINUTE ?? 120),
     linkRatePerMinute: Number(env.LINK_RATE_PER_MINUTE ?? 300),
+    mailClaimLeaseMs: Number(env.MAIL_CLAIM_LEASE_MS ?? 5 * 60_000),
   }
 }

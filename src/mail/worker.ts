@@ -23,6 +23,7 @@ export interface WorkerOptions {
   ratePerMinute?: number
   /** Checked before each message: a stopping process finishes the message in hand and no more. */
   shouldStop?: () => boolean
+  claimLeaseMs?: number
   now?: () => Date
 }
 
@@ -35,12 +36,12 @@ export const CLAIM_LEASE_MS = 5 * 60_000
  * so this is the one case where a recipient might get it twice; the stable Message-ID lets mail
  * systems recognise the repeat. A process that stops normally finishes its message first.
  */
-export async function recoverStaleClaims(db: Kysely<Database>, now = new Date()): Promise<number> {
+export async function recoverStaleClaims(db: Kysely<Database>, now = new Date(), leaseMs = CLAIM_LEASE_MS): Promise<number> {
   const result = await db
     .updateTable('outbox')
     .set({ status: 'queued', claimed_by: null, last_error: 'sending was interrupted (the process stopped); trying again' })
     .where('status', '=', 'sending')
-    .where('claimed_at', '<', nowIso(new Date(now.getTime() - CLAIM_LEASE_MS)))
+    .where('claimed_at', '<', nowIso(new Date(now.getTime() - leaseMs)))
     .executeTakeFirst()
   return Number(result.numUpdatedRows)
 }
@@ -54,7 +55,7 @@ export interface BatchResult {
 export async function sendDueMessages(db: Kysely<Database>, options: WorkerOptions): Promise<BatchResult> {
   const now = options.now ?? (() => new Date())
   const workerId = options.workerId ?? randomUUID()
-  await recoverStaleClaims(db, now())
+  await recoverStaleClaims(db, now(), options.claimLeaseMs)
   let limit = options.batchSize ?? 20
   if (options.ratePerMinute) {
     const recent = await db

@@ -10,7 +10,7 @@ export interface TestSmtp {
   close(): Promise<void>
 }
 
-export async function startSmtp(): Promise<TestSmtp> {
+export async function startSmtp(delayMs = 0): Promise<TestSmtp> {
   const state: TestSmtp = { url: '', received: [], failing: false, close: async () => {} }
   const server = new SMTPServer({
     authOptional: true,
@@ -26,7 +26,9 @@ export async function startSmtp(): Promise<TestSmtp> {
     },
     onData(stream, _session, callback) {
       simpleParser(stream)
-        .then((mail) => {
+        .then(async (mail) => {
+          // A slow server keeps a message in its SMTP conversation long enough to be interrupted.
+          if (delayMs) await new Promise((resolve) => setTimeout(resolve, delayMs))
           state.received.push(mail)
           callback()
         })
