@@ -170,6 +170,9 @@ async function main() {
     const generationStarted = performance.now()
     generateResponses(dbFile, exportWave, size)
     const generated = (performance.now() - generationStarted) / 1000
+    // Generation blocked the event loop: let the server close the keep-alive connections that
+    // timed out meanwhile, or the next request would race their closing.
+    await new Promise((resolve) => setTimeout(resolve, 1000))
     const exported = await measureExport(url, cookie, exportWave)
     const dumped = await plainDump(dbFile, exportWave, join(dir, `dump-${size}.csv`))
     memory[size] = exported.peakRssMb - exported.baselineRssMb
