@@ -264,7 +264,7 @@ export async function runCli(
     case 'extend':
     case 'close':
     case 'progress':
-      return runWaveCommand(command, rest, config, out, err)
+      return runWaveCommand(command, rest, config, out, err, env)
     default:
       err(USAGE)
       return command === undefined || command === 'help' || command === '--help' ? 0 : 2

@@ -26,7 +26,7 @@ function isoDeadline(value: string | undefined): string | undefined {
   return match ? parseDeadline(match[3], match[2], match[1]) : undefined
 }
 
-export async function runWaveCommand(command: string, args: string[], config: AppConfig, out: Print, err: Print): Promise<number> {
+export async function runWaveCommand(command: string, args: string[], config: AppConfig, out: Print, err: Print, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const { catalogue, problems } = loadCatalogue(config.surveysDir)
   if (!catalogue) {
     for (const problem of problems) err(formatProblem(problem))
@@ -45,8 +45,8 @@ export async function runWaveCommand(command: string, args: string[], config: Ap
     switch (command) {
       case 'create-user': {
         const { values } = parseArgs({ args, options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string', default: 'analyst' } } })
-        const generated = !process.env.NEW_USER_PASSWORD
-        const password = process.env.NEW_USER_PASSWORD ?? randomBytes(18).toString('base64url')
+        const generated = !env.NEW_USER_PASSWORD
+        const password = env.NEW_USER_PASSWORD ?? randomBytes(18).toString('base64url')
         const input = { email: values.email ?? '', name: values.name ?? '', role: values.role as Role, password }
         const keys = await checkNewUser(db, input)
         if (Object.keys(keys).length) {
