@@ -51,6 +51,10 @@ function withStatementCache(connection: SQLite.Database): SQLite.Database {
 export function openDatabase(url: string): DatabaseHandle {
   if (isPostgresUrl(url)) {
     const pool = new pg.Pool({ connectionString: url, max: 10 })
+    // An idle connection closed by the server (a restart, a failover) must not crash the
+    // process: the pool drops it and opens a new one for the next query, whose caller sees any
+    // error that matters.
+    pool.on('error', () => {})
     const safe = new URL(url)
     if (safe.password) safe.password = '***'
     return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), kind: 'postgres', description: safe.toString() }

@@ -33,12 +33,12 @@ for (const database of databases) {
 
     t.test('every loaded version is recorded once, even when two processes start together', async (t) => {
       const { url, cleanup } = await database.create()
-      t.teardown(cleanup)
       const a = openDatabase(url)
       const b = openDatabase(url)
       t.teardown(async () => {
         await a.db.destroy()
         await b.db.destroy()
+        await cleanup()
       })
       await migrateToLatest(a.db)
       const { catalogue } = loadCatalogue(REAL_SURVEYS)
