@@ -17,7 +17,8 @@ import { formatProblem, hasErrors } from './questionnaire/problems.js'
 import { questionnaireJsonSchema } from './questionnaire/schema.js'
 import { createMailTransport } from './mail/transport.js'
 import { sendDueMessages } from './mail/worker.js'
-import { registeredVersions, registerVersions } from './surveys/version-registry.js'
+import { withWorkspace } from './cli-workspace.js'
+import { registeredVersions } from './surveys/version-registry.js'
 import { backupDatabase, restoreDatabase } from './db/backup.js'
 import { reopenResponse } from './respond/responses.js'
 import { eraseOrganisationContacts, eraseWave } from './waves/erasure.js'
@@ -129,54 +130,32 @@ export async function runCli(
         await db.destroy()
       }
     }
-    case 'versions': {
-      const { catalogue, problems } = loadCatalogue(config.surveysDir)
-      if (!catalogue) {
-        for (const problem of problems) err(formatProblem(problem))
-        return 1
-      }
-      const { db } = openDatabase(config.databaseUrl)
-      try {
-        await migrateToLatest(db)
-        const lockProblems = await registerVersions(db, catalogue)
+    case 'versions':
+      return withWorkspace(config, err, async (db, _catalogue, lockProblems) => {
         for (const problem of lockProblems) err(formatProblem(problem))
         for (const row of await registeredVersions(db)) {
           out(`${row.survey_id} ${row.version}  ${row.content_hash.slice(0, 12)}  ${row.locked_at ? `locked ${row.locked_at.slice(0, 10)} by ${row.locked_by}` : 'not used by a wave'}`)
         }
         return lockProblems.length ? 1 : 0
-      } finally {
-        await db.destroy()
-      }
-    }
+      })
     case 'schema': {
       const path = join(config.surveysDir, 'questionnaire.schema.json')
       writeFileSync(path, schemaText())
       out(`Wrote ${path}`)
       return 0
     }
-    case 'demo-wave': {
-      const { catalogue, problems } = loadCatalogue(config.surveysDir)
-      if (!catalogue) {
-        for (const problem of problems) err(formatProblem(problem))
-        return 1
-      }
-      const [surveyId = 'la-release-social-care', version = '2020'] = rest
-      if (!catalogue.find(surveyId, version)) {
-        err(`No version ${version} of survey ${surveyId}`)
-        return 1
-      }
-      const { db } = openDatabase(config.databaseUrl)
-      try {
-        await migrateToLatest(db)
-        await registerVersions(db, catalogue)
+    case 'demo-wave':
+      return withWorkspace(config, err, async (db, catalogue) => {
+        const [surveyId = 'la-release-social-care', version = '2020'] = rest
+        if (!catalogue.find(surveyId, version)) {
+          err(`No version ${version} of survey ${surveyId}`)
+          return 1
+        }
         const { links } = await createDemoWave(db, surveyId, version)
         out(`Demo wave of ${surveyId} ${version} is open. Personal links:`)
         for (const link of links) out(`  ${link.organisation}: ${config.publicUrl}/r/${link.token}`)
         return 0
-      } finally {
-        await db.destroy()
-      }
-    }
+      })
     case 'send-mail': {
       const { db } = openDatabase(config.databaseUrl)
       const transport = createMailTransport({ smtpUrl: config.smtpUrl, mailDir: config.mailDir })

@@ -6,13 +6,11 @@ import { parseArgs } from 'node:util'
 import { audit } from '../accounts/audit.js'
 import { checkNewUser, createUser } from '../accounts/users.js'
 import type { AppConfig } from '../config.js'
-import { openDatabase } from '../db/database.js'
-import { migrateToLatest } from '../db/migrate.js'
-import type { Role } from '../db/schema.js'
+import type { Kysely } from 'kysely'
+import { withWorkspace } from '../cli-workspace.js'
+import type { Database, Role } from '../db/schema.js'
 import { translator } from '../i18n/catalogue.js'
-import { loadCatalogue } from '../questionnaire/catalogue.js'
-import { formatProblem } from '../questionnaire/problems.js'
-import { registerVersions } from '../surveys/version-registry.js'
+import type { Catalogue } from '../questionnaire/catalogue.js'
 import { importOrganisations } from './organisation-import.js'
 import { waveProgress } from './progress.js'
 import { parseDeadline } from './routes.js'
@@ -27,130 +25,126 @@ function isoDeadline(value: string | undefined): string | undefined {
 }
 
 export async function runWaveCommand(command: string, args: string[], config: AppConfig, out: Print, err: Print, env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const { catalogue, problems } = loadCatalogue(config.surveysDir)
-  if (!catalogue) {
-    for (const problem of problems) err(formatProblem(problem))
-    return 1
-  }
-  const { db } = openDatabase(config.databaseUrl)
-  try {
-    await migrateToLatest(db)
-    await registerVersions(db, catalogue)
-    const context = { publicUrl: config.publicUrl, catalogue }
-    const wave = async (id: string | undefined) => {
-      const found = id ? await getWave(db, id) : undefined
-      if (!found) err(`No wave ${id ?? ''}: see "npm run cli -- waves"`)
-      return found
+  return withWorkspace(config, err, async (db, catalogue) => {
+    try {
+      return await waveCommand(command, args, config, out, err, env, db, catalogue)
+    } catch (e) {
+      if (e instanceof WaveStateError) return fail(err, e.message)
+      throw e
     }
-    switch (command) {
-      case 'create-user': {
-        const { values } = parseArgs({ args, options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string', default: 'analyst' } } })
-        const generated = !env.NEW_USER_PASSWORD
-        const password = env.NEW_USER_PASSWORD ?? randomBytes(18).toString('base64url')
-        const input = { email: values.email ?? '', name: values.name ?? '', role: values.role as Role, password }
-        const keys = await checkNewUser(db, input)
-        if (Object.keys(keys).length) {
-          const t = translator('en')
-          for (const [field, key] of Object.entries(keys)) err(`${field}: ${t(key)}`)
-          return 1
-        }
-        await createUser(db, input)
-        await audit(db, CLI, 'user_created', { email: input.email, role: input.role })
-        out(`Created ${input.role} ${input.email}${generated ? `. Password (shown once): ${password}` : ''}`)
-        return 0
-      }
-      case 'import-organisations': {
-        const [file] = args
-        if (!file) {
-          err('Usage: npm run cli -- import-organisations <file.csv>')
-          return 2
-        }
-        const result = await importOrganisations(db, readFileSync(file, 'utf8'))
-        if (result.problems.length) {
-          for (const p of result.problems) err(`${file}:${p.line}: ${p.message}`)
-          err(`Nothing imported: ${result.problems.length} problem(s).`)
-          return 1
-        }
-        await audit(db, CLI, 'organisations_imported', { file, organisations: result.imported, contacts: result.contacts })
-        out(`Imported ${result.imported} organisations with ${result.contacts} contacts.`)
-        return 0
-      }
-      case 'create-wave': {
-        const { values } = parseArgs({
-          args,
-          options: { survey: { type: 'string' }, version: { type: 'string' }, label: { type: 'string' }, deadline: { type: 'string' }, 'team-name': { type: 'string' }, 'team-email': { type: 'string' }, types: { type: 'string' } },
-        })
-        if (!catalogue.find(values.survey ?? '', values.version ?? '')) return fail(err, `No version ${values.version} of survey ${values.survey}`)
-        const deadline = isoDeadline(values.deadline)
-        if (!deadline) return fail(err, '--deadline must be a date like 2027-03-31')
-        if (!values.label || !values['team-name'] || !values['team-email']) return fail(err, '--label, --team-name and --team-email are needed')
-        const id = await createWave(db, { surveyId: values.survey!, version: values.version!, label: values.label, closesAt: deadline, teamName: values['team-name'], teamEmail: values['team-email'], status: 'draft' })
-        let query = db.selectFrom('organisations').select('id')
-        if (values.types) query = query.where('type', 'in', values.types.split(',').map((x) => x.trim()))
-        const organisations = await query.execute()
-        await inviteOrganisations(db, id, organisations.map((o) => o.id))
-        await audit(db, CLI, 'wave_created', { waveId: id, organisations: organisations.length })
-        out(`Created draft wave ${id} with ${organisations.length} organisations. Launch it with: npm run cli -- launch ${id}`)
-        return 0
-      }
-      case 'waves': {
-        for (const w of await db.selectFrom('waves').selectAll().orderBy('created_at').execute()) {
-          const { counts, rate } = await waveProgress(db, w.id)
-          out(`${w.id}  ${w.label}  ${w.survey_id} ${w.version}  ${w.status}  ${counts.submitted}/${counts.invited} (${Math.round(rate * 100)}%)`)
-        }
-        return 0
-      }
-      case 'launch': {
-        const w = await wave(args[0])
-        if (!w) return 1
-        const result = await launchWave(db, w.id, context)
-        await audit(db, CLI, 'wave_launched', { waveId: w.id, invitations: result.queued })
-        out(`Launched: ${result.queued} invitations queued.${result.withoutContacts.length ? ` No contacts for: ${result.withoutContacts.join(', ')}` : ''}`)
-        return 0
-      }
-      case 'remind': {
-        const w = await wave(args[0])
-        if (!w) return 1
-        const target = args.includes('--not-started') ? 'not_started' : 'not_submitted'
-        const queued = await sendReminders(db, w.id, context, target, randomUUID())
-        await audit(db, CLI, 'reminders_sent', { waveId: w.id, target, queued })
-        out(`${queued} reminders queued.`)
-        return 0
-      }
-      case 'extend': {
-        const w = await wave(args[0])
-        if (!w) return 1
-        const deadline = isoDeadline(args[1])
-        if (!deadline) return fail(err, 'The new deadline must be a date like 2027-03-31')
-        await extendDeadline(db, w.id, deadline)
-        await audit(db, CLI, 'deadline_changed', { waveId: w.id, from: w.closes_at, to: deadline })
-        out(`The deadline is now ${args[1]}.`)
-        return 0
-      }
-      case 'close': {
-        const w = await wave(args[0])
-        if (!w) return 1
-        await closeWave(db, w.id)
-        await audit(db, CLI, 'wave_closed', { waveId: w.id })
-        out(`Closed ${w.label}.`)
-        return 0
-      }
-      case 'progress': {
-        const w = await wave(args[0])
-        if (!w) return 1
-        const p = await waveProgress(db, w.id)
-        out(`${w.label}: ${p.counts.submitted} of ${p.counts.invited} submitted (${Math.round(p.rate * 100)}%); opened ${p.counts.opened}, started ${p.counts.started}, e-mail failed ${p.counts.failed}`)
-        for (const r of p.byType) out(`  ${r.group}: ${r.submitted}/${r.invited} (${Math.round(r.rate * 100)}%)`)
-        return 0
-      }
-    }
-    return 2
-  } catch (e) {
-    if (e instanceof WaveStateError) return fail(err, e.message)
-    throw e
-  } finally {
-    await db.destroy()
+  })
+}
+
+async function waveCommand(command: string, args: string[], config: AppConfig, out: Print, err: Print, env: NodeJS.ProcessEnv, db: Kysely<Database>, catalogue: Catalogue): Promise<number> {
+  const context = { publicUrl: config.publicUrl, catalogue }
+  const wave = async (id: string | undefined) => {
+    const found = id ? await getWave(db, id) : undefined
+    if (!found) err(`No wave ${id ?? ''}: see "npm run cli -- waves"`)
+    return found
   }
+  switch (command) {
+    case 'create-user': {
+      const { values } = parseArgs({ args, options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string', default: 'analyst' } } })
+      const generated = !env.NEW_USER_PASSWORD
+      const password = env.NEW_USER_PASSWORD ?? randomBytes(18).toString('base64url')
+      const input = { email: values.email ?? '', name: values.name ?? '', role: values.role as Role, password }
+      const keys = await checkNewUser(db, input)
+      if (Object.keys(keys).length) {
+        const t = translator('en')
+        for (const [field, key] of Object.entries(keys)) err(`${field}: ${t(key)}`)
+        return 1
+      }
+      await createUser(db, input)
+      await audit(db, CLI, 'user_created', { email: input.email, role: input.role })
+      out(`Created ${input.role} ${input.email}${generated ? `. Password (shown once): ${password}` : ''}`)
+      return 0
+    }
+    case 'import-organisations': {
+      const [file] = args
+      if (!file) {
+        err('Usage: npm run cli -- import-organisations <file.csv>')
+        return 2
+      }
+      const result = await importOrganisations(db, readFileSync(file, 'utf8'))
+      if (result.problems.length) {
+        for (const p of result.problems) err(`${file}:${p.line}: ${p.message}`)
+        err(`Nothing imported: ${result.problems.length} problem(s).`)
+        return 1
+      }
+      await audit(db, CLI, 'organisations_imported', { file, organisations: result.imported, contacts: result.contacts })
+      out(`Imported ${result.imported} organisations with ${result.contacts} contacts.`)
+      return 0
+    }
+    case 'create-wave': {
+      const { values } = parseArgs({
+        args,
+        options: { survey: { type: 'string' }, version: { type: 'string' }, label: { type: 'string' }, deadline: { type: 'string' }, 'team-name': { type: 'string' }, 'team-email': { type: 'string' }, types: { type: 'string' } },
+      })
+      if (!catalogue.find(values.survey ?? '', values.version ?? '')) return fail(err, `No version ${values.version} of survey ${values.survey}`)
+      const deadline = isoDeadline(values.deadline)
+      if (!deadline) return fail(err, '--deadline must be a date like 2027-03-31')
+      if (!values.label || !values['team-name'] || !values['team-email']) return fail(err, '--label, --team-name and --team-email are needed')
+      const id = await createWave(db, { surveyId: values.survey!, version: values.version!, label: values.label, closesAt: deadline, teamName: values['team-name'], teamEmail: values['team-email'], status: 'draft' })
+      let query = db.selectFrom('organisations').select('id')
+      if (values.types) query = query.where('type', 'in', values.types.split(',').map((x) => x.trim()))
+      const organisations = await query.execute()
+      await inviteOrganisations(db, id, organisations.map((o) => o.id))
+      await audit(db, CLI, 'wave_created', { waveId: id, organisations: organisations.length })
+      out(`Created draft wave ${id} with ${organisations.length} organisations. Launch it with: npm run cli -- launch ${id}`)
+      return 0
+    }
+    case 'waves': {
+      for (const w of await db.selectFrom('waves').selectAll().orderBy('created_at').execute()) {
+        const { counts, rate } = await waveProgress(db, w.id)
+        out(`${w.id}  ${w.label}  ${w.survey_id} ${w.version}  ${w.status}  ${counts.submitted}/${counts.invited} (${Math.round(rate * 100)}%)`)
+      }
+      return 0
+    }
+    case 'launch': {
+      const w = await wave(args[0])
+      if (!w) return 1
+      const result = await launchWave(db, w.id, context)
+      await audit(db, CLI, 'wave_launched', { waveId: w.id, invitations: result.queued })
+      out(`Launched: ${result.queued} invitations queued.${result.withoutContacts.length ? ` No contacts for: ${result.withoutContacts.join(', ')}` : ''}`)
+      return 0
+    }
+    case 'remind': {
+      const w = await wave(args[0])
+      if (!w) return 1
+      const target = args.includes('--not-started') ? 'not_started' : 'not_submitted'
+      const queued = await sendReminders(db, w.id, context, target, randomUUID())
+      await audit(db, CLI, 'reminders_sent', { waveId: w.id, target, queued })
+      out(`${queued} reminders queued.`)
+      return 0
+    }
+    case 'extend': {
+      const w = await wave(args[0])
+      if (!w) return 1
+      const deadline = isoDeadline(args[1])
+      if (!deadline) return fail(err, 'The new deadline must be a date like 2027-03-31')
+      await extendDeadline(db, w.id, deadline)
+      await audit(db, CLI, 'deadline_changed', { waveId: w.id, from: w.closes_at, to: deadline })
+      out(`The deadline is now ${args[1]}.`)
+      return 0
+    }
+    case 'close': {
+      const w = await wave(args[0])
+      if (!w) return 1
+      await closeWave(db, w.id)
+      await audit(db, CLI, 'wave_closed', { waveId: w.id })
+      out(`Closed ${w.label}.`)
+      return 0
+    }
+    case 'progress': {
+      const w = await wave(args[0])
+      if (!w) return 1
+      const p = await waveProgress(db, w.id)
+      out(`${w.label}: ${p.counts.submitted} of ${p.counts.invited} submitted (${Math.round(p.rate * 100)}%); opened ${p.counts.opened}, started ${p.counts.started}, e-mail failed ${p.counts.failed}`)
+      for (const r of p.byType) out(`  ${r.group}: ${r.submitted}/${r.invited} (${Math.round(r.rate * 100)}%)`)
+      return 0
+    }
+  }
+  return 2
 }
 
 function fail(err: Print, message: string): number {
