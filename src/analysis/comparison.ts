@@ -152,7 +152,15 @@ export function compareWaves(catalogue: Catalogue, surveyId: string, waves: Comp
     if (!isAnswerable(q)) continue
     const traces = waves.map((w) => (w.definition.version === newest.version ? ({ link: 'comparable', sourceId: q.id } as Trace) : (trace(chain(catalogue, surveyId, w.definition.version, newest.version) ?? [], q.id))))
     traces.forEach((t, i) => t.sourceId && traced.add(`${waves[i].definition.version}|${t.sourceId}`))
-    const worst: Link = traces.some((t) => t.link === 'not_comparable') ? 'not_comparable' : traces.some((t) => t.link === 'reworded') ? 'reworded' : traces.every((t) => t.link === 'new') ? 'new' : traces.slice(0, -1).every((t) => t.link === 'new') ? 'new' : 'comparable'
+    // The row takes the weakest link: any break makes it not comparable; new means no earlier wave asked it.
+    const earlier = traces.slice(0, -1)
+    const worst: Link = traces.some((t) => t.link === 'not_comparable')
+      ? 'not_comparable'
+      : traces.some((t) => t.link === 'reworded')
+        ? 'reworded'
+        : earlier.every((t) => t.link === 'new')
+          ? 'new'
+          : 'comparable'
     const wordings = waves.map((w, i) => {
       const source = traces[i].sourceId ? byId(w.definition).get(traces[i].sourceId!) : undefined
       return { label: w.label, text: source ? localize(source.text, 'en') : '' }

@@ -309,7 +309,7 @@ export async function respondRoutes(app: FastifyInstance) {
     const journey = await openLink(request, reply)
     if (!journey) return reply
     const t = translator(journey.language)
-    const progress = responseProgress(journey.version.definition, await loadResponse(app.db, journey.link.response.id))
+    const progress = await progressOf(journey)
     return renderPage(
       request,
       reply,
@@ -325,6 +325,10 @@ export async function respondRoutes(app: FastifyInstance) {
       pageContext(journey),
     )
   })
+
+  async function progressOf(journey: Journey) {
+    return responseProgress(journey.version.definition, await loadResponse(app.db, journey.link.response.id))
+  }
 
   function common(journey: Journey) {
     return {
@@ -381,7 +385,7 @@ export async function respondRoutes(app: FastifyInstance) {
 
   async function showCheck(request: FastifyRequest, reply: FastifyReply, journey: Journey, errors: FieldError[], copyTo: string, status = 200) {
     const t = translator(journey.language)
-    const progress = responseProgress(journey.version.definition, await loadResponse(app.db, journey.link.response.id))
+    const progress = await progressOf(journey)
     return renderPage(
       request,
       reply,

@@ -61,11 +61,14 @@ export async function waveRoutes(app: FastifyInstance) {
 
   app.get('/admin', { onRequest: app.requireUser }, async (request, reply) => {
     const waves = await app.db.selectFrom('waves').selectAll().orderBy('created_at', 'desc').execute()
-    const rows = []
-    for (const wave of waves) {
-      const progress = await waveProgress(app.db, wave.id)
-      rows.push({ ...wave, invited: progress.counts.invited, submitted: progress.counts.submitted, rate: Math.round(progress.rate * 100) })
-    }
+    // One grouped count for the list; the full progress of a wave is for its own page.
+    const counts = await app.db.selectFrom('responses').select(['wave_id', 'status', (eb) => eb.fn.countAll<string | number>().as('n')]).groupBy(['wave_id', 'status']).execute()
+    const rows = waves.map((wave) => {
+      const mine = counts.filter((c) => c.wave_id === wave.id)
+      const invited = mine.reduce((n, c) => n + Number(c.n), 0)
+      const submitted = Number(mine.find((c) => c.status === 'submitted')?.n ?? 0)
+      return { ...wave, invited, submitted, rate: invited ? Math.round((submitted / invited) * 100) : 0 }
+    })
     return page(request, reply, 'admin/waves', { waves: rows })
   })
 

@@ -36,3 +36,10 @@ export async function axeViolations(page: Page): Promise<AxeViolation[]> {
     return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.html.slice(0, 200)) }))
   })
 }
+
+/** A page in a fresh browser context signed in to the app with the given role. */
+export async function signedInPage(browser: Browser, address: string, sessionCookie: string): Promise<Page> {
+  const context = await browser.newContext()
+  await context.addCookies([{ name: 'sid', value: sessionCookie.replace(/^sid=/, ''), url: address }])
+  return context.newPage()
+}

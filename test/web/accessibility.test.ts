@@ -1,7 +1,7 @@
 // In a real browser, every kind of page passes an axe-core audit. The pages ship no script at
 // all, so what is tested here is exactly what a browser with JavaScript off gets.
 import t from 'tap'
-import { axeViolations, browserAvailable, launchBrowser } from '../helpers/browser.js'
+import { axeViolations, browserAvailable, launchBrowser, signedInPage } from '../helpers/browser.js'
 import { buildTestApp, FIXTURES, REAL_SURVEYS, signIn } from '../helpers/app.js'
 
 const { available, reason } = browserAvailable()
@@ -13,9 +13,7 @@ if (!available) {
     const address = await app.listen({ port: 0, host: '127.0.0.1' })
     const browser = await launchBrowser()
     t.teardown(() => browser.close())
-    const context = await browser.newContext()
-    await context.addCookies([{ name: 'sid', value: (await signIn(app)).slice(4), url: address }])
-    const page = await context.newPage()
+    const page = await signedInPage(browser, address, await signIn(app))
 
     const pages = [
       '/',
@@ -64,9 +62,7 @@ if (!available) {
     await anonymous.click('button[type=submit]')
     t.equal(await anonymous.locator('.govuk-error-summary').count(), 1)
     t.same(await axeViolations(anonymous), [], 'a failed sign-in has no accessibility violations')
-    const context = await browser.newContext()
-    await context.addCookies([{ name: 'sid', value: (await signIn(app)).slice(4), url: address }])
-    const page = await context.newPage()
+    const page = await signedInPage(browser, address, await signIn(app))
     const org = wave.organisationIds.E06000001
     for (const path of ['/admin', `/admin/waves/${wave.waveId}`, '/admin/waves/new', `/admin/waves/${wave.waveId}/messages`, `/admin/waves/${wave.waveId}/organisations/${org}`, '/admin/organisations', '/admin/outbox', '/admin/users', '/admin/audit']) {
       await page.goto(address + path)
@@ -86,9 +82,7 @@ if (!available) {
     const address = await app.listen({ port: 0, host: '127.0.0.1' })
     const browser = await launchBrowser()
     t.teardown(() => browser.close())
-    const context = await browser.newContext()
-    await context.addCookies([{ name: 'sid', value: (await signIn(app, 'analyst')).slice(4), url: address }])
-    const page = await context.newPage()
+    const page = await signedInPage(browser, address, await signIn(app, 'analyst'))
     for (const path of ['/admin/analysis', `/admin/analysis/waves/${wave1}`, `/admin/analysis/waves/${wave1}?by=region&special=include`, `/admin/analysis/compare?waves=${wave1}&waves=${wave2}`]) {
       await page.goto(address + path)
       t.equal(await page.locator('script').count(), 0, `${path} needs no JavaScript`)
@@ -101,9 +95,7 @@ if (!available) {
     const address = await app.listen({ port: 0, host: '127.0.0.1' })
     const browser = await launchBrowser()
     t.teardown(() => browser.close())
-    const context = await browser.newContext()
-    await context.addCookies([{ name: 'sid', value: (await signIn(app)).slice(4), url: address }])
-    const page = await context.newPage()
+    const page = await signedInPage(browser, address, await signIn(app))
     await page.goto(`${address}/preview/welsh-prisons/1/pages/scheme_page`)
     await page.check('#has_scheme-0')
     await page.fill('#buddies', '7')
