@@ -3,21 +3,21 @@
 // same size; (2) "Save and continue" against a bare route inserting the same row with
 // better-sqlite3; (3) exporting the raw data and the statistics of a large wave against a plain
 // SQL dump of the same rows; (4) the export's peak memory at 10,000 and at 100,000 responses.
-// BENCH_RESPONSES (default 100000) and BENCH_SECONDS (default 10) scale it down for a quick look.
+// BENCH_RESPONSES (default 100000; 0 skips the exports) and BENCH_SECONDS (default 10) scale it
+// down for a quick look; BENCH_PROFILE=dir writes a CPU profile of the server under load.
 import { randomUUID } from 'node:crypto'
 import { createWriteStream, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
 import autocannon from 'autocannon'
 import SQLite from 'better-sqlite3'
-import Fastify from 'fastify'
-import formbody from '@fastify/formbody'
 import { buildApp } from '../src/app.js'
 import { configFromEnv } from '../src/config.js'
 import { startSession } from '../src/accounts/sessions.js'
 import { createUser } from '../src/accounts/users.js'
 import { newId, newLinkToken, newReference } from '../src/db/ids.js'
 import { createWave } from '../src/waves/waves.js'
+import { startServer } from '../test/helpers/server-process.js'
 
 const RESPONSES = Number(process.env.BENCH_RESPONSES ?? 100_000)
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
@@ -105,7 +105,7 @@ async function main() {
   const url = await app.listen({ port: 0, host: '127.0.0.1' })
   const userId = await createUser(app.db, { email: 'bench@example.org', name: 'Bench', role: 'analyst', password: 'benchmark password' })
   const cookie = `sid=${await startSession(app.db, userId)}`
-  const report: string[] = [`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; ${SECONDS} s per HTTP run, 10 connections`]
+  const report: string[] = [`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; ${SECONDS} s per HTTP run, 10 connections, each server in its own process`]
 
   // Organisations with personal links for the page and save runs.
   const waveId = await createWave(app.db, { surveyId: 'bench', version: '1', label: 'bench', teamName: 'Bench', teamEmail: 'bench@example.org' })
@@ -122,29 +122,29 @@ async function main() {
       tokens.push(token)
     }
   })()
+  raw.pragma('wal_checkpoint(TRUNCATE)')
   raw.close()
 
-  // (1) Question page against a bare route returning the same bytes.
+  // (1) and (2) run against the real server and the bare baseline each in a process of its own,
+  // as in production, so the load generator here does not share their event loop.
+  // BENCH_PROFILE=dir writes a CPU profile of the real server's run to that directory.
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : []
+  const server = await startServer(
+    { DATABASE_URL: `sqlite:${dbFile}`, SURVEYS_DIR: config.surveysDir, DATA_DIR: dir, LOG_LEVEL: 'error', MAIL_WORKER: 'false', LINK_RATE_PER_MINUTE: '10000000', NODE_ENV: 'production' },
+    { nodeArgs: profile },
+  )
   const pagePath = `/r/${tokens[0]}/pages/first`
-  const page = await fetch(url + pagePath)
+  const page = await fetch(server.url + pagePath)
   const html = await page.text()
   const csrfCookie = page.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
   const csrf = /name="_csrf" value="([^"]+)"/.exec(html)![1]
-  const bare = Fastify()
-  await bare.register(formbody)
-  bare.get('/page', async (_req, reply) => reply.type('text/html; charset=utf-8').send(html))
-  const bareDb = new SQLite(join(dir, 'bare.db'))
-  bareDb.pragma('journal_mode = WAL')
-  bareDb.exec('create table response_answers (response_id text, question_id text, page_id text, answer_json text, updated_at text, primary key (response_id, question_id))')
-  const bareInsert = bareDb.prepare('insert or replace into response_answers values (?, ?, ?, ?, ?)')
-  bare.post('/save', async (req, reply) => {
-    const body = req.body as Record<string, string>
-    bareInsert.run(randomUUID(), 'q0', 'first', JSON.stringify({ code: Number(body.q0) }), new Date().toISOString())
-    return reply.redirect('/page', 303)
-  })
-  const bareUrl = await bare.listen({ port: 0, host: '127.0.0.1' })
-  const pageRun = await cannon({ url: url + pagePath })
-  const barePageRun = await cannon({ url: `${bareUrl}/page` })
+  writeFileSync(join(dir, 'page.html'), html)
+  const bare = await startServer({ BARE_HTML_FILE: join(dir, 'page.html'), BARE_DB: join(dir, 'bare.db') }, { script: 'bench/bare-server.ts' })
+
+  // (1) Question page against a bare route returning the same bytes.
+  // A respondent's browser sends back the cookie holding its CSRF secret, as the save run does.
+  const pageRun = await cannon({ url: server.url + pagePath, headers: { cookie: csrfCookie } })
+  const barePageRun = await cannon({ url: `${bare.url}/page` })
   if (pageRun.non2xx) throw new Error(`${pageRun.non2xx} page requests failed`)
   const pageRatio = pageRun.requests.average / barePageRun.requests.average
   report.push(`(1) question page: ${Math.round(pageRun.requests.average)} req/s vs bare route ${Math.round(barePageRun.requests.average)} req/s (${html.length} bytes): ratio ${pageRatio.toFixed(2)} (target ≥ 0.50) ${pageRatio >= 0.5 ? 'MET' : 'MISSED'}`)
@@ -153,19 +153,20 @@ async function main() {
   let next = 1
   const body = () => new URLSearchParams({ _csrf: csrf, _page_version: '0', _action: 'continue', q0: '1', q1: '12', q2: 'Some text typed by a respondent', q3: '2', q4: '5', q5: '' }).toString()
   const saveRun = await cannon({
-    url,
+    url: server.url,
     requests: [{ method: 'POST', setupRequest: (req) => ({ ...req, path: `/r/${tokens[next++ % tokens.length]}/pages/first`, headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: csrfCookie }, body: body() }) }],
   })
-  const bareSaveRun = await cannon({ url: `${bareUrl}/save`, method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: body() })
+  const bareSaveRun = await cannon({ url: `${bare.url}/save`, method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: body() })
   const saveRatio = saveRun.requests.average / bareSaveRun.requests.average
   const failed = (saveRun['4xx'] ?? 0) + (saveRun['5xx'] ?? 0) + saveRun.errors
   report.push(`(2) save and continue: ${Math.round(saveRun.requests.average)} saves/s vs bare insert ${Math.round(bareSaveRun.requests.average)}/s: ratio ${saveRatio.toFixed(2)} (target ≥ 0.30) ${saveRatio >= 0.3 ? 'MET' : 'MISSED'}${failed > 0 ? ` (${failed} saves failed)` : ''}`)
-  await bare.close()
-  bareDb.close()
+  // SIGINT lets --cpu-prof write its profile on the way out.
+  await server.kill('SIGINT')
+  await bare.kill()
 
   // (3) and (4): exports of a small and a large wave.
   const memory: Record<number, number> = {}
-  for (const size of [Math.min(10_000, RESPONSES), RESPONSES]) {
+  for (const size of RESPONSES > 0 ? [Math.min(10_000, RESPONSES), RESPONSES] : []) {
     const exportWave = await createWave(app.db, { surveyId: 'bench', version: '1', label: `export-${size}`, teamName: 'Bench', teamEmail: 'bench@example.org' })
     const generationStarted = performance.now()
     generateResponses(dbFile, exportWave, size)

@@ -10,6 +10,7 @@ import rateLimit from '@fastify/rate-limit'
 import fastifyStatic from '@fastify/static'
 import view from '@fastify/view'
 import { Eta } from 'eta'
+import { cachedEta } from './web/cached-eta.js'
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify'
 import type { Kysely } from 'kysely'
 import type { AppConfig } from './config.js'
@@ -98,10 +99,11 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(cookie)
   await app.register(csrf, { cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', signed: false } })
   await app.register(rateLimit, { global: false })
+  const developing = process.env.NODE_ENV === 'development'
   await app.register(view, {
     // Compiled templates are cached except while developing templates (NODE_ENV=development).
-    engine: { eta: new Eta({ views: VIEWS_DIR, autoEscape: true, cache: process.env.NODE_ENV !== 'development' }) },
-    production: process.env.NODE_ENV !== 'development',
+    engine: { eta: developing ? new Eta({ views: VIEWS_DIR, autoEscape: true, cache: false }) : cachedEta(VIEWS_DIR) },
+    production: !developing,
     root: VIEWS_DIR,
   })
   if (existsSync(ASSETS_DIR)) {

@@ -13,10 +13,19 @@ export const messages: Record<Language, Catalogue> = { en: load('en'), cy: load(
 
 export type Translate = (key: string, params?: Record<string, string | number>) => string
 
+const translators = new Map<Language, Translate>()
+
 export function translator(language: Language): Translate {
-  return (key, params) => {
-    const template = messages[language][key] ?? messages.en[key]
-    if (template === undefined) throw new Error(`No message "${key}" in the ${language} catalogue`)
-    return template.replace(/\{(\w+)\}/g, (whole, name: string) => (params && name in params ? String(params[name]) : whole))
+  let t = translators.get(language)
+  if (!t) {
+    // Pages call this dozens of times each: most messages have no placeholders to fill.
+    t = (key, params) => {
+      const template = messages[language][key] ?? messages.en[key]
+      if (template === undefined) throw new Error(`No message "${key}" in the ${language} catalogue`)
+      if (!params || !template.includes('{')) return template
+      return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole))
+    }
+    translators.set(language, t)
   }
+  return t
 }

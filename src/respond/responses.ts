@@ -1,7 +1,8 @@
 // An organisation's response: found by its link, saved a page at a time with a version per page
 // (so a colleague's save is never silently overwritten), submitted once, reopened by the team.
-import type { Kysely, Transaction } from 'kysely'
+import { sql, type Kysely, type Transaction } from 'kysely'
 import { nowIso } from '../db/ids.js'
+import { prepared } from '../db/prepared.js'
 import type { Database, InvitationTable, OrganisationTable, ResponseTable, WaveTable } from '../db/schema.js'
 import { clearFacts } from '../analysis/facts.js'
 import type { Answer, Answers } from '../questionnaire/answers.js'
@@ -15,24 +16,33 @@ export interface LinkContext {
   response: ResponseTable
 }
 
-export async function findByToken(db: Db, token: string): Promise<LinkContext | undefined> {
-  // One query for every page a respondent opens: the link, its wave, organisation and response.
-  const row = await db
+const LINK_COLUMNS = {
+  i: ['id', 'wave_id', 'organisation_id', 'token', 'status', 'created_at', 'revoked_at', 'first_opened_at', 'last_opened_at', 'contact_email'],
+  w: ['id', 'survey_id', 'version', 'label', 'status', 'opens_at', 'closes_at', 'team_name', 'team_email', 'created_at', 'messages_json', 'sender_name', 'launched_at'],
+  o: ['id', 'code', 'name', 'type', 'attributes_json', 'language', 'created_at'],
+  r: ['id', 'wave_id', 'organisation_id', 'status', 'reference', 'created_at', 'updated_at', 'submitted_at', 'reopened_at'],
+} as const
+
+// One query for every page a respondent opens: the link, its wave, organisation and response.
+const linkByToken = prepared((db, token: string) =>
+  db
     .selectFrom('invitations as i')
     .innerJoin('waves as w', 'w.id', 'i.wave_id')
     .innerJoin('organisations as o', 'o.id', 'i.organisation_id')
     .innerJoin('responses as r', (join) => join.onRef('r.wave_id', '=', 'i.wave_id').onRef('r.organisation_id', '=', 'i.organisation_id'))
-    .select([
-      'i.id as i_id', 'i.wave_id as i_wave_id', 'i.organisation_id as i_organisation_id', 'i.token as i_token', 'i.status as i_status', 'i.created_at as i_created_at', 'i.revoked_at as i_revoked_at', 'i.first_opened_at as i_first_opened_at', 'i.last_opened_at as i_last_opened_at', 'i.contact_email as i_contact_email',
-      'w.id as w_id', 'w.survey_id as w_survey_id', 'w.version as w_version', 'w.label as w_label', 'w.status as w_status', 'w.opens_at as w_opens_at', 'w.closes_at as w_closes_at', 'w.team_name as w_team_name', 'w.team_email as w_team_email', 'w.created_at as w_created_at', 'w.messages_json as w_messages_json', 'w.sender_name as w_sender_name', 'w.launched_at as w_launched_at',
-      'o.id as o_id', 'o.code as o_code', 'o.name as o_name', 'o.type as o_type', 'o.attributes_json as o_attributes_json', 'o.language as o_language', 'o.created_at as o_created_at',
-      'r.id as r_id', 'r.wave_id as r_wave_id', 'r.organisation_id as r_organisation_id', 'r.status as r_status', 'r.reference as r_reference', 'r.created_at as r_created_at', 'r.updated_at as r_updated_at', 'r.submitted_at as r_submitted_at', 'r.reopened_at as r_reopened_at',
-    ])
-    .where('i.token', '=', token)
-    .executeTakeFirst()
+    .select(Object.entries(LINK_COLUMNS).flatMap(([table, columns]) => columns.map((c) => sql.ref(`${table}.${c}`).as(`${table}_${c}`))))
+    .where('i.token', '=', token),
+)
+
+export async function findByToken(db: Db, token: string): Promise<LinkContext | undefined> {
+  const row = (await linkByToken(db, token)).rows[0] as Record<string, unknown> | undefined
   if (!row) return undefined
-  const pick = <T>(prefix: string): T => Object.fromEntries(Object.entries(row).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v])) as T
-  return { invitation: pick<InvitationTable>('i_'), wave: pick<WaveTable>('w_'), organisation: pick<OrganisationTable>('o_'), response: pick<ResponseTable>('r_') }
+  const pick = <T>(table: keyof typeof LINK_COLUMNS): T => {
+    const picked: Record<string, unknown> = {}
+    for (const column of LINK_COLUMNS[table]) picked[column] = row[`${table}_${column}`]
+    return picked as T
+  }
+  return { invitation: pick<InvitationTable>('i'), wave: pick<WaveTable>('w'), organisation: pick<OrganisationTable>('o'), response: pick<ResponseTable>('r') }
 }
 
 export async function recordOpened(db: Db, invitation: InvitationTable): Promise<void> {
@@ -55,11 +65,13 @@ export interface StoredResponse {
   pages: Map<string, PageState>
 }
 
+const answersOf = prepared((db, responseId: string) => db.selectFrom('response_answers').select(['question_id', 'answer_json']).where('response_id', '=', responseId))
+const pagesOf = prepared((db, responseId: string) => db.selectFrom('response_pages').select(['page_id', 'version', 'completed', 'updated_at']).where('response_id', '=', responseId))
+
 export async function loadResponse(db: Db, responseId: string): Promise<StoredResponse> {
-  const rows = await db.selectFrom('response_answers').select(['question_id', 'answer_json']).where('response_id', '=', responseId).execute()
-  const pages = await db.selectFrom('response_pages').selectAll().where('response_id', '=', responseId).execute()
+  const [answers, pages] = [(await answersOf(db, responseId)).rows, (await pagesOf(db, responseId)).rows]
   return {
-    answers: Object.fromEntries(rows.map((r) => [r.question_id, JSON.parse(r.answer_json) as Answer])),
+    answers: Object.fromEntries(answers.map((r) => [r.question_id, JSON.parse(r.answer_json) as Answer])),
     pages: new Map(pages.map((p) => [p.page_id, { version: p.version, completed: p.completed === 1, updatedAt: p.updated_at }])),
   }
 }
@@ -80,30 +92,36 @@ export type SaveResult =
   | { outcome: 'conflict'; current: PageState; answers: Answers }
   | { outcome: 'submitted' }
 
+const responseStatus = prepared((db, responseId: string) => db.selectFrom('responses').select(['status']).where('id', '=', responseId))
+const claimNewPage = prepared((db, responseId: string, pageId: string, completed: number, updatedAt: string) =>
+  db
+    .insertInto('response_pages')
+    .values({ response_id: responseId, page_id: pageId, version: 1, completed, updated_at: updatedAt })
+    .onConflict((oc) => oc.columns(['response_id', 'page_id']).doNothing()),
+)
+const claimPageVersion = prepared((db, responseId: string, pageId: string, baseVersion: number, version: number, completed: number, updatedAt: string) =>
+  db.updateTable('response_pages').set({ version, completed, updated_at: updatedAt }).where('response_id', '=', responseId).where('page_id', '=', pageId).where('version', '=', baseVersion),
+)
+const clearAnswers = prepared((db, responseId: string, questionIds: readonly string[]) => db.deleteFrom('response_answers').where('response_id', '=', responseId).where('question_id', 'in', questionIds))
+const insertAnswers = prepared((db, responseId: string, pageId: string, updatedAt: string, questionIds: readonly string[], answerJson: readonly string[]) =>
+  db.insertInto('response_answers').values(questionIds.map((questionId, i) => ({ response_id: responseId, question_id: questionId, page_id: pageId, answer_json: answerJson[i], updated_at: updatedAt }))),
+)
+const markInProgress = prepared((db, responseId: string, updatedAt: string) => db.updateTable('responses').set({ status: 'in_progress', updated_at: updatedAt }).where('id', '=', responseId))
+
 export async function savePage(db: Kysely<Database>, save: PageSave): Promise<SaveResult> {
   return db.transaction().execute(async (trx) => {
-    const response = await trx.selectFrom('responses').select(['status']).where('id', '=', save.responseId).executeTakeFirstOrThrow()
+    const response = (await responseStatus(trx, save.responseId)).rows[0]
+    if (!response) throw new Error(`No response ${save.responseId}`)
     if (response.status === 'submitted') return { outcome: 'submitted' as const }
     const now = nowIso()
     const version = save.baseVersion + 1
+    const completed = save.completed ? 1 : 0
     // Compare-and-set on the page version: of two saves based on the same version, exactly one wins.
     const claimed =
       save.baseVersion === 0
-        ? await trx
-            .insertInto('response_pages')
-            .values({ response_id: save.responseId, page_id: save.pageId, version, completed: save.completed ? 1 : 0, updated_at: now })
-            .onConflict((oc) => oc.columns(['response_id', 'page_id']).doNothing())
-            .executeTakeFirst()
-            .then((r) => Number(r.numInsertedOrUpdatedRows ?? 0n))
-        : await trx
-            .updateTable('response_pages')
-            .set({ version, completed: save.completed ? 1 : 0, updated_at: now })
-            .where('response_id', '=', save.responseId)
-            .where('page_id', '=', save.pageId)
-            .where('version', '=', save.baseVersion)
-            .executeTakeFirst()
-            .then((r) => Number(r.numUpdatedRows))
-    if (claimed !== 1) {
+        ? await claimNewPage(trx, save.responseId, save.pageId, completed, now)
+        : await claimPageVersion(trx, save.responseId, save.pageId, save.baseVersion, version, completed, now)
+    if (Number(claimed.numAffectedRows ?? 0n) !== 1) {
       const current = await trx.selectFrom('response_pages').selectAll().where('response_id', '=', save.responseId).where('page_id', '=', save.pageId).executeTakeFirstOrThrow()
       const rows = save.questionIds.length
         ? await trx.selectFrom('response_answers').select(['question_id', 'answer_json']).where('response_id', '=', save.responseId).where('question_id', 'in', save.questionIds).execute()
@@ -114,12 +132,10 @@ export async function savePage(db: Kysely<Database>, save: PageSave): Promise<Sa
         answers: Object.fromEntries(rows.map((r) => [r.question_id, JSON.parse(r.answer_json) as Answer])),
       }
     }
-    if (save.questionIds.length) {
-      await trx.deleteFrom('response_answers').where('response_id', '=', save.responseId).where('question_id', 'in', save.questionIds).execute()
-    }
-    const rows = Object.entries(save.answers).map(([questionId, answer]) => ({ response_id: save.responseId, question_id: questionId, page_id: save.pageId, answer_json: JSON.stringify(answer), updated_at: now }))
-    if (rows.length) await trx.insertInto('response_answers').values(rows).execute()
-    await trx.updateTable('responses').set({ status: 'in_progress', updated_at: now }).where('id', '=', save.responseId).execute()
+    if (save.questionIds.length) await clearAnswers(trx, save.responseId, save.questionIds)
+    const entries = Object.entries(save.answers)
+    if (entries.length) await insertAnswers(trx, save.responseId, save.pageId, now, entries.map(([id]) => id), entries.map(([, answer]) => JSON.stringify(answer)))
+    await markInProgress(trx, save.responseId, now)
     return { outcome: 'saved' as const, version }
   })
 }

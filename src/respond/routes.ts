@@ -19,7 +19,7 @@ import { walkVisible } from '../questionnaire/skip-logic.js'
 import { renderPage } from '../web/render.js'
 import { summariseAnswers } from './answer-summary.js'
 import { confirmationMessage } from './confirmation-mail.js'
-import { nextPageInSection, previousPageInSection, responseProgress } from './progress.js'
+import { nextPageInSection, previousPageInSection, responseProgress, type ResponseProgress } from './progress.js'
 import { findByToken, loadResponse, recordOpened, savePage, submitResponse, type LinkContext, type StoredResponse } from './responses.js'
 
 interface TokenParams {
@@ -165,7 +165,7 @@ export async function respondRoutes(app: FastifyInstance) {
         return reply.redirect(journey.base, 303)
       }
       const values: FormFields = Object.assign({}, ...visible.questions.filter(isAnswerable).map((q) => answerToFields(q, progress.answers[q.id])))
-      return showPage(request, reply, journey, request.params.pageId, stored, values, [], { returnTo: request.query.return })
+      return showPage(request, reply, journey, request.params.pageId, stored, progress, values, [], { returnTo: request.query.return })
     },
   )
 
@@ -186,7 +186,7 @@ export async function respondRoutes(app: FastifyInstance) {
       const t = translator(language)
       const parsed = parsePage(visible.questions, request.body as FormFields, t, language, { partial: action === 'later' })
       if (parsed.errors.length) {
-        return showPage(request, reply, journey, visible.page.id, stored, parsed.values, parsed.errors, { status: 400, returnTo, baseVersion: Number(request.body._page_version ?? 0) })
+        return showPage(request, reply, journey, visible.page.id, stored, progress, parsed.values, parsed.errors, { status: 400, returnTo, baseVersion: Number(request.body._page_version ?? 0) })
       }
       const questionIds = visible.page.questions.filter(isAnswerable).map((q) => q.id)
       const completed = visible.questions.every((q) => !isAnswerable(q) || !isRequired(q) || isComplete(q, parsed.answers[q.id]))
@@ -201,7 +201,7 @@ export async function respondRoutes(app: FastifyInstance) {
       if (result.outcome === 'submitted') return renderSubmittedRefusal(request, reply, journey)
       if (result.outcome === 'conflict') {
         const colleague = visible.questions.filter(isAnswerable).map((q) => ({ question: localize(q.text, language), answer: describeAnswer(q, result.answers[q.id], t, language) }))
-        return showPage(request, reply, journey, visible.page.id, stored, parsed.values, [], {
+        return showPage(request, reply, journey, visible.page.id, stored, progress, parsed.values, [], {
           status: 409,
           returnTo,
           baseVersion: result.current.version,
@@ -350,13 +350,13 @@ export async function respondRoutes(app: FastifyInstance) {
     journey: Journey,
     pageId: string,
     stored: StoredResponse,
+    progress: ResponseProgress,
     values: FormFields,
     errors: FieldError[],
     options: { status?: number; returnTo?: string; baseVersion?: number; conflict?: { at: string; answers: { question: string; answer: string[] }[] } } = {},
   ) {
     const { language } = journey
     const t = translator(language)
-    const progress = responseProgress(journey.version.definition, stored)
     const visible = progress.pages.find((p) => p.page.id === pageId)!
     const sectionPages = progress.pages.filter((p) => p.section.id === visible.section.id)
     const previous = previousPageInSection(progress.pages, pageId)
