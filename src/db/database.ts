@@ -5,6 +5,7 @@ import { dirname, resolve } from 'node:path'
 import SQLite from 'better-sqlite3'
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely'
 import pg from 'pg'
+import { registerReader } from './prepared.js'
 import type { Database } from './schema.js'
 
 export type DatabaseKind = 'sqlite' | 'postgres'
@@ -67,5 +68,33 @@ export function openDatabase(url: string): DatabaseHandle {
   connection.pragma('journal_mode = WAL')
   connection.pragma('foreign_keys = ON')
   connection.pragma('busy_timeout = 5000')
-  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }) }), kind: 'sqlite', description: path }
+  // Kysely runs everything on one connection, one query at a time, so a page view would wait
+  // behind every save's transaction and its commit. A second, read-only connection serves the
+  // hot reads outside transactions (see prepared.ts): in WAL mode it sees the last committed
+  // state and never a transaction in progress. An in-memory database cannot be shared.
+  const reader = path === ':memory:' ? undefined : new SQLite(path, { readonly: true, fileMustExist: true })
+  reader?.pragma('busy_timeout = 5000')
+  const db = new Kysely<Database>({ dialect: new SqliteDialectClosing(withStatementCache(connection), reader) })
+  if (reader) registerReader(db, withStatementCache(reader))
+  return { db, kind: 'sqlite', description: path }
+}
+
+/** SQLite through Kysely, closing the read connection too when the database is destroyed. */
+class SqliteDialectClosing extends SqliteDialect {
+  constructor(
+    database: SQLite.Database,
+    private readonly reader: SQLite.Database | undefined,
+  ) {
+    super({ database })
+  }
+
+  override createDriver() {
+    const driver = super.createDriver()
+    const destroy = driver.destroy.bind(driver)
+    driver.destroy = async () => {
+      await destroy()
+      this.reader?.close()
+    }
+    return driver
+  }
 }

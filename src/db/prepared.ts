@@ -3,6 +3,7 @@
 // the operation tree, visiting it) costs several times what SQLite takes to run it, and the hot
 // queries never change shape. The same builder code serves SQLite and PostgreSQL: the compiled
 // text is kept per dialect.
+import type SQLite from 'better-sqlite3'
 import type { Compilable, CompiledQuery, Kysely, QueryResult, Transaction } from 'kysely'
 import type { Database } from './schema.js'
 
@@ -11,11 +12,19 @@ type Arg = string | number | null | readonly (string | number | null)[]
 
 interface Template {
   compiled: CompiledQuery
+  reads: boolean
   /** For each compiled parameter: where its value comes from (an argument, one element of an array argument) or the constant itself. */
   slots: ({ arg: number; index?: number } | { constant: unknown })[]
 }
 
 // Upper case, so a builder that lower-cases its argument is caught rather than replayed wrongly.
+/** SQLite read-only connections, by the Kysely instance whose committed data they read. */
+const readers = new WeakMap<object, SQLite.Database>()
+
+export function registerReader(db: Kysely<Database>, reader: SQLite.Database): void {
+  readers.set(db, reader)
+}
+
 const SENTINEL = '\u0000PREPARED-ARGUMENT\u0000'
 
 /**
@@ -37,6 +46,10 @@ export function prepared<A extends Arg[], R>(build: (db: Db, ...args: A) => Comp
       byShape.set(shape, template)
     }
     const parameters = template.slots.map((slot) => ('constant' in slot ? slot.constant : slot.index === undefined ? args[slot.arg] : (args[slot.arg] as readonly unknown[])[slot.index]))
+    // A read outside any transaction goes to SQLite's read connection, when there is one; a
+    // transaction is a different object, so its reads see its own writes on its connection.
+    const reader = template.reads ? readers.get(db) : undefined
+    if (reader) return { rows: reader.prepare(template.compiled.sql).all(parameters) as R[] }
     return db.executeQuery<R>({ ...template.compiled, parameters })
   }
 }
@@ -55,5 +68,5 @@ function compileTemplate<A extends Arg[], R>(db: Db, build: (db: Db, ...args: A)
   const unused = expected.filter((s) => !used.has(s))
   // A builder that transforms or drops an argument cannot be replayed with new values.
   if (unused.length) throw new Error(`prepared query: argument ${unused.map((s) => s.slice(SENTINEL.length)).join(', ')} did not reach the SQL as a bound value`)
-  return { compiled, slots }
+  return { compiled, slots, reads: compiled.query.kind === 'SelectQueryNode' }
 }

@@ -69,7 +69,11 @@ const answersOf = prepared((db, responseId: string) => db.selectFrom('response_a
 const pagesOf = prepared((db, responseId: string) => db.selectFrom('response_pages').select(['page_id', 'version', 'completed', 'updated_at']).where('response_id', '=', responseId))
 
 export async function loadResponse(db: Db, responseId: string): Promise<StoredResponse> {
-  const [answers, pages] = [(await answersOf(db, responseId)).rows, (await pagesOf(db, responseId)).rows]
+  // Page versions before answers: if a colleague saves in between, this person's form carries
+  // the older version and their save is refused as a conflict, rather than overwriting the
+  // colleague's answers with a version it never showed them.
+  const pages = (await pagesOf(db, responseId)).rows
+  const answers = (await answersOf(db, responseId)).rows
   return {
     answers: Object.fromEntries(answers.map((r) => [r.question_id, JSON.parse(r.answer_json) as Answer])),
     pages: new Map(pages.map((p) => [p.page_id, { version: p.version, completed: p.completed === 1, updatedAt: p.updated_at }])),

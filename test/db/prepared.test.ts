@@ -47,6 +47,17 @@ for (const database of databases) {
     )
     t.equal((await db.selectFrom('organisations').select('name').where('code', '=', 'C').executeTakeFirstOrThrow()).name, 'Org C', 'a rolled-back transaction leaves nothing')
 
+    const byCode = prepared((db, code: string) => db.selectFrom('organisations').select('name').where('code', '=', code))
+    const seenDuringTransaction = await db.transaction().execute(async (trx) => {
+      await rename(trx, 'D', 'Not committed yet')
+      const insideTransaction = (await byCode(trx, 'D')).rows[0]?.name
+      // On SQLite this would wait for the transaction's connection forever without a reader.
+      const outside = (await byCode(db, 'D')).rows[0]?.name
+      return { insideTransaction, outside }
+    })
+    t.same(seenDuringTransaction, { insideTransaction: 'Not committed yet', outside: 'Org D' }, 'a read outside a transaction neither waits for it nor sees its uncommitted writes; the transaction sees its own')
+    t.equal((await byCode(db, 'D')).rows[0]?.name, 'Not committed yet', 'once committed, every read sees it')
+
     const dropsItsArgument = prepared((db, code: string) => db.selectFrom('organisations').select('code').where('code', '=', code.toLowerCase()))
     await t.rejects(dropsItsArgument(db, 'A'), /argument 0 did not reach the SQL as a bound value/, 'a builder that transforms its argument is refused, not replayed wrongly')
   })
