@@ -29,6 +29,7 @@ import { DefinitionError, hasErrors } from './questionnaire/problems.js'
 import { registerVersions } from './surveys/version-registry.js'
 import { surveyRoutes } from './surveys/routes.js'
 import { errorHandling } from './web/errors.js'
+import { FailureLimiter } from './web/failure-limiter.js'
 import { homeRoutes } from './web/home.js'
 import { organisationRoutes } from './waves/organisation-routes.js'
 import { waveRoutes } from './waves/routes.js'
@@ -41,6 +42,8 @@ declare module 'fastify' {
     catalogue: Catalogue
     /** Every route, for the hostile-input tests and for anyone auditing the surface. */
     routeTable: { method: string; url: string }[]
+    /** Guessing limits shared by every process on the database: respondent links and sign-ins. */
+    failureLimiters: { links: FailureLimiter; logins: FailureLimiter }
   }
 }
 
@@ -90,7 +93,16 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   app.addHook('onRoute', (route) => {
     for (const method of ([] as string[]).concat(route.method)) if (method !== 'HEAD') routeTable.push({ method, url: route.url })
   })
-  app.addHook('onClose', async () => handle.db.destroy())
+  const failureLimiters = {
+    links: new FailureLimiter(handle.db, 'link', { maxFailures: 20, windowMs: 15 * 60_000 }),
+    logins: new FailureLimiter(handle.db, 'login', { maxFailures: 10, windowMs: 15 * 60_000 }),
+  }
+  app.decorate('failureLimiters', failureLimiters)
+  for (const limiter of Object.values(failureLimiters)) await limiter.start((err) => app.log.error({ err }, 'Could not read the shared failure counts'))
+  app.addHook('onClose', async () => {
+    for (const limiter of Object.values(failureLimiters)) limiter.stop()
+    await handle.db.destroy()
+  })
   if (problems.length) for (const p of problems) app.log.warn(`${p.file}:${p.line}:${p.column} ${p.path}: ${p.message}`)
 
   await app.register(formbody, { bodyLimit: config.bodyLimit })

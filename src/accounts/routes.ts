@@ -2,7 +2,6 @@
 import type { FastifyInstance } from 'fastify'
 import type { Role } from '../db/schema.js'
 import { translator } from '../i18n/catalogue.js'
-import { FailureLimiter } from '../web/failure-limiter.js'
 import { renderPage } from '../web/render.js'
 import { audit } from './audit.js'
 import { DUMMY_HASH, verifyPassword } from './passwords.js'
@@ -37,7 +36,7 @@ const t = translator('en')
 const translated = (keys: Record<string, string>) => Object.fromEntries(Object.entries(keys).map(([field, key]) => [field, t(key)]))
 
 export async function accountRoutes(app: FastifyInstance) {
-  const limiter = new FailureLimiter(10, 15 * 60_000)
+  const limiter = app.failureLimiters.logins
   const secureCookies = app.config.publicUrl.startsWith('https://')
   const cookieOptions = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: secureCookies }
 
@@ -55,7 +54,7 @@ export async function accountRoutes(app: FastifyInstance) {
     const user = await app.db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst()
     const ok = await verifyPassword(request.body.password ?? '', user?.password_hash ?? DUMMY_HASH)
     if (!user || !ok || user.disabled) {
-      keys.forEach((k) => limiter.recordFailure(k))
+      for (const k of keys) await limiter.recordFailure(k)
       await audit(app.db, null, 'login_failed', { email })
       return renderPage(request, reply, 'accounts/login', { email, next, error: t('admin.login.error') }, { language: 'en', status: 401 })
     }

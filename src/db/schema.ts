@@ -187,7 +187,18 @@ export interface AnswerValueTable {
   text_value: string | null
 }
 
+/** Failed attempts per client address or account, shared by every app process (see failure-limiter.ts). */
+export interface FailureCountTable {
+  /** What was being guessed: "link" or "login". */
+  scope: string
+  /** e.g. "ip:203.0.113.9" or "account:someone@example.org" */
+  subject: string
+  failures: number
+  reset_at: string
+}
+
 export interface Database {
+  failure_counts: FailureCountTable
   asked_questions: AskedQuestionTable
   answer_values: AnswerValueTable
   users: UserTable

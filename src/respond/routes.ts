@@ -12,7 +12,6 @@ import type { SurveyVersion } from '../questionnaire/catalogue.js'
 import { isAnswerable, languagesOf, localize } from '../questionnaire/model.js'
 import type { Language, Question } from '../questionnaire/schema.js'
 import { contactsOf } from '../waves/organisations.js'
-import { FailureLimiter } from '../web/failure-limiter.js'
 import { chooseLanguage } from '../web/language.js'
 import { errorSummary, questionView } from '../web/question-view.js'
 import { walkVisible } from '../questionnaire/skip-logic.js'
@@ -70,7 +69,7 @@ interface Journey {
 }
 
 export async function respondRoutes(app: FastifyInstance) {
-  const limiter = new FailureLimiter()
+  const limiter = app.failureLimiters.links
   // Generous per-client limit: a whole council office may share one address.
   const routeLimit = { rateLimit: { max: app.config.linkRatePerMinute, timeWindow: '1 minute' } }
 
@@ -84,7 +83,7 @@ export async function respondRoutes(app: FastifyInstance) {
     const token = request.params.token
     const link = new RegExp(LINK_TOKEN_PATTERN).test(token) ? await findByToken(app.db, token) : undefined
     if (!link) {
-      limiter.recordFailure(client)
+      await limiter.recordFailure(client)
       await linkProblem(request, reply, 'unknown', 404)
       return undefined
     }
