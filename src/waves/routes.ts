@@ -122,7 +122,7 @@ export async function waveRoutes(app: FastifyInstance) {
     return showWave(request, reply, wave, {})
   })
 
-  async function showWave(request: FastifyRequest, reply: FastifyReply, wave: WaveTable, errors: Record<string, string>, status = 200, notice?: string) {
+  async function showWave(request: FastifyRequest, reply: FastifyReply, wave: WaveTable, errors: Record<string, string>, status = 200, notice?: string, values: Record<string, string> = {}) {
     const progress = await waveProgress(app.db, wave.id)
     const types = await app.db.selectFrom('organisations').select('type').distinct().orderBy('type').execute()
     const version = app.catalogue.find(wave.survey_id, wave.version)
@@ -139,6 +139,7 @@ export async function waveRoutes(app: FastifyInstance) {
         round: randomUUID(),
         types: types.map((r) => r.type),
         errors,
+        values,
         notice,
         closes: wave.closes_at ? new Date(wave.closes_at) : null,
         isAdmin: request.user?.role === 'admin',
@@ -237,16 +238,26 @@ export async function waveRoutes(app: FastifyInstance) {
     return reply.redirect(`/admin/waves/${wave.id}`, 303)
   })
 
-  action('organisations', { types: { anyOf: [text(100), { type: 'array', items: text(100), maxItems: 50 }] } }, async (request, reply, wave) => {
+  action('organisations', { types: { anyOf: [text(100), { type: 'array', items: text(100), maxItems: 50 }] }, codes: text(20_000) }, async (request, reply, wave) => {
     const types = ([] as string[]).concat(request.body.types ?? [])
+    const typed = first(request.body.codes)
+    // Codes as pasted from a spreadsheet column or a list: one per line, or separated by commas.
+    const codes = [...new Set(typed.split(/[\s,;]+/).filter(Boolean))]
     if (wave.status === 'closed') throw new WaveStateError(t('admin.wave.error.closed'))
-    const organisations = types.length ? await app.db.selectFrom('organisations').select('id').where('type', 'in', types).execute() : []
+    if (types.length === 0 && codes.length === 0) return showWave(request, reply, wave, { codes: t('admin.wave.error.nothing_to_add') }, 400, undefined, { codes: typed })
+    if (codes.length > 2000) return showWave(request, reply, wave, { codes: t('admin.wave.error.too_many_codes') }, 400, undefined, { codes: typed })
+    const byCode = codes.length ? await app.db.selectFrom('organisations').select(['id', 'code']).where('code', 'in', codes).execute() : []
+    const known = new Set(byCode.map((o) => o.code))
+    const unknown = codes.filter((c) => !known.has(c))
+    // Nothing is added when a code is wrong: the team corrects the list and sends it again.
+    if (unknown.length) return showWave(request, reply, wave, { codes: t('admin.wave.error.unknown_codes', { codes: unknown.slice(0, 20).join(', ') + (unknown.length > 20 ? ' …' : '') }) }, 400, undefined, { codes: typed })
+    const byType = types.length ? await app.db.selectFrom('organisations').select('id').where('type', 'in', types).execute() : []
     const before = new Set((await app.db.selectFrom('invitations').select('organisation_id').where('wave_id', '=', wave.id).execute()).map((r) => r.organisation_id))
-    const added = organisations.filter((o) => !before.has(o.id)).map((o) => o.id)
+    const added = [...new Set([...byType, ...byCode].map((o) => o.id))].filter((id) => !before.has(id))
     await inviteOrganisations(app.db, wave.id, added)
     // Organisations added to a wave already running get their invitation straight away.
     for (const id of added) await sendInvitation(app.db, wave.id, id, context, `invitation:added:${wave.id}:${id}`)
-    await audit(app.db, request.user!, 'wave_organisations_added', { waveId: wave.id, added: added.length })
+    await audit(app.db, request.user!, 'wave_organisations_added', { waveId: wave.id, added: added.length, types, codes })
     return reply.redirect(`/admin/waves/${wave.id}`, 303)
   })
 

@@ -208,3 +208,36 @@ t.test('the e-mail texts can be edited and previewed; an unknown placeholder is 
   const stored = JSON.parse((await app.db.selectFrom('waves').select('messages_json').where('id', '=', waveId).executeTakeFirstOrThrow()).messages_json)
   t.equal(stored.cy.reminder.subject, 'cy reminder for {organisation}')
 })
+
+t.test('organisations added by code to a running wave are invited at once; a wrong code adds nothing and keeps the list', async (t) => {
+  const smtp = await startSmtp()
+  t.teardown(() => smtp.close())
+  const app = await buildTestApp(t, { surveysDir: `${FIXTURES}/surveys-bilingual`, smtpUrl: smtp.url, mailWorker: false })
+  const cookie = await signIn(app)
+  await importCsv(app, cookie, CSV)
+  const waveId = await createPrisonWave(app, cookie)
+  await adminPost(app, cookie, `/admin/waves/${waveId}/launch`)
+  await app.sendMail()
+  const invitedBefore = smtp.received.length
+  const invitations = async () => (await app.db.selectFrom('invitations').select('organisation_id').where('wave_id', '=', waveId).execute()).length
+  t.equal(await invitations(), 3, 'the three prisons')
+
+  const wrong = await adminPost(app, cookie, `/admin/waves/${waveId}/organisations`, { codes: 'L1\nX9, <b>Y8</b>' })
+  t.equal(wrong.statusCode, 400)
+  t.match(wrong.body, 'No organisation has these codes: X9, &lt;b&gt;Y8&lt;/b&gt;', 'every unknown code named, escaped')
+  t.match(wrong.body, /<textarea[^>]*id="codes"[^>]*>L1\nX9, &lt;b&gt;Y8&lt;\/b&gt;<\/textarea>/, 'the list typed is kept for correcting')
+  t.match(wrong.body, 'href="#codes"', 'the error summary points at the box')
+  t.equal(await invitations(), 3, 'nothing added while a code is wrong')
+
+  t.equal((await adminPost(app, cookie, `/admin/waves/${waveId}/organisations`, {})).statusCode, 400, 'neither a type nor a code')
+
+  const added = await adminPost(app, cookie, `/admin/waves/${waveId}/organisations`, { codes: 'L1, E1\n' })
+  t.equal(added.statusCode, 303)
+  t.equal(await invitations(), 4, 'the council is added; the prison already in the wave is left as it is')
+  await app.sendMail()
+  const sent = smtp.received.slice(invitedBefore)
+  t.equal(sent.length, 1, 'one invitation, to the organisation added')
+  t.same(!Array.isArray(sent[0].to) ? sent[0].to?.value.map((a) => a.address) : [], ['kim@borough.example'])
+  const audit = await app.db.selectFrom('audit_log').select('details_json').where('action', '=', 'wave_organisations_added').execute()
+  t.match(audit.at(-1)?.details_json, /"added":1/, 'the addition is audited')
+})
