@@ -1,7 +1,7 @@
 // The research team runs a wave: imports organisations, creates and launches the wave, the
 // invitations arrive over SMTP, respondents follow their links and submit, the dashboard counts
 // them; reminders, contact changes, reissued links, deadlines and closing.
-import t from 'tap'
+import t, { type Test } from 'tap'
 import type { FastifyInstance } from 'fastify'
 import type { ParsedMail } from 'mailparser'
 import { buildTestApp, FIXTURES, form, formSession, multipart, signIn } from '../helpers/app.js'
@@ -41,6 +41,19 @@ async function createPrisonWave(app: FastifyInstance, cookie: string, extra: Rec
   })
   t.equal(res.statusCode, 303, 'wave created')
   return res.headers.location!.split('/').pop()!
+}
+
+/** The CSV imported, a wave of its three prisons launched and the invitations sent over SMTP. */
+async function launchedPrisonWave(t: Test) {
+  const smtp = await startSmtp()
+  t.teardown(() => smtp.close())
+  const app = await buildTestApp(t, { surveysDir: `${FIXTURES}/surveys-bilingual`, smtpUrl: smtp.url, mailWorker: false })
+  const cookie = await signIn(app)
+  await importCsv(app, cookie, CSV)
+  const waveId = await createPrisonWave(app, cookie)
+  await adminPost(app, cookie, `/admin/waves/${waveId}/launch`)
+  await app.sendMail()
+  return { smtp, app, cookie, waveId }
 }
 
 const linkIn = (mail: ParsedMail) => /\/r\/([A-Za-z0-9_-]{43})/.exec(mail.text ?? '')![1]
@@ -147,14 +160,7 @@ t.test('a failing mail server: retries, then a failure shown on the dashboard, n
 })
 
 t.test('changing a contact, reissuing a link, moving the deadline and closing', async (t) => {
-  const smtp = await startSmtp()
-  t.teardown(() => smtp.close())
-  const app = await buildTestApp(t, { surveysDir: `${FIXTURES}/surveys-bilingual`, smtpUrl: smtp.url, mailWorker: false })
-  const cookie = await signIn(app)
-  await importCsv(app, cookie, CSV)
-  const waveId = await createPrisonWave(app, cookie)
-  await adminPost(app, cookie, `/admin/waves/${waveId}/launch`)
-  await app.sendMail()
+  const { smtp, app, cookie, waveId } = await launchedPrisonWave(t)
   const leeds = await app.db.selectFrom('organisations').select('id').where('code', '=', 'E1').executeTakeFirstOrThrow()
   const oldToken = linkIn(smtp.received.find((m) => m.text?.includes('HMP Example Leeds'))!)
 
@@ -210,14 +216,7 @@ t.test('the e-mail texts can be edited and previewed; an unknown placeholder is 
 })
 
 t.test('organisations added by code to a running wave are invited at once; a wrong code adds nothing and keeps the list', async (t) => {
-  const smtp = await startSmtp()
-  t.teardown(() => smtp.close())
-  const app = await buildTestApp(t, { surveysDir: `${FIXTURES}/surveys-bilingual`, smtpUrl: smtp.url, mailWorker: false })
-  const cookie = await signIn(app)
-  await importCsv(app, cookie, CSV)
-  const waveId = await createPrisonWave(app, cookie)
-  await adminPost(app, cookie, `/admin/waves/${waveId}/launch`)
-  await app.sendMail()
+  const { smtp, app, cookie, waveId } = await launchedPrisonWave(t)
   const invitedBefore = smtp.received.length
   const invitations = async () => (await app.db.selectFrom('invitations').select('organisation_id').where('wave_id', '=', waveId).execute()).length
   t.equal(await invitations(), 3, 'the three prisons')
