@@ -2,7 +2,8 @@
 // new values. Building and compiling a query (parsing "table.column as alias" strings, freezing
 // the operation tree, visiting it) costs several times what SQLite takes to run it, and the hot
 // queries never change shape. The same builder code serves SQLite and PostgreSQL: the compiled
-// text is kept per dialect.
+// text is kept per dialect. On SQLite, reads outside a transaction go to a read-only connection
+// (see database.ts) without waiting for Kysely's single connection.
 import type SQLite from 'better-sqlite3'
 import type { Compilable, CompiledQuery, Kysely, QueryResult, Transaction } from 'kysely'
 import type { Database } from './schema.js'
@@ -17,7 +18,6 @@ interface Template {
   slots: ({ arg: number; index?: number } | { constant: unknown })[]
 }
 
-// Upper case, so a builder that lower-cases its argument is caught rather than replayed wrongly.
 /** SQLite read-only connections, by the Kysely instance whose committed data they read. */
 const readers = new WeakMap<object, SQLite.Database>()
 
@@ -25,6 +25,7 @@ export function registerReader(db: Kysely<Database>, reader: SQLite.Database): v
   readers.set(db, reader)
 }
 
+// Upper case, so a builder that lower-cases its argument is caught rather than replayed wrongly.
 const SENTINEL = '\u0000PREPARED-ARGUMENT\u0000'
 
 /**
