@@ -1,0 +1,30 @@
+// `npm run bench` is documented and its figures quoted in the README, but it takes minutes, so CI
+// runs it only small: this checks the script still works end to end (servers in their own
+// processes, every measure reported, its temporary data removed), not how fast anything is.
+import { spawn } from 'node:child_process'
+import { readdirSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import t from 'tap'
+
+t.test('the benchmark runs end to end on a small scale and reports every measure', async (t) => {
+  const before = new Set(readdirSync(tmpdir()).filter((f) => f.startsWith('bench-')))
+  const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve) => {
+    let output = ''
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/run.ts'], { env: { ...process.env, BENCH_RESPONSES: '300', BENCH_SECONDS: '1' } })
+    child.stdout.on('data', (d) => (output += d))
+    child.stderr.on('data', (d) => (output += d))
+    child.on('close', (code) => resolve({ code, output }))
+  })
+  t.equal(code, 0, output.slice(-2000))
+  for (const measure of [
+    /\(1\) question page: \d+ req\/s vs bare route \d+ req\/s \(\d+ bytes\): ratio \d+\.\d\d/,
+    /\(2\) save and continue: \d+ saves\/s vs bare insert \d+\/s: ratio \d+\.\d\d/,
+    /\(3\) export of 300 responses × 60 questions .*ratio \d+\.\d\d/,
+    /\(4\) server's peak resident memory during that export: \d+ MiB/,
+  ]) {
+    t.match(output, measure)
+  }
+  t.notMatch(output, /saves failed|requests failed/, 'every benchmark request succeeded')
+  const left = readdirSync(tmpdir()).filter((f) => f.startsWith('bench-') && !before.has(f))
+  t.same(left, [], 'the generated data is removed')
+})
