@@ -16,7 +16,7 @@ import { buildApp } from '../src/app.js'
 import { configFromEnv } from '../src/config.js'
 import { startSession } from '../src/accounts/sessions.js'
 import { createUser } from '../src/accounts/users.js'
-import { newId, newLinkToken, newReference } from '../src/db/ids.js'
+import { newId, newSecretToken, newReference } from '../src/db/ids.js'
 import { createWave } from '../src/waves/waves.js'
 import { startServer } from '../test/helpers/server-process.js'
 
@@ -124,7 +124,7 @@ async function main() {
   raw.transaction(() => {
     for (let i = 0; i < 50_000; i++) {
       const orgId = newId()
-      const token = newLinkToken()
+      const token = newSecretToken()
       raw.prepare('insert into organisations (id, code, name, type, attributes_json, language, created_at) values (?, ?, ?, ?, ?, ?, ?)').run(orgId, `L${i}`, `Link org ${i}`, 'prison', '{}', 'en', now)
       raw.prepare("insert into invitations (id, wave_id, organisation_id, token, status, created_at) values (?, ?, ?, ?, 'active', ?)").run(newId(), waveId, orgId, token, now)
       raw.prepare("insert into responses (id, wave_id, organisation_id, status, reference, created_at, updated_at) values (?, ?, ?, 'not_started', ?, ?, ?)").run(newId(), waveId, orgId, `L${i}`, now, now)

@@ -1,5 +1,6 @@
 // Signing in and out, the one-time setup of the first admin, and the admins' list of accounts.
 import type { FastifyInstance } from 'fastify'
+import { SECRET_TOKEN_PATTERN } from '../db/ids.js'
 import type { Role } from '../db/schema.js'
 import { translator } from '../i18n/catalogue.js'
 import { renderPage } from '../web/render.js'
@@ -71,7 +72,7 @@ export async function accountRoutes(app: FastifyInstance) {
     return reply.redirect('/login', 303)
   })
 
-  const setupParams = { type: 'object', properties: { token: { type: 'string', pattern: '^[A-Za-z0-9_-]{43}$' } }, required: ['token'] } as const
+  const setupParams = { type: 'object', properties: { token: { type: 'string', pattern: SECRET_TOKEN_PATTERN } }, required: ['token'] } as const
 
   app.get<{ Params: { token: string } }>('/setup/:token', { schema: { params: setupParams } }, async (request, reply) => {
     if (!(await setupTokenValid(app.db, request.params.token))) return reply.callNotFound()

@@ -1,8 +1,8 @@
 // Server-side sessions stored in the database, so several app processes share them. The cookie
 // holds a random secret; the database holds only its hash.
-import { createHash, randomBytes } from 'node:crypto'
+import { createHash } from 'node:crypto'
 import type { Kysely } from 'kysely'
-import { nowIso } from '../db/ids.js'
+import { newSecretToken, nowIso } from '../db/ids.js'
 import type { Database, Role } from '../db/schema.js'
 
 export const SESSION_COOKIE = 'sid'
@@ -18,7 +18,7 @@ export interface SessionUser {
 }
 
 export async function startSession(db: Kysely<Database>, userId: string, now = new Date()): Promise<string> {
-  const secret = randomBytes(32).toString('base64url')
+  const secret = newSecretToken()
   await db
     .insertInto('sessions')
     .values({ id: sha256(secret), user_id: userId, created_at: nowIso(now), last_seen_at: nowIso(now), expires_at: nowIso(new Date(now.getTime() + SESSION_HOURS * 3600_000)) })

@@ -1,7 +1,7 @@
 // Research team accounts: admins do everything, analysts read and export and change nothing.
-import { createHash, randomBytes } from 'node:crypto'
+import { createHash } from 'node:crypto'
 import type { Kysely } from 'kysely'
-import { newId, nowIso } from '../db/ids.js'
+import { newId, newSecretToken, nowIso } from '../db/ids.js'
 import type { Database, Role } from '../db/schema.js'
 import { hashPassword, MIN_PASSWORD_LENGTH } from './passwords.js'
 
@@ -51,7 +51,7 @@ const sha256 = (value: string) => createHash('sha256').update(value).digest('hex
  */
 export async function issueSetupToken(db: Kysely<Database>): Promise<string | undefined> {
   if ((await countUsers(db)) > 0) return undefined
-  const token = randomBytes(32).toString('base64url')
+  const token = newSecretToken()
   await db.insertInto('setup_tokens').values({ id: sha256(token), created_at: nowIso(), used_at: null }).execute()
   return token
 }

@@ -7,10 +7,12 @@ import { stringify } from 'csv-stringify'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { sql } from 'kysely'
 import { audit } from '../accounts/audit.js'
+import { ID_PATTERN } from '../db/ids.js'
 import type { WaveTable } from '../db/schema.js'
+import { waveParams, type WaveParams } from '../waves/params.js'
 import { localize, placedQuestions } from '../questionnaire/model.js'
 import { neutralise, toCsv, UTF8_BOM } from '../web/csv.js'
-import { renderPage } from '../web/render.js'
+import { renderTeamPage } from '../web/render.js'
 import { compareWaves, type ComparedWave, type ComparisonRow } from './comparison.js'
 import { freeTextAnswers } from './free-text.js'
 import { attributeNames, rawHeader, rawRows, spssSyntax, variables } from './raw-data.js'
@@ -19,8 +21,6 @@ import { freeTextWorkbook, nvivoWorkbook, statisticsWorkbook } from './spreadshe
 import { waveStatistics, type WaveStatistics } from './statistics.js'
 import { DEFAULT_THRESHOLD, suppressedCells, type Publication } from './suppression.js'
 
-const UUID = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
-const waveParams = { type: 'object', required: ['waveId'], properties: { waveId: { type: 'string', pattern: UUID } } } as const
 const reportQuery = {
   type: 'object',
   properties: {
@@ -32,9 +32,6 @@ const reportQuery = {
   },
 } as const
 
-interface WaveParams {
-  waveId: string
-}
 interface ReportQuery {
   special?: 'include' | 'exclude'
   by?: string
@@ -52,8 +49,6 @@ const percent = (p: number | null | undefined, digits = 1) => (p === null || p =
 
 export async function analysisRoutes(app: FastifyInstance) {
   app.addHook('onRequest', app.requireUser)
-  const page = (request: FastifyRequest, reply: FastifyReply, template: string, data: Record<string, unknown>, status = 200) =>
-    renderPage(request, reply, template, { ...data, user: request.user }, { language: 'en', status })
 
   async function loadWave(request: FastifyRequest<{ Params: WaveParams }>, reply: FastifyReply) {
     const wave = await app.db.selectFrom('waves').selectAll().where('id', '=', request.params.waveId).executeTakeFirst()
@@ -75,7 +70,7 @@ export async function analysisRoutes(app: FastifyInstance) {
     const surveys = app.catalogue.surveys
       .map((s) => ({ id: s.id, title: localize(s.versions[s.versions.length - 1].definition.title, 'en'), waves: waves.filter((w) => w.survey_id === s.id) }))
       .filter((s) => s.waves.length)
-    return page(request, reply, 'analysis/index', { surveys })
+    return renderTeamPage(request, reply, 'analysis/index', { surveys })
   })
 
   app.get<{ Params: WaveParams; Querystring: ReportQuery }>('/admin/analysis/waves/:waveId', { schema: { params: waveParams, querystring: reportQuery } }, async (request, reply) => {
@@ -85,7 +80,7 @@ export async function analysisRoutes(app: FastifyInstance) {
     const stats = await waveStatistics(app.db, loaded.wave.id, loaded.definition, { includeSpecial })
     const attributes = ['type', ...(await attributeNames(app.db, loaded.wave.id))]
     const breakdown = request.query.by && attributes.includes(request.query.by) ? await breakdownBy(loaded.wave.id, request.query.by, loaded.definition, includeSpecial) : undefined
-    return page(request, reply, 'analysis/wave', { wave: loaded.wave, title: localize(loaded.definition.title, 'en'), stats, includeSpecial, attributes, by: request.query.by ?? '', breakdown, percent })
+    return renderTeamPage(request, reply, 'analysis/wave', { wave: loaded.wave, title: localize(loaded.definition.title, 'en'), stats, includeSpecial, attributes, by: request.query.by ?? '', breakdown, percent })
   })
 
   /** Statistics of every choice question for each value of an organisation attribute. */
@@ -240,7 +235,7 @@ export async function analysisRoutes(app: FastifyInstance) {
   const compareQuery = {
     type: 'object',
     properties: {
-      waves: { anyOf: [{ type: 'string', pattern: UUID }, { type: 'array', items: { type: 'string', pattern: UUID }, maxItems: 10 }] },
+      waves: { anyOf: [{ type: 'string', pattern: ID_PATTERN }, { type: 'array', items: { type: 'string', pattern: ID_PATTERN }, maxItems: 10 }] },
       special: { type: 'string', enum: ['include', 'exclude'] },
       publication: { type: 'string', enum: ['1', '0'] },
       threshold: { type: 'integer', minimum: 2, maximum: 100 },
@@ -251,7 +246,7 @@ export async function analysisRoutes(app: FastifyInstance) {
     const ids = ([] as string[]).concat(request.query.waves ?? [])
     const waves = ids.length ? await app.db.selectFrom('waves').selectAll().where('id', 'in', ids).execute() : []
     if (waves.length < 2 || new Set(waves.map((w) => w.survey_id)).size !== 1) {
-      await page(request, reply, 'analysis/compare-choose', { message: 'Choose two or more waves of the same survey.' }, 400)
+      await renderTeamPage(request, reply, 'analysis/compare-choose', { message: 'Choose two or more waves of the same survey.' }, 400)
       return undefined
     }
     const survey = app.catalogue.surveys.find((s) => s.id === waves[0].survey_id)!
@@ -269,7 +264,7 @@ export async function analysisRoutes(app: FastifyInstance) {
   app.get<{ Querystring: { waves?: string | string[]; special?: string; publication?: string; threshold?: number } }>('/admin/analysis/compare', { schema: { querystring: compareQuery } }, async (request, reply) => {
     const result = await comparison(request, reply)
     if (!result) return reply
-    return page(request, reply, 'analysis/compare', { ...result, percent, query: new URLSearchParams(([] as string[]).concat(request.query.waves ?? []).map((w) => ['waves', w])).toString() })
+    return renderTeamPage(request, reply, 'analysis/compare', { ...result, percent, query: new URLSearchParams(([] as string[]).concat(request.query.waves ?? []).map((w) => ['waves', w])).toString() })
   })
 
   app.get<{ Querystring: { waves?: string | string[]; special?: string; publication?: string; threshold?: number } }>('/admin/analysis/compare.xlsx', { schema: { querystring: compareQuery } }, async (request, reply) => {

@@ -11,7 +11,7 @@ import { questionIndex, walkVisible } from '../questionnaire/skip-logic.js'
 import { chooseLanguage } from '../web/language.js'
 import { renderPage } from '../web/render.js'
 import { errorSummary, questionView } from '../web/question-view.js'
-import { surveyVersionParams, type SurveyVersionParams } from '../surveys/params.js'
+import { pageIdParam, surveyVersionParams, type SurveyVersionParams } from '../surveys/params.js'
 
 interface PageParams extends SurveyVersionParams {
   pageId: string
@@ -20,7 +20,7 @@ interface PageParams extends SurveyVersionParams {
 const pageParams = {
   type: 'object',
   required: ['survey', 'version', 'pageId'],
-  properties: { ...surveyVersionParams.properties, pageId: { type: 'string', pattern: '^[a-z][a-z0-9_]*$', maxLength: 24 } },
+  properties: { ...surveyVersionParams.properties, pageId: pageIdParam },
 } as const
 
 const pageBody = {

@@ -3,9 +3,10 @@
 // Plain HTML forms with redirects after every save, so it works without JavaScript and a
 // refresh never posts twice.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { LINK_TOKEN_PATTERN } from '../db/ids.js'
+import { SECRET_TOKEN } from '../db/ids.js'
 import { translator } from '../i18n/catalogue.js'
 import { recordFacts } from '../analysis/facts.js'
+import { isEmailAddress } from '../mail/address.js'
 import { queueMessage } from '../mail/outbox.js'
 import { answerToFields, isComplete, isRequired, parsePage, describeAnswer, type FieldError, type FormFields } from '../questionnaire/answers.js'
 import type { SurveyVersion } from '../questionnaire/catalogue.js'
@@ -16,6 +17,7 @@ import { chooseLanguage } from '../web/language.js'
 import { errorSummary, questionView } from '../web/question-view.js'
 import { walkVisible } from '../questionnaire/skip-logic.js'
 import { renderPage } from '../web/render.js'
+import { pageIdParam } from '../surveys/params.js'
 import { summariseAnswers } from './answer-summary.js'
 import { confirmationMessage } from './confirmation-mail.js'
 import { nextPageInSection, previousPageInSection, responseProgress, type ResponseProgress } from './progress.js'
@@ -37,7 +39,7 @@ const tokenParams = {
 const pageParams = {
   type: 'object',
   required: ['token', 'pageId'],
-  properties: { ...tokenParams.properties, pageId: { type: 'string', pattern: '^[a-z][a-z0-9_]*$', maxLength: 24 } },
+  properties: { ...tokenParams.properties, pageId: pageIdParam },
 } as const
 
 const pageBody = {
@@ -58,7 +60,6 @@ const submitBody = {
   },
 } as const
 
-const EMAIL = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/
 
 interface Journey {
   link: LinkContext
@@ -81,7 +82,7 @@ export async function respondRoutes(app: FastifyInstance) {
       return undefined
     }
     const token = request.params.token
-    const link = new RegExp(LINK_TOKEN_PATTERN).test(token) ? await findByToken(app.db, token) : undefined
+    const link = SECRET_TOKEN.test(token) ? await findByToken(app.db, token) : undefined
     if (!link) {
       await limiter.recordFailure(client)
       await linkProblem(request, reply, 'unknown', 404)
@@ -219,7 +220,7 @@ export async function respondRoutes(app: FastifyInstance) {
 
   app.get<{ Params: TokenParams; Querystring: { page?: string } }>(
     '/r/:token/saved',
-    { schema: { params: tokenParams, querystring: { type: 'object', properties: { page: { type: 'string', pattern: '^[a-z][a-z0-9_]*$', maxLength: 24 }, lang: { type: 'string' } } } }, config: routeLimit },
+    { schema: { params: tokenParams, querystring: { type: 'object', properties: { page: pageIdParam, lang: { type: 'string' } } } }, config: routeLimit },
     async (request, reply) => {
       const journey = await openLink(request, reply)
       if (!journey) return reply
@@ -238,7 +239,7 @@ export async function respondRoutes(app: FastifyInstance) {
     const journey = await openLink(request, reply)
     if (!journey) return reply
     if (journey.link.response.status === 'submitted') return reply.redirect(journey.base, 303)
-    return showCheck(request, reply, journey, [], '')
+    return showCheck(request, reply, journey, await progressOf(journey), [], '')
   })
 
   app.post<{ Params: TokenParams; Body: { copy_to?: string } }>(
@@ -251,12 +252,11 @@ export async function respondRoutes(app: FastifyInstance) {
       if (link.response.status === 'submitted') return reply.redirect(`${journey.base}/confirmation`, 303)
       const t = translator(language)
       const copyTo = (request.body.copy_to ?? '').trim()
-      if (copyTo && !EMAIL.test(copyTo)) {
-        return showCheck(request, reply, journey, [{ questionId: 'copy_to', fieldId: 'copy_to', message: t('error.email') }], copyTo, 400)
+      if (copyTo && !isEmailAddress(copyTo)) {
+        return showCheck(request, reply, journey, await progressOf(journey), [{ questionId: 'copy_to', fieldId: 'copy_to', message: t('error.email') }], copyTo, 400)
       }
-      const stored = await loadResponse(app.db, link.response.id)
-      const progress = responseProgress(version.definition, stored)
-      if (!progress.complete) return showCheck(request, reply, journey, [], copyTo, 409)
+      const progress = await progressOf(journey)
+      if (!progress.complete) return showCheck(request, reply, journey, progress, [], copyTo, 409)
       const contacts = await contactsOf(app.db, link.organisation.id)
       const recipients = [...new Set([...contacts.map((c) => c.email), ...(copyTo ? [copyTo] : [])])]
       await submitResponse(app.db, link.response.id, Object.keys(progress.answers), async (trx, submittedAt) => {
@@ -293,7 +293,7 @@ export async function respondRoutes(app: FastifyInstance) {
       if (!journey) return reply
       if (journey.link.response.status !== 'submitted') return reply.redirect(journey.base, 303)
       const contacts = await contactsOf(app.db, journey.link.organisation.id)
-      const copy = request.query.copy && EMAIL.test(request.query.copy) ? [request.query.copy] : []
+      const copy = request.query.copy && isEmailAddress(request.query.copy) ? [request.query.copy] : []
       return renderPage(
         request,
         reply,
@@ -382,9 +382,8 @@ export async function respondRoutes(app: FastifyInstance) {
     )
   }
 
-  async function showCheck(request: FastifyRequest, reply: FastifyReply, journey: Journey, errors: FieldError[], copyTo: string, status = 200) {
+  async function showCheck(request: FastifyRequest, reply: FastifyReply, journey: Journey, progress: ResponseProgress, errors: FieldError[], copyTo: string, status = 200) {
     const t = translator(journey.language)
-    const progress = await progressOf(journey)
     return renderPage(
       request,
       reply,

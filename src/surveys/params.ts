@@ -12,3 +12,6 @@ export const surveyVersionParams = {
     version: { type: 'string', pattern: '^[0-9A-Za-z][0-9A-Za-z._-]*$', maxLength: 40 },
   },
 } as const
+
+/** A page of a questionnaire named in a URL: the shape the definition format allows for ids. */
+export const pageIdParam = { type: 'string', pattern: '^[a-z][a-z0-9_]*$', maxLength: 24 } as const

@@ -3,7 +3,7 @@
 // sent), and a record in the audit log of what was removed, not of the data itself.
 import type { Kysely } from 'kysely'
 import { audit, type Actor } from '../accounts/audit.js'
-import { newLinkToken, nowIso } from '../db/ids.js'
+import { newSecretToken, nowIso } from '../db/ids.js'
 import type { Database } from '../db/schema.js'
 
 export interface ErasureRecord {
@@ -20,7 +20,7 @@ export async function eraseOrganisationContacts(db: Kysely<Database>, organisati
     // Links were sent to the erased people: each is replaced by an unusable secret and revoked.
     const invitations = await trx.selectFrom('invitations').select('id').where('organisation_id', '=', organisationId).execute()
     for (const invitation of invitations) {
-      await trx.updateTable('invitations').set({ token: `erased-${newLinkToken()}`, status: 'revoked', revoked_at: nowIso(), contact_email: null }).where('id', '=', invitation.id).execute()
+      await trx.updateTable('invitations').set({ token: `erased-${newSecretToken()}`, status: 'revoked', revoked_at: nowIso(), contact_email: null }).where('id', '=', invitation.id).execute()
     }
     const emails = await trx
       .updateTable('outbox')

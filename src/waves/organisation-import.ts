@@ -5,10 +5,10 @@ import { parse } from 'csv-parse/sync'
 import type { Kysely } from 'kysely'
 import { newId, nowIso } from '../db/ids.js'
 import type { Database } from '../db/schema.js'
+import { isEmailAddress } from '../mail/address.js'
 
 export const REQUIRED_COLUMNS = ['code', 'name', 'type', 'contact_name', 'contact_email'] as const
 const KNOWN_COLUMNS = new Set<string>([...REQUIRED_COLUMNS, 'language', 'contact_role'])
-const EMAIL = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/
 
 export interface ImportProblem {
   line: number
@@ -62,7 +62,7 @@ export function parseOrganisationsCsv(text: string): { organisations: ParsedOrga
     if (!name) rowProblems.push('the name is missing')
     if (!type) rowProblems.push('the type is missing')
     if (!contactName) rowProblems.push('the contact name is missing')
-    if (!EMAIL.test(email)) rowProblems.push(email ? `"${email}" is not a valid e-mail address` : 'the contact e-mail is missing')
+    if (!isEmailAddress(email)) rowProblems.push(email ? `"${email}" is not a valid e-mail address` : 'the contact e-mail is missing')
     if (!['en', 'cy', 'both'].includes(language)) rowProblems.push(`the language "${language}" must be en, cy or both`)
     for (const message of rowProblems) problems.push({ line, message })
     if (rowProblems.length) return

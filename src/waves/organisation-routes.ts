@@ -1,21 +1,18 @@
 // Organisations and their contacts: the list, and the CSV import that refuses a file with any
 // bad row (listing every one) rather than importing part of it. Also the outbox and audit log.
 import { readFileSync } from 'node:fs'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { audit } from '../accounts/audit.js'
-import { renderPage } from '../web/render.js'
+import { ID_PATTERN } from '../db/ids.js'
+import { renderTeamPage } from '../web/render.js'
 import { importOrganisations, REQUIRED_COLUMNS } from './organisation-import.js'
 
-const UUID = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
-
 export async function organisationRoutes(app: FastifyInstance) {
-  const page = (request: Parameters<typeof renderPage>[0], reply: Parameters<typeof renderPage>[1], template: string, data: Record<string, unknown>, status = 200) =>
-    renderPage(request, reply, template, { ...data, user: request.user }, { language: 'en', status })
 
-  async function listPage(request: Parameters<typeof renderPage>[0], reply: Parameters<typeof renderPage>[1], data: Record<string, unknown>, status = 200) {
+  async function listPage(request: FastifyRequest, reply: FastifyReply, data: Record<string, unknown>, status = 200) {
     const organisations = await app.db.selectFrom('organisations').selectAll().orderBy('type').orderBy('name').execute()
     const contacts = await app.db.selectFrom('contacts').select(['organisation_id', 'name', 'email']).execute()
-    return page(
+    return renderTeamPage(
       request,
       reply,
       'admin/organisations',
@@ -58,18 +55,18 @@ export async function organisationRoutes(app: FastifyInstance) {
   app.get<{ Querystring: { status?: string } }>('/admin/outbox', { schema: { querystring: { type: 'object', properties: { status: { type: 'string', enum: ['queued', 'sending', 'sent', 'failed'] } } } }, onRequest: app.requireUser }, async (request, reply) => {
     let query = app.db.selectFrom('outbox').select(['id', 'kind', 'status', 'to_address', 'subject', 'attempts', 'created_at', 'sent_at', 'next_attempt_at', 'last_error']).orderBy('created_at', 'desc').limit(500)
     if (request.query.status) query = query.where('status', '=', request.query.status as 'queued')
-    return page(request, reply, 'admin/outbox', { messages: await query.execute(), transport: app.mailTransport.kind, mailDir: app.config.mailDir, status: request.query.status ?? '' })
+    return renderTeamPage(request, reply, 'admin/outbox', { messages: await query.execute(), transport: app.mailTransport.kind, mailDir: app.config.mailDir, status: request.query.status ?? '' })
   })
 
-  app.get<{ Params: { id: string } }>('/admin/outbox/:id', { schema: { params: { type: 'object', properties: { id: { type: 'string', pattern: UUID } } } }, onRequest: app.requireAdmin }, async (request, reply) => {
+  app.get<{ Params: { id: string } }>('/admin/outbox/:id', { schema: { params: { type: 'object', properties: { id: { type: 'string', pattern: ID_PATTERN } } } }, onRequest: app.requireAdmin }, async (request, reply) => {
     const message = await app.db.selectFrom('outbox').selectAll().where('id', '=', request.params.id).executeTakeFirst()
     if (!message) return reply.callNotFound()
-    return page(request, reply, 'admin/message', { message })
+    return renderTeamPage(request, reply, 'admin/message', { message })
   })
 
   app.get('/admin/audit', { onRequest: app.requireAdmin }, async (request, reply) => {
     const entries = await app.db.selectFrom('audit_log').selectAll().orderBy('at', 'desc').limit(500).execute()
-    return page(request, reply, 'admin/audit', { entries })
+    return renderTeamPage(request, reply, 'admin/audit', { entries })
   })
 
   app.get('/admin/organisations/example.csv', { onRequest: app.requireUser }, async (_request, reply) =>

@@ -4,32 +4,25 @@
 import { randomUUID } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { audit } from '../accounts/audit.js'
+import { ID_PATTERN } from '../db/ids.js'
 import type { WaveTable } from '../db/schema.js'
 import { translator } from '../i18n/catalogue.js'
 import { languagesOf, localize } from '../questionnaire/model.js'
 import type { Language } from '../questionnaire/schema.js'
 import { reopenResponse } from '../respond/responses.js'
+import { isEmailAddress } from '../mail/address.js'
 import { toCsv } from '../web/csv.js'
-import { renderPage } from '../web/render.js'
+import { renderTeamPage } from '../web/render.js'
 import { eraseOrganisationContacts, eraseWave } from './erasure.js'
 import { composeMessage, defaultMessages, PLACEHOLDERS, unknownPlaceholders, type MessageKind, type WaveMessages } from './messages.js'
 import { contactsOf } from './organisations.js'
+import { orgParams, waveParams, type OrgParams, type WaveParams } from './params.js'
 import { waveProgress } from './progress.js'
 import { closeWave, createWave, extendDeadline, getWave, inviteOrganisations, launchWave, reissueLink, replaceContacts, sendInvitation, sendReminders, WaveStateError, type WaveContext } from './waves.js'
 
-const UUID = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
-const waveParams = { type: 'object', required: ['waveId'], properties: { waveId: { type: 'string', pattern: UUID } } } as const
-const orgParams = { type: 'object', required: ['waveId', 'organisationId'], properties: { waveId: { type: 'string', pattern: UUID }, organisationId: { type: 'string', pattern: UUID } } } as const
 const formBody = (properties: Record<string, unknown>) => ({ type: 'object', properties: { _csrf: { type: 'string' }, ...properties } }) as const
 const text = (max = 300) => ({ type: 'string', maxLength: max })
-const EMAIL = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/
 
-interface WaveParams {
-  waveId: string
-}
-interface OrgParams extends WaveParams {
-  organisationId: string
-}
 type Fields = Record<string, string | string[] | undefined>
 
 /** A GOV.UK date input's three fields as an ISO date at 23:59 UK time (the end of that day). */
@@ -47,8 +40,6 @@ function first(value: string | string[] | undefined): string {
 export async function waveRoutes(app: FastifyInstance) {
   const context: WaveContext = { publicUrl: app.config.publicUrl, catalogue: app.catalogue }
   const t = translator('en')
-  const page = (request: FastifyRequest, reply: FastifyReply, template: string, data: Record<string, unknown>, status = 200) =>
-    renderPage(request, reply, template, { ...data, user: request.user }, { language: 'en', status })
 
   async function loadWave(request: FastifyRequest<{ Params: WaveParams }>, reply: FastifyReply): Promise<WaveTable | undefined> {
     const wave = await getWave(app.db, request.params.waveId)
@@ -69,12 +60,12 @@ export async function waveRoutes(app: FastifyInstance) {
       const submitted = Number(mine.find((c) => c.status === 'submitted')?.n ?? 0)
       return { ...wave, invited, submitted, rate: invited ? Math.round((submitted / invited) * 100) : 0 }
     })
-    return page(request, reply, 'admin/waves', { waves: rows })
+    return renderTeamPage(request, reply, 'admin/waves', { waves: rows })
   })
 
   async function newWaveForm(request: FastifyRequest, reply: FastifyReply, values: Fields, errors: Record<string, string>, status = 200) {
     const types = await app.db.selectFrom('organisations').select(['type']).select((eb) => eb.fn.countAll<string | number>().as('n')).groupBy('type').orderBy('type').execute()
-    return page(request, reply, 'admin/wave-new', { versions: versionChoices(), types: types.map((r) => ({ type: r.type, count: Number(r.n) })), values, errors }, status)
+    return renderTeamPage(request, reply, 'admin/wave-new', { versions: versionChoices(), types: types.map((r) => ({ type: r.type, count: Number(r.n) })), values, errors }, status)
   }
 
   app.get('/admin/waves/new', { onRequest: app.requireAdmin }, async (request, reply) => newWaveForm(request, reply, {}, {}))
@@ -92,7 +83,7 @@ export async function waveRoutes(app: FastifyInstance) {
       if (!app.catalogue.find(surveyId ?? '', version ?? '')) errors.version = t('admin.wave.error.version')
       if (!first(b.label)) errors.label = t('admin.wave.error.label')
       if (!first(b.team_name)) errors.team_name = t('admin.wave.error.team_name')
-      if (!EMAIL.test(first(b.team_email))) errors.team_email = t('admin.wave.error.team_email')
+      if (!isEmailAddress(first(b.team_email))) errors.team_email = t('admin.wave.error.team_email')
       const deadline = parseDeadline(first(b.deadline__day), first(b.deadline__month), first(b.deadline__year))
       if (!deadline) errors.deadline__day = t('admin.wave.error.deadline')
       else if (deadline < new Date().toISOString()) errors.deadline__day = t('admin.wave.error.deadline_past')
@@ -126,7 +117,7 @@ export async function waveRoutes(app: FastifyInstance) {
     const progress = await waveProgress(app.db, wave.id)
     const types = await app.db.selectFrom('organisations').select('type').distinct().orderBy('type').execute()
     const version = app.catalogue.find(wave.survey_id, wave.version)
-    return page(
+    return renderTeamPage(
       request,
       reply,
       'admin/wave',
@@ -177,7 +168,7 @@ export async function waveRoutes(app: FastifyInstance) {
         team: wave.team_name,
       })),
     }))
-    return page(request, reply, 'admin/wave-messages', { wave, messageLanguages: languages, texts, errors, previews, placeholders: PLACEHOLDERS.map((p) => `{${p}}`).join(' ') }, status)
+    return renderTeamPage(request, reply, 'admin/wave-messages', { wave, messageLanguages: languages, texts, errors, previews, placeholders: PLACEHOLDERS.map((p) => `{${p}}`).join(' ') }, status)
   }
 
   function currentTexts(wave: WaveTable): WaveMessages {
@@ -261,7 +252,7 @@ export async function waveRoutes(app: FastifyInstance) {
     return reply.redirect(`/admin/waves/${wave.id}`, 303)
   })
 
-  action('remind', { target: { type: 'string', enum: ['not_started', 'not_submitted'] }, round: { type: 'string', pattern: UUID } }, async (request, reply, wave) => {
+  action('remind', { target: { type: 'string', enum: ['not_started', 'not_submitted'] }, round: { type: 'string', pattern: ID_PATTERN } }, async (request, reply, wave) => {
     const target = first(request.body.target) === 'not_started' ? 'not_started' : 'not_submitted'
     const round = first(request.body.round) || randomUUID()
     const queued = await sendReminders(app.db, wave.id, context, target, round)
@@ -290,7 +281,7 @@ export async function waveRoutes(app: FastifyInstance) {
     if (!organisation) return reply.callNotFound()
     const contacts = await contactsOf(app.db, organisation.organisationId)
     const messages = await app.db.selectFrom('outbox').select(['id', 'kind', 'status', 'to_address', 'created_at', 'sent_at', 'attempts', 'last_error']).where('wave_id', '=', wave.id).where('organisation_id', '=', organisation.organisationId).orderBy('created_at', 'desc').execute()
-    return page(request, reply, 'admin/wave-organisation', { wave, organisation, contacts, messages, values, errors, round: randomUUID(), link: organisation.token ? `${app.config.publicUrl}/r/${organisation.token}` : null }, status)
+    return renderTeamPage(request, reply, 'admin/wave-organisation', { wave, organisation, contacts, messages, values, errors, round: randomUUID(), link: organisation.token ? `${app.config.publicUrl}/r/${organisation.token}` : null }, status)
   }
 
   app.get<{ Params: OrgParams }>('/admin/waves/:waveId/organisations/:organisationId', { schema: { params: orgParams }, onRequest: app.requireAdmin }, async (request, reply) => {
@@ -308,12 +299,12 @@ export async function waveRoutes(app: FastifyInstance) {
       return handler(request, reply, wave)
     })
 
-  orgAction('contacts', { contact_name: text(300), contact_email: text(320), contact_role: text(200), round: { type: 'string', pattern: UUID } }, async (request, reply, wave) => {
+  orgAction('contacts', { contact_name: text(300), contact_email: text(320), contact_role: text(200), round: { type: 'string', pattern: ID_PATTERN } }, async (request, reply, wave) => {
     const name = first(request.body.contact_name)
     const email = first(request.body.contact_email).toLowerCase()
     const errors: Record<string, string> = {}
     if (!name) errors.contact_name = t('admin.organisation.error.name')
-    if (!EMAIL.test(email)) errors.contact_email = t('admin.organisation.error.email')
+    if (!isEmailAddress(email)) errors.contact_email = t('admin.organisation.error.email')
     if (Object.keys(errors).length) return organisationPage(request, reply, wave, request.body, errors, 400)
     await replaceContacts(app.db, wave.id, request.params.organisationId, [{ name, email, role: first(request.body.contact_role) || undefined }], context, first(request.body.round) || randomUUID())
     await audit(app.db, request.user!, 'contact_replaced', { waveId: wave.id, organisationId: request.params.organisationId, email })

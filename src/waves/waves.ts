@@ -2,7 +2,7 @@
 // questionnaire version is locked and every invitation queued in the same transaction), then
 // reminders, contact changes, reissued links, a later deadline, and closing.
 import type { Kysely, Transaction } from 'kysely'
-import { newId, newLinkToken, newReference, nowIso } from '../db/ids.js'
+import { newId, newSecretToken, newReference, nowIso } from '../db/ids.js'
 import type { Database, InvitationTable, OrganisationTable, WaveStatus, WaveTable } from '../db/schema.js'
 import { translator } from '../i18n/catalogue.js'
 import { queueMessage } from '../mail/outbox.js'
@@ -96,7 +96,7 @@ async function createInvitation(db: Db, waveId: string, organisationId: string):
     id: newId(),
     wave_id: waveId,
     organisation_id: organisationId,
-    token: newLinkToken(),
+    token: newSecretToken(),
     status: 'active',
     created_at: nowIso(),
     revoked_at: null,

@@ -32,3 +32,8 @@ export async function renderPage(
     .header('cache-control', 'no-store')
     .send(html)
 }
+
+/** A research team page: in English (the team's pages are English only), showing who is signed in. */
+export function renderTeamPage(request: FastifyRequest, reply: FastifyReply, template: string, data: Record<string, unknown>, status = 200) {
+  return renderPage(request, reply, template, { ...data, user: request.user }, { language: 'en', status })
+}
