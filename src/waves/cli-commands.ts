@@ -12,7 +12,7 @@ import type { Database, Role } from '../db/schema.js'
 import { translator } from '../i18n/catalogue.js'
 import type { Catalogue } from '../questionnaire/catalogue.js'
 import { importOrganisations } from './organisation-import.js'
-import { waveProgress } from './progress.js'
+import { waveCounts, waveProgress } from './progress.js'
 import { parseDeadline } from './routes.js'
 import { closeWave, createWave, extendDeadline, getWave, inviteOrganisations, launchWave, sendReminders, WaveStateError } from './waves.js'
 
@@ -94,9 +94,10 @@ async function waveCommand(command: string, args: string[], config: AppConfig, o
       return 0
     }
     case 'waves': {
+      const counts = await waveCounts(db)
       for (const w of await db.selectFrom('waves').selectAll().orderBy('created_at').execute()) {
-        const { counts, rate } = await waveProgress(db, w.id)
-        out(`${w.id}  ${w.label}  ${w.survey_id} ${w.version}  ${w.status}  ${counts.submitted}/${counts.invited} (${Math.round(rate * 100)}%)`)
+        const { invited, submitted, rate } = counts.get(w.id) ?? { invited: 0, submitted: 0, rate: 0 }
+        out(`${w.id}  ${w.label}  ${w.survey_id} ${w.version}  ${w.status}  ${submitted}/${invited} (${Math.round(rate * 100)}%)`)
       }
       return 0
     }

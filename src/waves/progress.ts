@@ -48,8 +48,34 @@ function rates(rows: OrganisationProgress[], groupOf: (o: OrganisationProgress) 
   return [...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([group, g]) => ({ group, ...g, rate: g.invited ? g.submitted / g.invited : 0 }))
 }
 
-export async function waveProgress(db: Kysely<Database>, waveId: string): Promise<WaveProgress> {
-  const rows = await db
+/** Organisations invited and responses submitted, per wave, in one grouped query: for lists of waves. */
+export async function waveCounts(db: Kysely<Database>): Promise<Map<string, { invited: number; submitted: number; rate: number }>> {
+  const rows = await db.selectFrom('responses').select(['wave_id', 'status', (eb) => eb.fn.countAll<string | number>().as('n')]).groupBy(['wave_id', 'status']).execute()
+  const counts = new Map<string, { invited: number; submitted: number; rate: number }>()
+  for (const row of rows) {
+    const c = counts.get(row.wave_id) ?? { invited: 0, submitted: 0, rate: 0 }
+    c.invited += Number(row.n)
+    if (row.status === 'submitted') c.submitted += Number(row.n)
+    c.rate = c.submitted / c.invited
+    counts.set(row.wave_id, c)
+  }
+  return counts
+}
+
+/** Grouped once, so each organisation's share is a look-up rather than a scan of the whole wave. */
+function byOrganisation<T extends { organisation_id: string | null }>(rows: T[]): Map<string | null, T[]> {
+  const grouped = new Map<string | null, T[]>()
+  for (const row of rows) {
+    const mine = grouped.get(row.organisation_id)
+    if (mine) mine.push(row)
+    else grouped.set(row.organisation_id, [row])
+  }
+  return grouped
+}
+
+/** The wave's progress; with `organisationId`, only that organisation's row (rates then describe it alone). */
+export async function waveProgress(db: Kysely<Database>, waveId: string, options: { organisationId?: string } = {}): Promise<WaveProgress> {
+  let rowsQuery = db
     .selectFrom('responses')
     .innerJoin('organisations', 'organisations.id', 'responses.organisation_id')
     .leftJoin('invitations', (join) => join.onRef('invitations.wave_id', '=', 'responses.wave_id').onRef('invitations.organisation_id', '=', 'responses.organisation_id').on('invitations.status', '=', 'active'))
@@ -68,18 +94,24 @@ export async function waveProgress(db: Kysely<Database>, waveId: string): Promis
     ])
     .where('responses.wave_id', '=', waveId)
     .orderBy('organisations.name')
-    .execute()
-  const mail = await db.selectFrom('outbox').select(['organisation_id', 'kind', 'status', 'sent_at', 'last_error', 'created_at']).where('wave_id', '=', waveId).orderBy('created_at').execute()
-  const contacts = await db
+  let mailQuery = db.selectFrom('outbox').select(['organisation_id', 'kind', 'status', 'sent_at', 'last_error', 'created_at']).where('wave_id', '=', waveId).orderBy('created_at')
+  let contactsQuery = db
     .selectFrom('contacts')
     .innerJoin('responses', 'responses.organisation_id', 'contacts.organisation_id')
     .select(['contacts.organisation_id', 'contacts.name', 'contacts.email'])
     .where('responses.wave_id', '=', waveId)
     .orderBy('contacts.created_at')
-    .execute()
+  if (options.organisationId) {
+    rowsQuery = rowsQuery.where('organisations.id', '=', options.organisationId)
+    mailQuery = mailQuery.where('organisation_id', '=', options.organisationId)
+    contactsQuery = contactsQuery.where('contacts.organisation_id', '=', options.organisationId)
+  }
+  const rows = await rowsQuery.execute()
+  const mailBy = byOrganisation(await mailQuery.execute())
+  const contactsBy = byOrganisation(await contactsQuery.execute())
 
   const organisations = rows.map<OrganisationProgress>((r) => {
-    const mine = mail.filter((m) => m.organisation_id === r.organisation_id)
+    const mine = mailBy.get(r.organisation_id) ?? []
     const sent = mine.filter((m) => m.status === 'sent' && m.kind !== 'confirmation')
     const last = sent[sent.length - 1]
     const problem = [...mine].reverse().find((m) => m.status === 'failed' || (m.status === 'queued' && m.last_error))
@@ -90,7 +122,7 @@ export async function waveProgress(db: Kysely<Database>, waveId: string): Promis
       type: r.type,
       attributes: JSON.parse(r.attributes_json) as Record<string, string>,
       language: r.language,
-      contacts: contacts.filter((c) => c.organisation_id === r.organisation_id).map((c) => `${c.name} <${c.email}>`).join(', '),
+      contacts: (contactsBy.get(r.organisation_id) ?? []).map((c) => `${c.name} <${c.email}>`).join(', '),
       status: r.status,
       reference: r.reference,
       openedAt: r.first_opened_at ?? null,

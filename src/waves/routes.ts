@@ -17,7 +17,7 @@ import { eraseOrganisationContacts, eraseWave } from './erasure.js'
 import { composeMessage, defaultMessages, PLACEHOLDERS, unknownPlaceholders, type MessageKind, type WaveMessages } from './messages.js'
 import { contactsOf } from './organisations.js'
 import { orgParams, waveParams, type OrgParams, type WaveParams } from './params.js'
-import { waveProgress } from './progress.js'
+import { waveCounts, waveProgress } from './progress.js'
 import { closeWave, createWave, extendDeadline, getWave, inviteOrganisations, launchWave, reissueLink, replaceContacts, sendInvitation, sendReminders, WaveStateError, type WaveContext } from './waves.js'
 
 const formBody = (properties: Record<string, unknown>) => ({ type: 'object', properties: { _csrf: { type: 'string' }, ...properties } }) as const
@@ -52,13 +52,11 @@ export async function waveRoutes(app: FastifyInstance) {
 
   app.get('/admin', { onRequest: app.requireUser }, async (request, reply) => {
     const waves = await app.db.selectFrom('waves').selectAll().orderBy('created_at', 'desc').execute()
-    // One grouped count for the list; the full progress of a wave is for its own page.
-    const counts = await app.db.selectFrom('responses').select(['wave_id', 'status', (eb) => eb.fn.countAll<string | number>().as('n')]).groupBy(['wave_id', 'status']).execute()
+    // Counts for the list; the full progress of a wave is for its own page.
+    const counts = await waveCounts(app.db)
     const rows = waves.map((wave) => {
-      const mine = counts.filter((c) => c.wave_id === wave.id)
-      const invited = mine.reduce((n, c) => n + Number(c.n), 0)
-      const submitted = Number(mine.find((c) => c.status === 'submitted')?.n ?? 0)
-      return { ...wave, invited, submitted, rate: invited ? Math.round((submitted / invited) * 100) : 0 }
+      const { invited, submitted, rate } = counts.get(wave.id) ?? { invited: 0, submitted: 0, rate: 0 }
+      return { ...wave, invited, submitted, rate: Math.round(rate * 100) }
     })
     return renderTeamPage(request, reply, 'admin/waves', { waves: rows })
   })
@@ -156,12 +154,14 @@ export async function waveRoutes(app: FastifyInstance) {
   async function messagesForm(request: FastifyRequest, reply: FastifyReply, wave: WaveTable, texts: WaveMessages, errors: Record<string, string>, status = 200) {
     const version = app.catalogue.find(wave.survey_id, wave.version)!
     const languages = languagesOf(version.definition)
-    const [sample] = (await waveProgress(app.db, wave.id)).organisations
+    // The preview fills the placeholders with the first organisation of the wave, when it has any.
+    const sample = await app.db.selectFrom('responses').innerJoin('organisations', 'organisations.id', 'responses.organisation_id').select(['organisations.id', 'organisations.name']).where('responses.wave_id', '=', wave.id).orderBy('organisations.name').executeTakeFirst()
+    const [sampleContact] = sample ? await contactsOf(app.db, sample.id) : []
     const previews = (['invitation', 'reminder'] as MessageKind[]).map((kind) => ({
       kind,
       ...composeMessage(texts, kind, languages.includes('cy') ? 'both' : 'en', languages, (language) => ({
         organisation: sample?.name ?? 'Example Council',
-        contact: sample?.contacts.split(' <')[0] || 'Alex Example',
+        contact: sampleContact?.name || 'Alex Example',
         link: `${app.config.publicUrl}/r/${'x'.repeat(43)}`,
         deadline: wave.closes_at ? `${new Date(wave.closes_at).getUTCDate()} ${translator(language)(`month.${new Date(wave.closes_at).getUTCMonth() + 1}`)} ${new Date(wave.closes_at).getUTCFullYear()}` : '',
         survey: localize(version.definition.title, language),
@@ -276,8 +276,7 @@ export async function waveRoutes(app: FastifyInstance) {
   })
 
   async function organisationPage(request: FastifyRequest<{ Params: OrgParams }>, reply: FastifyReply, wave: WaveTable, values: Fields, errors: Record<string, string>, status = 200) {
-    const progress = await waveProgress(app.db, wave.id)
-    const organisation = progress.organisations.find((o) => o.organisationId === request.params.organisationId)
+    const [organisation] = (await waveProgress(app.db, wave.id, { organisationId: request.params.organisationId })).organisations
     if (!organisation) return reply.callNotFound()
     const contacts = await contactsOf(app.db, organisation.organisationId)
     const messages = await app.db.selectFrom('outbox').select(['id', 'kind', 'status', 'to_address', 'created_at', 'sent_at', 'attempts', 'last_error']).where('wave_id', '=', wave.id).where('organisation_id', '=', organisation.organisationId).orderBy('created_at', 'desc').execute()
