@@ -162,7 +162,7 @@ export async function runCli(
       try {
         const result = { sent: 0, retrying: 0, failed: 0 }
         for (;;) {
-          const batch = await sendDueMessages(db, { transport, from: config.mailFrom, ratePerMinute: config.mailRatePerMinute })
+          const batch = await sendDueMessages(db, { transport, from: config.mailFrom, ratePerMinute: config.mailRatePerMinute, claimLeaseMs: config.mailClaimLeaseMs })
           result.sent += batch.sent
           result.retrying += batch.retrying
           result.failed += batch.failed

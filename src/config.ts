@@ -30,6 +30,9 @@ export interface AppConfig {
   linkRatePerMinute: number
 }
 
+/** How long a claimed e-mail may stay "sending" before another worker presumes its sender died. */
+export const DEFAULT_MAIL_CLAIM_LEASE_MS = 5 * 60_000
+
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const dataDir = resolve(env.DATA_DIR ?? 'data')
   const port = Number(env.PORT ?? 3000)
@@ -51,6 +54,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
     mailPollMs: Number(env.MAIL_POLL_MS ?? 2000),
     mailRatePerMinute: Number(env.MAIL_RATE_PER_MINUTE ?? 120),
     linkRatePerMinute: Number(env.LINK_RATE_PER_MINUTE ?? 300),
-    mailClaimLeaseMs: Number(env.MAIL_CLAIM_LEASE_MS ?? 5 * 60_000),
+    mailClaimLeaseMs: Number(env.MAIL_CLAIM_LEASE_MS ?? DEFAULT_MAIL_CLAIM_LEASE_MS),
   }
 }

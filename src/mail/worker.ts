@@ -3,6 +3,7 @@
 // is retried with growing pauses and, after the last try, marked failed for the team to see.
 import { randomUUID } from 'node:crypto'
 import type { Kysely } from 'kysely'
+import { DEFAULT_MAIL_CLAIM_LEASE_MS } from '../config.js'
 import { nowIso } from '../db/ids.js'
 import type { Database } from '../db/schema.js'
 import type { MailTransport } from './transport.js'
@@ -27,16 +28,13 @@ export interface WorkerOptions {
   now?: () => Date
 }
 
-/** How long a claim may last before the worker that made it is presumed dead. */
-export const CLAIM_LEASE_MS = 5 * 60_000
-
 /**
  * A message left "sending" by a process that died mid-send is queued again after the lease.
  * The SMTP conversation is the only moment a message can be delivered without being recorded,
  * so this is the one case where a recipient might get it twice; the stable Message-ID lets mail
  * systems recognise the repeat. A process that stops normally finishes its message first.
  */
-export async function recoverStaleClaims(db: Kysely<Database>, now = new Date(), leaseMs = CLAIM_LEASE_MS): Promise<number> {
+export async function recoverStaleClaims(db: Kysely<Database>, now = new Date(), leaseMs = DEFAULT_MAIL_CLAIM_LEASE_MS): Promise<number> {
   const result = await db
     .updateTable('outbox')
     .set({ status: 'queued', claimed_by: null, last_error: 'sending was interrupted (the process stopped); trying again' })

@@ -78,8 +78,3 @@ export function walkVisible(definition: Definition, answers: Answers): { pages: 
   }
   return { pages, answers: kept }
 }
-
-/** Questions of one page that are shown given the answers to earlier pages. */
-export function visibleQuestionsOf(definition: Definition, pageId: string, answers: Answers): Question[] | undefined {
-  return walkVisible(definition, answers).pages.find((p) => p.page.id === pageId)?.questions
-}

@@ -65,10 +65,6 @@ export async function getWave(db: Db, waveId: string): Promise<WaveTable | undef
   return db.selectFrom('waves').selectAll().where('id', '=', waveId).executeTakeFirst()
 }
 
-export async function setWaveStatus(db: Kysely<Database>, waveId: string, status: WaveStatus): Promise<void> {
-  await db.updateTable('waves').set({ status }).where('id', '=', waveId).execute()
-}
-
 /** Adds organisations to a wave: one link and one (empty) response each. Adding twice keeps the first. */
 export async function inviteOrganisations(db: Kysely<Database>, waveId: string, organisationIds: string[]): Promise<Map<string, string>> {
   const tokens = new Map<string, string>()
@@ -249,10 +245,6 @@ export async function reissueLink(db: Kysely<Database>, waveId: string, organisa
     if (wave?.status === 'open') await queueWaveMessage(trx, context, wave, await organisationOf(trx, organisationId), invitation, 'invitation', `invitation:${invitation.id}`)
     return invitation.token
   })
-}
-
-export async function revokeInvitation(db: Kysely<Database>, token: string): Promise<void> {
-  await db.updateTable('invitations').set({ status: 'revoked', revoked_at: nowIso() }).where('token', '=', token).execute()
 }
 
 export async function extendDeadline(db: Kysely<Database>, waveId: string, closesAt: string): Promise<void> {

@@ -4,7 +4,7 @@
 import t from 'tap'
 import { buildApp } from '../../src/app.js'
 import { queueMessage } from '../../src/mail/outbox.js'
-import { CLAIM_LEASE_MS } from '../../src/mail/worker.js'
+import { DEFAULT_MAIL_CLAIM_LEASE_MS } from '../../src/config.js'
 import { testConfig } from '../helpers/app.js'
 import { startSmtp } from '../helpers/smtp.js'
 
@@ -43,7 +43,7 @@ t.test('a message left "sending" by a crashed process is sent after the lease, n
   const claimedAt = new Date(Date.now() - 60_000).toISOString()
   await app.db.updateTable('outbox').set({ status: 'sending', claimed_by: 'dead-process', claimed_at: claimedAt, attempts: 1 }).execute()
   t.same(await app.sendMail(), { sent: 0, failed: 0, retrying: 0 }, 'within the lease it is left alone')
-  await app.db.updateTable('outbox').set({ claimed_at: new Date(Date.now() - CLAIM_LEASE_MS - 1000).toISOString() }).execute()
+  await app.db.updateTable('outbox').set({ claimed_at: new Date(Date.now() - DEFAULT_MAIL_CLAIM_LEASE_MS - 1000).toISOString() }).execute()
   t.same(await app.sendMail(), { sent: 1, failed: 0, retrying: 0 }, 'after the lease it is sent')
   t.equal(smtp.received.length, 1)
 })

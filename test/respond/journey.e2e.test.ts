@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import t from 'tap'
 import type { Page } from 'playwright-core'
-import { setWaveStatus } from '../../src/waves/waves.js'
+import { closeWave } from '../../src/waves/waves.js'
 import { buildTestApp } from '../helpers/app.js'
 import { axeViolations, browserAvailable, launchBrowser } from '../helpers/browser.js'
 import { openTestWave } from '../helpers/waves.js'
@@ -171,7 +171,7 @@ if (!available) {
     await colleague.goto(`${address}/r/${'A'.repeat(43)}`)
     t.match(await colleague.locator('h1').textContent(), 'This link is not recognised')
     await audit(colleague, 'unknown link')
-    await setWaveStatus(app.db, wave.waveId, 'closed')
+    await closeWave(app.db, wave.waveId)
     await colleague.goto(`${address}/r/${wave.tokens.E06000002}`)
     t.match(await colleague.locator('h1').textContent(), 'This survey has closed')
     t.match(await colleague.textContent('main'), 'study@example.org')

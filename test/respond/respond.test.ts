@@ -3,7 +3,7 @@
 import t from 'tap'
 import type { FastifyInstance } from 'fastify'
 import { loadResponse, reopenResponse } from '../../src/respond/responses.js'
-import { revokeInvitation, setWaveStatus } from '../../src/waves/waves.js'
+import { closeWave, reissueLink } from '../../src/waves/waves.js'
 import { buildTestApp, FIXTURES, form, formSession } from '../helpers/app.js'
 import { openTestWave } from '../helpers/waves.js'
 
@@ -193,12 +193,13 @@ t.test('unknown, revoked and closed links get clear pages with the right status'
   t.match(unknown.body, 'This link is not recognised')
   t.notMatch(unknown.body, 'Authority', 'says nothing about any organisation')
   t.equal((await app.inject('/r/short')).statusCode, 404)
-  await revokeInvitation(app.db, wave.tokens.E06000001)
+  // Replacing a link revokes the old one.
+  await reissueLink(app.db, wave.waveId, wave.organisationIds.E06000001, { publicUrl: app.config.publicUrl, catalogue: app.catalogue })
   const revoked = await app.inject(`/r/${wave.tokens.E06000001}`)
   t.equal(revoked.statusCode, 410)
   t.match(revoked.body, 'This link has been replaced')
   t.match(revoked.body, 'study@example.org')
-  await setWaveStatus(app.db, wave.waveId, 'closed')
+  await closeWave(app.db, wave.waveId)
   const closed = await app.inject(`/r/${wave.tokens.E06000002}/pages/about_respondent`)
   t.equal(closed.statusCode, 410)
   t.match(closed.body, 'This survey has closed')
