@@ -260,7 +260,7 @@ export function isComplete(question: AnswerableQuestion, answer: Answer | undefi
 }
 
 /** Drops anything in a stored or posted answer set that does not fit the definition. */
-export function sanitizeAnswers(questions: Map<string, Question>, input: unknown): Answers {
+export function sanitizeAnswers(questions: ReadonlyMap<string, Question>, input: unknown): Answers {
   const clean: Answers = {}
   if (!input || typeof input !== 'object' || Array.isArray(input)) return clean
   for (const [id, value] of Object.entries(input as Record<string, unknown>)) {

@@ -35,7 +35,7 @@ function isAnswered(answer: Answer | undefined, condition: Condition): boolean {
   return true
 }
 
-export function evaluate(condition: Condition, answers: Answers, questions: Map<string, Question>): boolean {
+export function evaluate(condition: Condition, answers: Answers, questions: ReadonlyMap<string, Question>): boolean {
   if (condition.all) return condition.all.every((c) => evaluate(c, answers, questions))
   if (condition.any) return condition.any.some((c) => evaluate(c, answers, questions))
   const id = condition.question as string
@@ -53,9 +53,16 @@ export function evaluate(condition: Condition, answers: Answers, questions: Map<
   return false
 }
 
-export function questionIndex(definition: Definition): Map<string, Question> {
-  const map = new Map<string, Question>()
-  for (const section of definition.sections) for (const page of section.pages) for (const q of page.questions) map.set(q.id, q)
+// A loaded definition never changes, and every respondent request walks it: index it once.
+const indexes = new WeakMap<Definition, Map<string, Question>>()
+
+export function questionIndex(definition: Definition): ReadonlyMap<string, Question> {
+  let map = indexes.get(definition)
+  if (!map) {
+    map = new Map<string, Question>()
+    for (const section of definition.sections) for (const page of section.pages) for (const q of page.questions) map.set(q.id, q)
+    indexes.set(definition, map)
+  }
   return map
 }
 
