@@ -1,6 +1,6 @@
-// What most commands need before they start: the questionnaires loaded (every problem printed
-// if they do not load), the database migrated and the versions registered, and the database
-// closed afterwards whatever happens.
+// What commands need before they start: the database (closed afterwards whatever happens) and,
+// for most, the questionnaires loaded (every problem printed if they do not load), the database
+// migrated and the versions registered.
 import type { Kysely } from 'kysely'
 import type { AppConfig } from './config.js'
 import { openDatabase } from './db/database.js'
@@ -9,6 +9,19 @@ import type { Database } from './db/schema.js'
 import { loadCatalogue, type Catalogue } from './questionnaire/catalogue.js'
 import { formatProblem, type Problem } from './questionnaire/problems.js'
 import { registerVersions } from './surveys/version-registry.js'
+
+/** Who the audit log names for what is done from the command line. */
+export const CLI_ACTOR = { id: 'cli', email: 'command line' }
+
+/** The database open for the work, and closed afterwards whatever happens. */
+export async function withDatabase(config: AppConfig, work: (db: Kysely<Database>, description: string) => Promise<number>): Promise<number> {
+  const { db, description } = openDatabase(config.databaseUrl)
+  try {
+    return await work(db, description)
+  } finally {
+    await db.destroy()
+  }
+}
 
 export async function withWorkspace(
   config: AppConfig,
@@ -20,11 +33,8 @@ export async function withWorkspace(
     for (const problem of problems) err(formatProblem(problem))
     return 1
   }
-  const { db } = openDatabase(config.databaseUrl)
-  try {
+  return withDatabase(config, async (db) => {
     await migrateToLatest(db)
-    return await work(db, catalogue, await registerVersions(db, catalogue))
-  } finally {
-    await db.destroy()
-  }
+    return work(db, catalogue, await registerVersions(db, catalogue))
+  })
 }

@@ -9,7 +9,6 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { configFromEnv } from './config.js'
-import { openDatabase } from './db/database.js'
 import { migrateToLatest } from './db/migrate.js'
 import { loadCatalogue } from './questionnaire/catalogue.js'
 import { diffVersions, type VersionDiff } from './questionnaire/diff.js'
@@ -17,7 +16,7 @@ import { formatProblem, hasErrors } from './questionnaire/problems.js'
 import { questionnaireJsonSchema } from './questionnaire/schema.js'
 import { createMailTransport } from './mail/transport.js'
 import { sendDueMessages } from './mail/worker.js'
-import { withWorkspace } from './cli-workspace.js'
+import { CLI_ACTOR, withDatabase, withWorkspace } from './cli-workspace.js'
 import { registeredVersions } from './surveys/version-registry.js'
 import { backupDatabase, restoreDatabase } from './db/backup.js'
 import { reopenResponse } from './respond/responses.js'
@@ -49,9 +48,9 @@ const USAGE = `Usage: npm run cli -- <command>
   erase-contacts <org-code>      remove an organisation's contacts, links and e-mails (data protection)
   erase-wave <wave-id>           delete a wave with its links, responses and e-mails`
 
-function usage(err: (line: string) => void, message: string): number {
-  err(message.includes(' ') && !message.startsWith('no ') ? `Usage: npm run cli -- ${message}` : message)
-  return message.startsWith('no ') ? 1 : 2
+function usage(err: (line: string) => void, command: string): number {
+  err(`Usage: npm run cli -- ${command}`)
+  return 2
 }
 
 export function schemaText(): string {
@@ -102,10 +101,7 @@ export async function runCli(
     }
     case 'diff': {
       const [surveyId, from, to] = rest
-      if (!surveyId || !from || !to) {
-        err('Usage: npm run cli -- diff <survey> <from-version> <to-version>')
-        return 2
-      }
+      if (!surveyId || !from || !to) return usage(err, 'diff <survey> <from-version> <to-version>')
       const { catalogue, problems } = loadCatalogue(config.surveysDir)
       if (!catalogue) {
         for (const problem of problems) err(formatProblem(problem))
@@ -120,16 +116,12 @@ export async function runCli(
       out(formatDiff(diffVersions(a.definition, b.definition)))
       return 0
     }
-    case 'migrate': {
-      const { db, description } = openDatabase(config.databaseUrl)
-      try {
+    case 'migrate':
+      return withDatabase(config, async (db, description) => {
         const results = await migrateToLatest(db)
         out(results.length ? results.map((r) => `${r.migrationName}: ${r.status}`).join('\n') : `Database ${description} is up to date.`)
         return 0
-      } finally {
-        await db.destroy()
-      }
-    }
+      })
     case 'versions':
       return withWorkspace(config, err, async (db, _catalogue, lockProblems) => {
         for (const problem of lockProblems) err(formatProblem(problem))
@@ -156,33 +148,28 @@ export async function runCli(
         for (const link of links) out(`  ${link.organisation}: ${config.publicUrl}/r/${link.token}`)
         return 0
       })
-    case 'send-mail': {
-      const { db } = openDatabase(config.databaseUrl)
-      const transport = createMailTransport({ smtpUrl: config.smtpUrl, mailDir: config.mailDir })
-      try {
-        const result = { sent: 0, retrying: 0, failed: 0 }
-        for (;;) {
-          const batch = await sendDueMessages(db, { transport, from: config.mailFrom, ratePerMinute: config.mailRatePerMinute, claimLeaseMs: config.mailClaimLeaseMs })
-          result.sent += batch.sent
-          result.retrying += batch.retrying
-          result.failed += batch.failed
-          if (batch.sent + batch.retrying + batch.failed === 0) break
+    case 'send-mail':
+      return withDatabase(config, async (db) => {
+        const transport = createMailTransport({ smtpUrl: config.smtpUrl, mailDir: config.mailDir })
+        try {
+          const result = { sent: 0, retrying: 0, failed: 0 }
+          for (;;) {
+            const batch = await sendDueMessages(db, { transport, from: config.mailFrom, ratePerMinute: config.mailRatePerMinute, claimLeaseMs: config.mailClaimLeaseMs })
+            result.sent += batch.sent
+            result.retrying += batch.retrying
+            result.failed += batch.failed
+            if (batch.sent + batch.retrying + batch.failed === 0) break
+          }
+          out(`Sent ${result.sent}, retrying ${result.retrying}, failed ${result.failed} (${transport.kind === 'file' ? `files in ${config.mailDir}` : 'SMTP'})`)
+          return 0
+        } finally {
+          transport.close()
         }
-        out(`Sent ${result.sent}, retrying ${result.retrying}, failed ${result.failed} (${transport.kind === 'file' ? `files in ${config.mailDir}` : 'SMTP'})`)
-        return 0
-      } finally {
-        transport.close()
-        await db.destroy()
-      }
-    }
+      })
     case 'reopen': {
       const [reference] = rest
-      if (!reference) {
-        err('Usage: npm run cli -- reopen <response reference, e.g. 7K3F-Q9XA>')
-        return 2
-      }
-      const { db } = openDatabase(config.databaseUrl)
-      try {
+      if (!reference) return usage(err, 'reopen <response reference, e.g. 7K3F-Q9XA>')
+      return withDatabase(config, async (db) => {
         const response = await db.selectFrom('responses').select(['id', 'status']).where('reference', '=', reference.toUpperCase()).executeTakeFirst()
         if (!response) {
           err(`No response with reference ${reference}`)
@@ -194,9 +181,7 @@ export async function runCli(
         }
         out(`Response ${reference} is open again: the organisation's link can change and resubmit it.`)
         return 0
-      } finally {
-        await db.destroy()
-      }
+      })
     }
     case 'backup': {
       const [file] = rest
@@ -216,23 +201,26 @@ export async function runCli(
     case 'erase-wave': {
       const [target] = rest
       if (!target) return usage(err, command === 'erase-wave' ? 'erase-wave <wave-id>' : 'erase-contacts <organisation code>')
-      const { db } = openDatabase(config.databaseUrl)
-      try {
+      return withDatabase(config, async (db) => {
         await migrateToLatest(db)
         if (command === 'erase-wave') {
-          if (!(await db.selectFrom('waves').select('id').where('id', '=', target).executeTakeFirst())) return usage(err, `no wave ${target}`)
-          const removed = await eraseWave(db, target, { id: 'cli', email: 'command line' })
+          if (!(await db.selectFrom('waves').select('id').where('id', '=', target).executeTakeFirst())) {
+            err(`no wave ${target}`)
+            return 1
+          }
+          const removed = await eraseWave(db, target, CLI_ACTOR)
           out(`Erased wave ${target}: ${removed.responses} responses, ${removed.links} links, ${removed.emails} e-mails.`)
-        } else {
-          const organisation = await db.selectFrom('organisations').select('id').where('code', '=', target).executeTakeFirst()
-          if (!organisation) return usage(err, `no organisation with the code ${target}`)
-          const removed = await eraseOrganisationContacts(db, organisation.id, { id: 'cli', email: 'command line' })
-          out(`Erased ${removed.contacts} contacts, ${removed.links} links and ${removed.emails} e-mails of ${target}.`)
+          return 0
         }
+        const organisation = await db.selectFrom('organisations').select('id').where('code', '=', target).executeTakeFirst()
+        if (!organisation) {
+          err(`no organisation with the code ${target}`)
+          return 1
+        }
+        const removed = await eraseOrganisationContacts(db, organisation.id, CLI_ACTOR)
+        out(`Erased ${removed.contacts} contacts, ${removed.links} links and ${removed.emails} e-mails of ${target}.`)
         return 0
-      } finally {
-        await db.destroy()
-      }
+      })
     }
     case 'create-user':
     case 'import-organisations':

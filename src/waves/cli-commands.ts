@@ -7,7 +7,7 @@ import { audit } from '../accounts/audit.js'
 import { checkNewUser, createUser } from '../accounts/users.js'
 import type { AppConfig } from '../config.js'
 import type { Kysely } from 'kysely'
-import { withWorkspace } from '../cli-workspace.js'
+import { CLI_ACTOR, withWorkspace } from '../cli-workspace.js'
 import type { Database, Role } from '../db/schema.js'
 import { translator } from '../i18n/catalogue.js'
 import type { Catalogue } from '../questionnaire/catalogue.js'
@@ -17,7 +17,6 @@ import { parseDeadline } from './routes.js'
 import { closeWave, createWave, extendDeadline, getWave, inviteOrganisations, launchWave, sendReminders, WaveStateError } from './waves.js'
 
 type Print = (line: string) => void
-const CLI = { id: 'cli', email: 'command line' }
 
 function isoDeadline(value: string | undefined): string | undefined {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value ?? '')
@@ -55,7 +54,7 @@ async function waveCommand(command: string, args: string[], config: AppConfig, o
         return 1
       }
       await createUser(db, input)
-      await audit(db, CLI, 'user_created', { email: input.email, role: input.role })
+      await audit(db, CLI_ACTOR, 'user_created', { email: input.email, role: input.role })
       out(`Created ${input.role} ${input.email}${generated ? `. Password (shown once): ${password}` : ''}`)
       return 0
     }
@@ -71,7 +70,7 @@ async function waveCommand(command: string, args: string[], config: AppConfig, o
         err(`Nothing imported: ${result.problems.length} problem(s).`)
         return 1
       }
-      await audit(db, CLI, 'organisations_imported', { file, organisations: result.imported, contacts: result.contacts })
+      await audit(db, CLI_ACTOR, 'organisations_imported', { file, organisations: result.imported, contacts: result.contacts })
       out(`Imported ${result.imported} organisations with ${result.contacts} contacts.`)
       return 0
     }
@@ -89,7 +88,7 @@ async function waveCommand(command: string, args: string[], config: AppConfig, o
       if (values.types) query = query.where('type', 'in', values.types.split(',').map((x) => x.trim()))
       const organisations = await query.execute()
       await inviteOrganisations(db, id, organisations.map((o) => o.id))
-      await audit(db, CLI, 'wave_created', { waveId: id, organisations: organisations.length })
+      await audit(db, CLI_ACTOR, 'wave_created', { waveId: id, organisations: organisations.length })
       out(`Created draft wave ${id} with ${organisations.length} organisations. Launch it with: npm run cli -- launch ${id}`)
       return 0
     }
@@ -105,7 +104,7 @@ async function waveCommand(command: string, args: string[], config: AppConfig, o
       const w = await wave(args[0])
       if (!w) return 1
       const result = await launchWave(db, w.id, context)
-      await audit(db, CLI, 'wave_launched', { waveId: w.id, invitations: result.queued })
+      await audit(db, CLI_ACTOR, 'wave_launched', { waveId: w.id, invitations: result.queued })
       out(`Launched: ${result.queued} invitations queued.${result.withoutContacts.length ? ` No contacts for: ${result.withoutContacts.join(', ')}` : ''}`)
       return 0
     }
@@ -114,7 +113,7 @@ async function waveCommand(command: string, args: string[], config: AppConfig, o
       if (!w) return 1
       const target = args.includes('--not-started') ? 'not_started' : 'not_submitted'
       const queued = await sendReminders(db, w.id, context, target, randomUUID())
-      await audit(db, CLI, 'reminders_sent', { waveId: w.id, target, queued })
+      await audit(db, CLI_ACTOR, 'reminders_sent', { waveId: w.id, target, queued })
       out(`${queued} reminders queued.`)
       return 0
     }
@@ -124,7 +123,7 @@ async function waveCommand(command: string, args: string[], config: AppConfig, o
       const deadline = isoDeadline(args[1])
       if (!deadline) return fail(err, 'The new deadline must be a date like 2027-03-31')
       await extendDeadline(db, w.id, deadline)
-      await audit(db, CLI, 'deadline_changed', { waveId: w.id, from: w.closes_at, to: deadline })
+      await audit(db, CLI_ACTOR, 'deadline_changed', { waveId: w.id, from: w.closes_at, to: deadline })
       out(`The deadline is now ${args[1]}.`)
       return 0
     }
@@ -132,7 +131,7 @@ async function waveCommand(command: string, args: string[], config: AppConfig, o
       const w = await wave(args[0])
       if (!w) return 1
       await closeWave(db, w.id)
-      await audit(db, CLI, 'wave_closed', { waveId: w.id })
+      await audit(db, CLI_ACTOR, 'wave_closed', { waveId: w.id })
       out(`Closed ${w.label}.`)
       return 0
     }
