@@ -60,10 +60,13 @@ export async function analysisRoutes(app: FastifyInstance) {
     return { wave, definition: version.definition }
   }
 
-  const download = async (request: FastifyRequest, reply: FastifyReply, wave: WaveTable, kind: string, filename: string, type: string, body: string | Buffer | Readable) => {
-    await audit(app.db, request.user!, 'export', { waveId: wave.id, kind, query: request.query })
+  /** Every download is audited: what was exported (`details` says of which waves) and by whom. */
+  const send = async (request: FastifyRequest, reply: FastifyReply, details: Record<string, unknown>, filename: string, type: string, body: string | Buffer | Readable) => {
+    await audit(app.db, request.user!, 'export', details)
     return reply.header('content-type', type).header('content-disposition', `attachment; filename="${filename.replace(/[^A-Za-z0-9._-]+/g, '_')}"`).send(body)
   }
+  const download = (request: FastifyRequest, reply: FastifyReply, wave: WaveTable, kind: string, filename: string, type: string, body: string | Buffer | Readable) =>
+    send(request, reply, { waveId: wave.id, kind, query: request.query }, filename, type, body)
 
   app.get('/admin/analysis', async (request, reply) => {
     const waves = await app.db.selectFrom('waves').selectAll().where('status', '!=', 'draft').orderBy('survey_id').orderBy('created_at').execute()
@@ -270,17 +273,15 @@ export async function analysisRoutes(app: FastifyInstance) {
   app.get<{ Querystring: { waves?: string | string[]; special?: string; publication?: string; threshold?: number } }>('/admin/analysis/compare.xlsx', { schema: { querystring: compareQuery } }, async (request, reply) => {
     const result = await comparison(request, reply)
     if (!result) return reply
-    await audit(app.db, request.user!, 'export', { kind: 'comparison_xlsx', waves: result.waves.map((w) => w.id) })
     const book = await statisticsWorkbook(result.title, result.compared.map((w) => ({ label: w.label, stats: w.stats })), { waves: result.compared, rows: result.rows })
-    return reply.header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').header('content-disposition', `attachment; filename="comparison-${result.waves[0].survey_id}.xlsx"`).send(book)
+    return send(request, reply, { kind: 'comparison_xlsx', waves: result.waves.map((w) => w.id) }, `comparison-${result.waves[0].survey_id}.xlsx`, XLSX, book)
   })
 
   app.get<{ Querystring: { waves?: string | string[]; special?: string; publication?: string; threshold?: number } }>('/admin/analysis/compare.csv', { schema: { querystring: compareQuery } }, async (request, reply) => {
     const result = await comparison(request, reply)
     if (!result) return reply
     const publication = publicationOf(request.query)
-    await audit(app.db, request.user!, 'export', { kind: publication ? 'comparison_csv_published' : 'comparison_csv', waves: result.waves.map((w) => w.id) })
-    return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="comparison-${result.waves[0].survey_id}.csv"`).send(comparisonCsv(result.compared, result.rows, publication))
+    return send(request, reply, { kind: publication ? 'comparison_csv_published' : 'comparison_csv', waves: result.waves.map((w) => w.id) }, `comparison-${result.waves[0].survey_id}.csv`, 'text/csv; charset=utf-8', comparisonCsv(result.compared, result.rows, publication))
   })
 }
 
