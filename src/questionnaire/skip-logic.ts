@@ -66,22 +66,84 @@ export function questionIndex(definition: Definition): ReadonlyMap<string, Quest
   return map
 }
 
-/** The pages a respondent with these answers sees, in order, and the answers that count (hidden ones removed). */
-export function walkVisible(definition: Definition, answers: Answers): { pages: VisiblePage[]; answers: Answers } {
+/**
+ * Whether something is shown: 'pending' when the answer it depends on could still be given (its
+ * question is, or may become, visible and its page has not been completed), so it is neither
+ * shown nor known to be unneeded yet.
+ */
+export type Visibility = 'shown' | 'hidden' | 'pending'
+
+type Truth = boolean | 'unknown'
+
+/**
+ * Kleene's three-valued logic over the answers: a condition on a question whose answer may yet
+ * come is unknown, unless the other parts of an all/any already decide it.
+ */
+function evaluate3(condition: Condition, answers: Answers, questions: ReadonlyMap<string, Question>, pending: ReadonlySet<string>): Truth {
+  if (condition.all) {
+    const parts = condition.all.map((c) => evaluate3(c, answers, questions, pending))
+    return parts.includes(false) ? false : parts.includes('unknown') ? 'unknown' : true
+  }
+  if (condition.any) {
+    const parts = condition.any.map((c) => evaluate3(c, answers, questions, pending))
+    return parts.includes(true) ? true : parts.includes('unknown') ? 'unknown' : false
+  }
+  if (condition.question && pending.has(condition.question)) return 'unknown'
+  return evaluate(condition, answers, questions)
+}
+
+function visibilityOf(container: Visibility, condition: Condition | undefined, answers: Answers, questions: ReadonlyMap<string, Question>, pending: ReadonlySet<string>): Visibility {
+  if (container === 'hidden' || !condition) return container
+  const truth = evaluate3(condition, answers, questions, pending)
+  if (truth === false) return 'hidden'
+  return truth === 'unknown' || container === 'pending' ? 'pending' : 'shown'
+}
+
+export interface Walk {
+  /** The pages a respondent with these answers sees, in order. */
+  pages: VisiblePage[]
+  /** The answers that count: those of questions the respondent can see. */
+  answers: Answers
+  /**
+   * Sections with something whose visibility still waits on an answer that may yet be given.
+   * Nothing inside a hidden section or page ever counts here: its questions can never be answered.
+   */
+  waiting: Set<string>
+}
+
+/**
+ * The pages a respondent with these answers sees, in order, and the answers that count (hidden
+ * ones removed). `settledPages` are pages the respondent has completed: a question left
+ * unanswered on such a page is taken as finally unanswered, not as an answer still to come.
+ */
+export function walkVisible(definition: Definition, answers: Answers, settledPages: ReadonlySet<string> = new Set()): Walk {
   const questions = questionIndex(definition)
   const kept: Answers = {}
   const pages: VisiblePage[] = []
+  const pending = new Set<string>()
+  const waiting = new Set<string>()
   for (const section of definition.sections) {
-    const sectionShown = !section.show_if || evaluate(section.show_if, kept, questions)
+    const sectionVisibility = visibilityOf('shown', section.show_if, kept, questions, pending)
+    if (sectionVisibility === 'pending') waiting.add(section.id)
     for (const page of section.pages) {
-      const pageShown = sectionShown && (!page.show_if || evaluate(page.show_if, kept, questions))
-      if (!pageShown) continue
-      const shown = page.questions.filter((q) => !q.show_if || evaluate(q.show_if, kept, questions))
-      for (const q of shown) if (isAnswerable(q) && answers[q.id] !== undefined) kept[q.id] = answers[q.id]
+      const pageVisibility = visibilityOf(sectionVisibility, page.show_if, kept, questions, pending)
+      if (pageVisibility === 'hidden') continue
+      if (pageVisibility === 'pending') waiting.add(section.id)
+      const shown: Question[] = []
+      for (const q of page.questions) {
+        const visibility = visibilityOf(pageVisibility, q.show_if, kept, questions, pending)
+        if (visibility === 'hidden') continue
+        if (visibility === 'pending') waiting.add(section.id)
+        else shown.push(q)
+        if (!isAnswerable(q)) continue
+        if (visibility === 'shown' && answers[q.id] !== undefined) kept[q.id] = answers[q.id]
+        else if (visibility === 'pending' || !settledPages.has(page.id)) pending.add(q.id)
+      }
+      if (pageVisibility === 'pending') continue
       if (shown.some(isAnswerable) || (shown.length > 0 && page.questions.every((q) => !isAnswerable(q)))) {
         pages.push({ section, page, questions: shown })
       }
     }
   }
-  return { pages, answers: kept }
+  return { pages, answers: kept, waiting }
 }

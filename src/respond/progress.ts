@@ -3,7 +3,7 @@
 // itself, so it is always right after a colleague's save or a change of an earlier answer.
 import { isComplete, isRequired, type Answers } from '../questionnaire/answers.js'
 import { isAnswerable } from '../questionnaire/model.js'
-import type { Condition, Definition, Section } from '../questionnaire/schema.js'
+import type { Definition, Section } from '../questionnaire/schema.js'
 import { walkVisible, type VisiblePage } from '../questionnaire/skip-logic.js'
 import type { StoredResponse } from './responses.js'
 
@@ -33,13 +33,13 @@ export function pageDone(page: VisiblePage, stored: StoredResponse, answers: Ans
 }
 
 export function responseProgress(definition: Definition, stored: StoredResponse): ResponseProgress {
-  const { pages, answers } = walkVisible(definition, stored.answers)
+  const settled = new Set([...stored.pages].filter(([, state]) => state.completed).map(([id]) => id))
+  const { pages, answers, waiting } = walkVisible(definition, stored.answers, settled)
   const sections = definition.sections.map<SectionProgress>((section) => {
     const mine = pages.filter((p) => p.section.id === section.id)
     if (mine.length === 0) {
-      // Hidden because a question it depends on is still unanswered: it may yet be needed.
-      const waiting = sectionConditions(section).some((id) => answers[id] === undefined)
-      return { section, status: waiting ? 'cannot_start' : 'not_needed', pages: mine }
+      // Nothing to show: either an answer still to come may open it, or the answers given close it.
+      return { section, status: waiting.has(section.id) ? 'cannot_start' : 'not_needed', pages: mine }
     }
     const done = mine.map((p) => pageDone(p, stored, answers))
     const touched = mine.some((p) => stored.pages.has(p.page.id) || p.questions.some((q) => answers[q.id] !== undefined))
@@ -50,16 +50,6 @@ export function responseProgress(definition: Definition, stored: StoredResponse)
   const needed = sections.filter((s) => s.status !== 'not_needed')
   const completedCount = needed.filter((s) => s.status === 'completed').length
   return { sections, answers, pages, completedCount, neededCount: needed.length, complete: completedCount === needed.length }
-}
-
-function conditionQuestions(condition: Condition | undefined): string[] {
-  if (!condition) return []
-  if (condition.all || condition.any) return [...(condition.all ?? []), ...(condition.any ?? [])].flatMap(conditionQuestions)
-  return condition.question ? [condition.question] : []
-}
-
-function sectionConditions(section: Section): string[] {
-  return [section.show_if, ...section.pages.map((p) => p.show_if), ...section.pages.flatMap((p) => p.questions.map((q) => q.show_if))].flatMap(conditionQuestions)
 }
 
 /** The page after `pageId` in the same section, given the answers now stored. */

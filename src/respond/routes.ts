@@ -129,8 +129,10 @@ export async function respondRoutes(app: FastifyInstance) {
     if (link.response.status === 'submitted') {
       return renderPage(request, reply, 'respond/submitted', { ...common(journey), reference: link.response.reference, submittedAt: formatDate(link.response.submitted_at, t) }, pageContext(journey))
     }
-    const lastSaved = [...stored.pages.entries()].sort((a, b) => b[1].updatedAt.localeCompare(a[1].updatedAt))[0]
-    const resume = lastSaved ? progress.pages.find((p) => p.page.id === lastSaved[0]) : undefined
+    // Once anything is saved, "continue" leads to the first section still to do, never back
+    // into a finished one (the page saved last may be the last page of a completed section).
+    const toDo = stored.pages.size > 0 ? progress.sections.find((s) => s.status === 'in_progress' || s.status === 'not_started') : undefined
+    const resume = toDo && progress.pages.find((p) => p.page.id === toDo.resumePageId)
     return renderPage(
       request,
       reply,
@@ -391,7 +393,10 @@ export async function respondRoutes(app: FastifyInstance) {
       {
         ...common(journey),
         sections: summariseAnswers(progress.pages, progress.answers, t, journey.language),
-        incomplete: progress.sections.filter((s) => s.status === 'not_started' || s.status === 'in_progress').map((s) => ({ title: localize(s.section.title, journey.language), href: `${journey.base}/pages/${s.resumePageId}` })),
+        // Every section still to do, so a response that cannot be submitted always says why.
+        incomplete: progress.sections
+          .filter((s) => s.status !== 'completed' && s.status !== 'not_needed')
+          .map((s) => ({ title: localize(s.section.title, journey.language), href: s.resumePageId ? `${journey.base}/pages/${s.resumePageId}` : journey.base })),
         complete: progress.complete,
         copyTo,
         copyError: errors.find((e) => e.fieldId === 'copy_to')?.message,

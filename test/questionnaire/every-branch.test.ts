@@ -1,0 +1,140 @@
+// Every organisation can finish: for every questionnaire that ships and every test fixture, every
+// branch of its skip logic is walked by a simulated respondent who follows the task list and
+// fills the visible required questions. Each branch must reach "check and submit", the check
+// page must list exactly the questions that branch shows, and answers to hidden questions must
+// never count. A council with no prison and a prison with no buddy scheme are branches here.
+import t from 'tap'
+import { readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { loadCatalogue } from '../../src/questionnaire/catalogue.js'
+import { isAnswerable } from '../../src/questionnaire/model.js'
+import type { Definition } from '../../src/questionnaire/schema.js'
+import { responseProgress, type SectionStatus } from '../../src/respond/progress.js'
+import { summariseAnswers } from '../../src/respond/answer-summary.js'
+import type { StoredResponse } from '../../src/respond/responses.js'
+import { translator } from '../../src/i18n/catalogue.js'
+import { answerOnBranch, answersToHiddenQuestions, branchesOf, driversOf, expectedVisible, type Branch } from '../helpers/branches.js'
+import { FIXTURES, REAL_SURVEYS } from '../helpers/app.js'
+
+const folders = [REAL_SURVEYS, ...readdirSync(FIXTURES).filter((name) => name.startsWith('surveys-')).map((name) => join(FIXTURES, name))]
+const definitions: Definition[] = folders.flatMap((folder) => {
+  const { catalogue } = loadCatalogue(folder)
+  if (!catalogue) throw new Error(`${folder} does not load`)
+  return catalogue.surveys.flatMap((s) => s.versions.map((v) => v.definition))
+})
+
+interface Walked {
+  problems: string[]
+  stored: StoredResponse
+}
+
+/** A respondent on one branch, following the task list from the top until it offers "check and submit". */
+function respond(definition: Definition, branch: Branch): Walked {
+  const problems: string[] = []
+  // Answers left from another path (a colleague answered before an earlier answer changed):
+  // they must never change what this branch sees, nor count.
+  const stored: StoredResponse = { answers: answersToHiddenQuestions(definition, branch), pages: new Map() }
+  const everPage = definition.sections.reduce((n, s) => n + s.pages.length, 0)
+  const finalStatuses = new Map<string, SectionStatus>()
+  for (let step = 0; ; step++) {
+    const progress = responseProgress(definition, stored)
+    for (const s of progress.sections) {
+      // "Not needed" is a promise: no answer still to come may bring the section back.
+      if (finalStatuses.get(s.section.id) === 'not_needed' && s.status !== 'not_needed') problems.push(`section ${s.section.id} was "not needed", then became ${s.status}`)
+      if (s.status === 'not_needed') finalStatuses.set(s.section.id, s.status)
+    }
+    if (progress.complete) break
+    const next = progress.sections.find((s) => s.status === 'not_started' || s.status === 'in_progress')
+    if (!next) {
+      problems.push(`stuck after ${step} pages: ${progress.sections.map((s) => `${s.section.id}=${s.status}`).join(', ')}; ${progress.completedCount} of ${progress.neededCount}`)
+      break
+    }
+    if (step > everPage) {
+      problems.push(`still not complete after ${step} pages`)
+      break
+    }
+    const page = next.pages.find((p) => p.page.id === next.resumePageId)!
+    for (const q of page.questions.filter(isAnswerable)) {
+      const answer = answerOnBranch(q, branch)
+      if (answer === undefined) delete stored.answers[q.id]
+      else stored.answers[q.id] = answer
+    }
+    stored.pages.set(page.page.id, { version: 1, completed: true, updatedAt: new Date(0).toISOString() })
+  }
+  const progress = responseProgress(definition, stored)
+  const expected = expectedVisible(definition, branch)
+  const shown = progress.pages.flatMap((p) => p.questions.filter(isAnswerable).map((q) => q.id))
+  const wanted = expected.questions.map((q) => q.id)
+  if (shown.join() !== wanted.join()) problems.push(`shows [${shown}] but the branch sees [${wanted}]`)
+  const checked = summariseAnswers(progress.pages, progress.answers, translator('en'), 'en').flatMap((s) => s.rows.map((r) => r.questionId))
+  if (checked.join() !== wanted.join()) problems.push(`check page lists [${checked}] but the branch sees [${wanted}]`)
+  const counted = Object.keys(progress.answers).sort()
+  const answered = Object.keys(expected.answers).sort()
+  if (counted.join() !== answered.join()) problems.push(`answers that count [${counted}], expected [${answered}]`)
+  for (const s of progress.sections) {
+    const needed = expected.questions.some((q) => s.section.pages.some((p) => p.questions.includes(q)))
+    const status = needed ? 'completed' : 'not_needed'
+    if (s.status !== status) problems.push(`section ${s.section.id} ends ${s.status}, expected ${status}`)
+  }
+  return { problems, stored }
+}
+
+for (const definition of definitions) {
+  t.test(`every branch of ${definition.survey} ${definition.version} can be submitted`, async (t) => {
+    const { branches, exhaustive, combinations } = branchesOf(definition)
+    const drivers = driversOf(definition)
+    t.ok(branches.length > 0, `${branches.length} branches of ${combinations} combinations (${exhaustive ? 'all' : 'each answer once, and a seeded sample'}) over ${drivers.map((d) => `${d.question.id}×${d.choices.length}`).join(', ') || 'no conditions'}`)
+    const failures: string[] = []
+    for (const branch of branches) {
+      const { problems } = respond(definition, branch)
+      if (problems.length) failures.push(`${branch.label}\n    ${problems.join('\n    ')}`)
+    }
+    t.same(failures.slice(0, 5), [], `${failures.length} of ${branches.length} branches fail`)
+  })
+}
+
+t.test('the branches include the common "no" paths of the shipped questionnaires', async (t) => {
+  const find = (survey: string, version: string) => definitions.find((d) => d.survey === survey && d.version === version)!
+  const councils = branchesOf(find('la-release-social-care', '2020')).branches
+  t.ok(councils.some((b) => (b.drivers.prisons_in_area as { value: number } | undefined)?.value === 0), 'a council with no prison in its area')
+  t.ok(councils.some((b) => (b.drivers.prisons_in_area as { value: number } | undefined)?.value === 1), 'a council with one prison')
+  const prisons = branchesOf(find('prison-peer-social-care', '2024')).branches
+  t.ok(prisons.some((b) => (b.drivers.has_scheme as { code: number } | undefined)?.code === 2), 'a prison without a buddy scheme')
+  t.ok(prisons.some((b) => (b.drivers.has_scheme as { code: number } | undefined)?.code === 8), 'a prison that does not know')
+  const fixture = branchesOf(find('branching', '1')).branches
+  t.ok(fixture.some((b) => b.drivers.staff === undefined), 'an optional question left unanswered on purpose')
+})
+
+t.test('a council with no prison is told the prison section is not needed, and can submit', async (t) => {
+  const definition = definitions.find((d) => d.survey === 'la-release-social-care' && d.version === '2020')!
+  const branch = branchesOf(definition).branches.find((b) => (b.drivers.prisons_in_area as { value: number }).value === 0)!
+  const { problems, stored } = respond(definition, branch)
+  t.same(problems, [])
+  const progress = responseProgress(definition, stored)
+  t.equal(progress.sections.find((s) => s.section.id === 'in_prison')?.status, 'not_needed')
+  t.ok(progress.complete)
+  t.equal(progress.completedCount, progress.neededCount)
+  t.equal(progress.neededCount, definition.sections.length - 1)
+})
+
+t.test('a section waits ("cannot start yet") only on an answer that can still be given', async (t) => {
+  const definition = definitions.find((d) => d.survey === 'branching')!
+  const statusOf = (stored: StoredResponse, id: string) => responseProgress(definition, stored).sections.find((s) => s.section.id === id)?.status
+  const nothing: StoredResponse = { answers: {}, pages: new Map() }
+  t.equal(statusOf(nothing, 'partners'), 'cannot_start', 'depends on has_partner, not yet answered')
+  t.equal(statusOf(nothing, 'staffing'), 'cannot_start')
+  const saved = { version: 1, completed: true, updatedAt: '2026-01-01T00:00:00Z' }
+  const noPartner: StoredResponse = { answers: { has_partner: { code: 2 }, staff: { value: 5 } }, pages: new Map([['context_page', saved]]) }
+  t.equal(statusOf(noPartner, 'partners'), 'not_needed')
+  t.equal(statusOf(noPartner, 'company_follow_up'), 'not_needed', 'depends only on a question inside a section that is not needed')
+  t.equal(statusOf(noPartner, 'staffing'), 'not_needed', 'fewer than 10 staff')
+  const blankStaff: StoredResponse = { answers: { has_partner: { code: 2 } }, pages: new Map([['context_page', saved]]) }
+  t.equal(statusOf(blankStaff, 'staffing'), 'not_started', 'left blank on a completed page: asked about staffing')
+  const blankUnsaved: StoredResponse = { answers: { has_partner: { code: 2 } }, pages: new Map([['context_page', { ...saved, completed: false }]]) }
+  t.equal(statusOf(blankUnsaved, 'staffing'), 'cannot_start', 'saved for later: a number may still come')
+  const partner: StoredResponse = { answers: { has_partner: { code: 1 }, staff: { value: 5 } }, pages: new Map([['context_page', saved]]) }
+  t.equal(statusOf(partner, 'partners'), 'not_started')
+  t.equal(statusOf(partner, 'company_follow_up'), 'cannot_start', 'waits for the kind of partner')
+  const charity: StoredResponse = { answers: { ...partner.answers, services: { codes: [1] }, partner_kind: { code: 1 } }, pages: new Map([['context_page', saved], ['services_page', saved], ['partner_page', saved]]) }
+  t.equal(statusOf(charity, 'company_follow_up'), 'not_needed', 'a charity: the company questions are hidden, so nothing waits on them')
+})
