@@ -1,0 +1,128 @@
+// Every organisation can finish, through HTTP: a sample of the branches walked in
+// test/questionnaire/every-branch.test.ts is answered again through the real pages, as a
+// respondent does without JavaScript: follow the task list, post each form, and submit. The
+// sample always holds the common "no" paths (a council with no prison, a prison with no scheme).
+import t from 'tap'
+import { readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import type { FastifyInstance } from 'fastify'
+import { answerToFields } from '../../src/questionnaire/answers.js'
+import { isAnswerable, localize } from '../../src/questionnaire/model.js'
+import type { Definition } from '../../src/questionnaire/schema.js'
+import { answerOnBranch, answersToHiddenQuestions, branchesOf, expectedVisible, seededRandom, type Branch } from '../helpers/branches.js'
+import { buildTestApp, FIXTURES, form, REAL_SURVEYS } from '../helpers/app.js'
+import { testDatabases } from '../helpers/databases.js'
+import { openTestWave } from '../helpers/waves.js'
+
+const FORM = { 'content-type': 'application/x-www-form-urlencoded' }
+const PER_QUESTIONNAIRE = 6
+const { databases } = testDatabases()
+
+const unescape = (html: string) => html.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&')
+
+/** The task list's sections still to do, as a respondent reads them: a link and a status tag. */
+function sectionsToDo(html: string): string[] {
+  const items = html.split('<li class="govuk-task-list__item').slice(1)
+  return items.filter((item) => item.includes('govuk-tag')).map((item) => /href="([^"]+)"/.exec(item)![1])
+}
+
+function sampleOf(definition: Definition): Branch[] {
+  const all = branchesOf(definition).branches
+  const random = seededRandom(11)
+  const picked = new Set<Branch>([all[0], all[all.length - 1]])
+  const common = (b: Branch) => {
+    const prisons = b.drivers.prisons_in_area as { value: number } | undefined
+    const scheme = b.drivers.has_scheme as { code: number } | undefined
+    return prisons?.value === 0 || scheme?.code === 2
+  }
+  const no = all.find(common)
+  if (no) picked.add(no)
+  while (picked.size < Math.min(PER_QUESTIONNAIRE, all.length)) picked.add(all[Math.floor(random() * all.length)])
+  return [...picked]
+}
+
+async function cookieAndToken(app: FastifyInstance, url: string, cookie: string) {
+  const res = await app.inject({ url, headers: { cookie } })
+  const set = ([] as string[]).concat(res.headers['set-cookie'] ?? []).map((c) => c.split(';')[0])
+  const jar = new Map(cookie ? cookie.split('; ').map((c) => c.split('=') as [string, string]) : [])
+  for (const pair of set) jar.set(pair.split('=')[0], pair.split('=').slice(1).join('='))
+  return { res, cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; '), token: /name="_csrf" value="([^"]+)"/.exec(res.body)?.[1] ?? '' }
+}
+
+/** One organisation answering as the branch says, through the pages; returns what went wrong. */
+async function respondOverHttp(app: FastifyInstance, definition: Definition, base: string, branch: Branch): Promise<string[]> {
+  const problems: string[] = []
+  const pages = new Map(definition.sections.flatMap((s) => s.pages.map((p) => [p.id, p] as const)))
+  let cookie = ''
+  let visits = 0
+  for (;;) {
+    const start = await app.inject({ url: base, headers: { cookie } })
+    if (start.statusCode !== 200) return [`task list answered ${start.statusCode}`]
+    if (start.body.includes(`href="${base}/check"`)) break
+    const todo = sectionsToDo(start.body)
+    if (todo.length === 0) return [`the task list offers neither a section to do nor "check and submit"`]
+    let url: string | undefined = todo[0]
+    while (url && url.startsWith(`${base}/pages/`)) {
+      if (++visits > pages.size * 2) return [`more than ${pages.size * 2} page visits`]
+      const pageId = url.slice(`${base}/pages/`.length)
+      const session = await cookieAndToken(app, url, cookie)
+      cookie = session.cookie
+      if (session.res.statusCode !== 200) return [`${url} answered ${session.res.statusCode}`]
+      const version = /name="_page_version" value="(\d+)"/.exec(session.res.body)?.[1] ?? '0'
+      const fields: Record<string, string | string[]> = { _csrf: session.token, _page_version: version, _action: 'continue' }
+      for (const q of pages.get(pageId)!.questions.filter(isAnswerable)) {
+        // Only what the page shows: a browser never sends a hidden question's fields.
+        if (!session.res.body.includes(`name="${q.id}`)) continue
+        for (const [name, value] of Object.entries(answerToFields(q, answerOnBranch(q, branch)))) if (value !== undefined) fields[name] = value
+      }
+      const saved = await app.inject({ method: 'POST', url, headers: { ...FORM, cookie }, payload: form(fields) })
+      if (saved.statusCode !== 303) return [`saving ${pageId} answered ${saved.statusCode}`]
+      url = saved.headers.location as string
+    }
+  }
+  const check = await cookieAndToken(app, `${base}/check`, cookie)
+  cookie = check.cookie
+  const listed = [...check.res.body.matchAll(/<dt class="govuk-summary-list__key">([\s\S]*?)<\/dt>/g)].map((m) => unescape(m[1].trim()))
+  const expected = expectedVisible(definition, branch)
+  const wanted = expected.questions.map((q) => localize(q.text, 'en').trim())
+  if (listed.join('\n') !== wanted.join('\n')) problems.push(`check page lists:\n${listed.join('\n')}\nexpected:\n${wanted.join('\n')}`)
+  const submitted = await app.inject({ method: 'POST', url: `${base}/submit`, headers: { ...FORM, cookie }, payload: form({ _csrf: check.token }) })
+  if (submitted.statusCode !== 303 || submitted.headers.location !== `${base}/confirmation`) problems.push(`submit answered ${submitted.statusCode}: ${submitted.body.slice(0, 200)}`)
+  return problems
+}
+
+for (const database of databases) {
+  const folders = [REAL_SURVEYS, ...readdirSync(FIXTURES).filter((name) => name.startsWith('surveys-')).map((name) => join(FIXTURES, name))]
+  for (const folder of folders) {
+    t.test(`${database.kind}: sampled branches of the questionnaires in ${folder.slice(process.cwd().length + 1)} are submitted through the pages`, async (t) => {
+      const app = await buildTestApp(t, { surveysDir: folder, mailWorker: false }, database)
+      for (const survey of app.catalogue.surveys) {
+        for (const version of survey.versions) {
+          const definition = version.definition
+          const branches = sampleOf(definition)
+          const codes = branches.map((_, i) => `B${String(i).padStart(3, '0')}`)
+          const wave = await openTestWave(app, { surveyId: survey.id, version: definition.version, organisations: codes.map((c) => `${survey.id}-${definition.version}-${c}`) })
+          for (const [i, branch] of branches.entries()) {
+            const code = `${survey.id}-${definition.version}-${codes[i]}`
+            const response = await app.db.selectFrom('responses').select('id').where('organisation_id', '=', wave.organisationIds[code]).executeTakeFirstOrThrow()
+            // Answers left from another path (given before an earlier answer changed): never counted.
+            const stale = Object.entries(answersToHiddenQuestions(definition, branch))
+            if (stale.length) {
+              const pageOf = new Map(definition.sections.flatMap((s) => s.pages.flatMap((p) => p.questions.map((q) => [q.id, p.id] as const))))
+              await app.db
+                .insertInto('response_answers')
+                .values(stale.map(([id, answer]) => ({ response_id: response.id, question_id: id, page_id: pageOf.get(id)!, answer_json: JSON.stringify(answer), updated_at: new Date().toISOString() })))
+                .execute()
+            }
+            const problems = await respondOverHttp(app, definition, `/r/${wave.tokens[code]}`, branch)
+            t.same(problems, [], `${definition.survey} ${definition.version}: ${branch.label}`)
+            const stored = await app.db.selectFrom('response_answers').select('question_id').where('response_id', '=', response.id).execute()
+            const status = await app.db.selectFrom('responses').select('status').where('id', '=', response.id).executeTakeFirstOrThrow()
+            t.equal(status.status, 'submitted', 'submitted')
+            t.same(stored.map((r) => r.question_id).sort(), Object.keys(expectedVisible(definition, branch).answers).sort(), 'only the answers of questions this branch sees are kept')
+          }
+        }
+      }
+    })
+  }
+}
