@@ -1,7 +1,7 @@
 // Headless Chromium from Debian's package, driven by playwright-core, for tests that need a
 // real browser. The flags keep it from reaching for the network, which this machine lacks.
 import { existsSync, readFileSync } from 'node:fs'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
@@ -43,3 +43,52 @@ export async function signedInPage(browser: Browser, address: string, sessionCoo
   await context.addCookies([{ name: 'sid', value: sessionCookie.replace(/^sid=/, ''), url: address }])
   return context.newPage()
 }
+
+/** A browser context with JavaScript switched off, as on a locked-down council laptop. */
+export async function withoutJavaScript(browser: Browser): Promise<BrowserContext> {
+  return browser.newContext({ javaScriptEnabled: false })
+}
+
+/**
+ * axe-core needs JavaScript, which a page opened without it cannot run: the page as that browser
+ * received it (the same HTML at the same address, so styles load alike) is audited in a second
+ * context that has JavaScript.
+ */
+export async function axeViolationsWithoutJavaScript(browser: Browser, page: Page): Promise<AxeViolation[]> {
+  const html = await page.content()
+  const context = await browser.newContext()
+  try {
+    const auditor = await context.newPage()
+    await auditor.route(page.url(), (route) => route.fulfill({ body: html, contentType: 'text/html; charset=utf-8' }))
+    await auditor.goto(page.url())
+    return await axeViolations(auditor)
+  } finally {
+    await context.close()
+  }
+}
+
+/** Answers every question on the page: first option, "2" for numbers, a date, some text; `chosen` overrides by field name. */
+export async function fillPage(page: Page, chosen: Record<string, string | string[]>) {
+  const radios = await page.locator('input[type=radio]').evaluateAll((els) => [...new Set(els.map((e) => (e as HTMLInputElement).name))])
+  for (const name of radios) {
+    const value = chosen[name]
+    await page.check(value ? `input[name="${name}"][value="${value}"]` : `input[name="${name}"] >> nth=0`)
+  }
+  const boxes = await page.locator('input[type=checkbox]').evaluateAll((els) => [...new Set(els.map((e) => (e as HTMLInputElement).name))])
+  for (const name of boxes.filter((n) => !n.endsWith('__dont_know'))) {
+    const values = ([] as string[]).concat(chosen[name] ?? [])
+    if (values.length) for (const v of values) await page.check(`input[name="${name}"][value="${v}"]`)
+    else await page.check(`input[name="${name}"] >> nth=0`)
+  }
+  for (const input of await page.locator('input[type=text], textarea').all()) {
+    const name = (await input.getAttribute('name'))!
+    const value = chosen[name] as string | undefined
+    if (value !== undefined) await input.fill(value)
+    else if (name.endsWith('__day')) await input.fill('14')
+    else if (name.endsWith('__month')) await input.fill('2')
+    else if (name.endsWith('__year')) await input.fill('2020')
+    else if ((await input.getAttribute('inputmode')) === 'numeric') await input.fill('2')
+    else await input.fill(`Answer to ${name}`)
+  }
+}
+

@@ -270,3 +270,21 @@ t.test('whatever a respondent types is escaped on every page that shows it', asy
     t.match(body, '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;', url)
   }
 })
+
+t.test('"continue where you left off" leads to the first section still to do, never back into a finished one', async (t) => {
+  const app = await buildTestApp(t)
+  const wave = await openTestWave(app)
+  const base = `/r/${wave.tokens.E06000001}`
+  t.notMatch((await app.inject(base)).body, 'Continue where you left off', 'nothing saved yet: nothing to continue')
+  await post(app, `${base}/pages/about_respondent`, { _page_version: '0', respondent_role: '2' }, await formSession(app, `${base}/pages/about_respondent`))
+  let start = await app.inject(base)
+  t.match(start.body, `href="${base}/pages/about_area">Continue where you left off: Prisons in your area`)
+  // The last page saved finishes the first section: continue goes on to the next section.
+  await post(app, `${base}/pages/about_area`, { _page_version: '0', prisons_in_area: '1' }, await formSession(app, `${base}/pages/about_area`))
+  start = await app.inject(base)
+  t.match(start.body, `href="${base}/pages/arrangements">Continue where you left off: How social care is organised`)
+  // A colleague then saves a page of a later section: the earlier section still to do comes first.
+  await post(app, `${base}/pages/training`, { _page_version: '0', _action: 'later' }, await formSession(app, `${base}/pages/training`))
+  start = await app.inject(base)
+  t.match(start.body, `href="${base}/pages/arrangements">Continue where you left off`)
+})
