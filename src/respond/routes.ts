@@ -67,6 +67,8 @@ interface Journey {
   language: Language
   languages: Language[]
   base: string
+  /** Closed by the team or past the deadline: nothing more can be saved. */
+  closed: boolean
 }
 
 export async function respondRoutes(app: FastifyInstance) {
@@ -74,8 +76,12 @@ export async function respondRoutes(app: FastifyInstance) {
   // Generous per-client limit: a whole council office may share one address.
   const routeLimit = { rateLimit: { max: app.config.linkRatePerMinute, timeWindow: '1 minute' } }
 
-  /** Finds the response behind a link, or answers with the right page for a bad one. */
-  async function openLink(request: FastifyRequest<{ Params: TokenParams }>, reply: FastifyReply): Promise<Journey | undefined> {
+  /**
+   * Finds the response behind a link, or answers with the right page for a bad one. A closed
+   * wave (closed by the team, or past its deadline) answers with the closed page unless the
+   * route reads what was saved (`closed: 'allow'`) or must say what was not saved.
+   */
+  async function openLink(request: FastifyRequest<{ Params: TokenParams }>, reply: FastifyReply, options: { closed?: 'refuse' | 'allow' } = {}): Promise<Journey | undefined> {
     const client = request.ip
     if (limiter.blocked(client)) {
       await linkProblem(request, reply, 'rate_limited', 429)
@@ -96,7 +102,8 @@ export async function respondRoutes(app: FastifyInstance) {
       await linkProblem(request, reply, 'revoked', 410, link, language)
       return undefined
     }
-    if (link.wave.status === 'closed' || (link.wave.closes_at && link.wave.closes_at < new Date().toISOString() && link.response.status !== 'submitted')) {
+    const closed = link.wave.status === 'closed' || (link.wave.closes_at !== null && link.wave.closes_at < new Date().toISOString() && link.response.status !== 'submitted')
+    if (closed && options.closed !== 'allow') {
       await linkProblem(request, reply, 'closed', 410, link, language)
       return undefined
     }
@@ -104,16 +111,18 @@ export async function respondRoutes(app: FastifyInstance) {
       await linkProblem(request, reply, 'not_open', 403, link, language)
       return undefined
     }
-    return { link, version, language, languages, base: `/r/${token}` }
+    return { link, version, language, languages, base: `/r/${token}`, closed }
   }
 
   async function linkProblem(request: FastifyRequest, reply: FastifyReply, kind: string, status: number, link?: LinkContext, language: Language = 'en') {
     reply.header('x-robots-tag', 'noindex')
+    // After closing, what was saved stays readable: the organisation may need its own copy.
+    const printHref = kind === 'closed' && link && link.response.status !== 'not_started' ? `/r/${link.invitation.token}/print` : undefined
     return renderPage(
       request,
       reply,
       'respond/link-problem',
-      { kind, teamName: link?.wave.team_name, teamEmail: link?.wave.team_email },
+      { kind, teamName: link?.wave.team_name, teamEmail: link?.wave.team_email, printHref },
       { language, status },
     )
   }
@@ -173,11 +182,20 @@ export async function respondRoutes(app: FastifyInstance) {
 
   app.post<{ Params: PageParams; Body: Record<string, string | string[] | undefined> }>(
     '/r/:token/pages/:pageId',
-    { schema: { params: pageParams, body: pageBody }, preHandler: app.csrfProtection, config: routeLimit },
+    {
+      schema: { params: pageParams, body: pageBody },
+      preHandler: app.csrfProtection,
+      config: routeLimit,
+      errorHandler: async (error, request, reply) => {
+        if (!isCsrfFailure(error)) return app.errorHandler(error, request, reply)
+        return showTypedAgain(request as FastifyRequest<{ Params: PageParams; Body: FormFields }>, reply)
+      },
+    },
     async (request, reply) => {
-      const journey = await openLink(request, reply)
+      const journey = await openLink(request, reply, { closed: 'allow' })
       if (!journey) return reply
       const { link, version, language } = journey
+      if (journey.closed) return showNotSaved(request, reply, journey)
       if (link.response.status === 'submitted') return renderSubmittedRefusal(request, reply, journey)
       const stored = await loadResponse(app.db, link.response.id)
       const progress = responseProgress(version.definition, stored)
@@ -246,7 +264,19 @@ export async function respondRoutes(app: FastifyInstance) {
 
   app.post<{ Params: TokenParams; Body: { copy_to?: string } }>(
     '/r/:token/submit',
-    { schema: { params: tokenParams, body: submitBody }, preHandler: app.csrfProtection, config: routeLimit },
+    {
+      schema: { params: tokenParams, body: submitBody },
+      preHandler: app.csrfProtection,
+      config: routeLimit,
+      errorHandler: async (error, request, reply) => {
+        if (!isCsrfFailure(error)) return app.errorHandler(error, request, reply)
+        const journey = await openLink(request as FastifyRequest<{ Params: TokenParams }>, reply)
+        if (!journey) return reply
+        if (journey.link.response.status === 'submitted') return reply.redirect(`${journey.base}/confirmation`, 303)
+        const copyTo = String((request.body as { copy_to?: string } | undefined)?.copy_to ?? '').trim()
+        return showCheck(request, reply, journey, await progressOf(journey), [], copyTo, 403, { expired: true })
+      },
+    },
     async (request, reply) => {
       const journey = await openLink(request, reply)
       if (!journey) return reply
@@ -307,7 +337,7 @@ export async function respondRoutes(app: FastifyInstance) {
   )
 
   app.get<{ Params: TokenParams }>('/r/:token/print', { schema: { params: tokenParams }, config: routeLimit }, async (request, reply) => {
-    const journey = await openLink(request, reply)
+    const journey = await openLink(request, reply, { closed: 'allow' })
     if (!journey) return reply
     const t = translator(journey.language)
     const progress = await progressOf(journey)
@@ -354,7 +384,7 @@ export async function respondRoutes(app: FastifyInstance) {
     progress: ResponseProgress,
     values: FormFields,
     errors: FieldError[],
-    options: { status?: number; returnTo?: string; baseVersion?: number; conflict?: { at: string; answers: { question: string; answer: string[] }[] } } = {},
+    options: { status?: number; returnTo?: string; baseVersion?: number; conflict?: { at: string; answers: { question: string; answer: string[] }[] }; expired?: boolean } = {},
   ) {
     const { language } = journey
     const t = translator(language)
@@ -379,12 +409,13 @@ export async function respondRoutes(app: FastifyInstance) {
         questions: questions.map((q) => questionView(q, values, errors, language)),
         errorSummary: errorSummary(errors, questions, language, t),
         conflict: options.conflict,
+        expired: options.expired === true,
       },
       pageContext(journey, options.status),
     )
   }
 
-  async function showCheck(request: FastifyRequest, reply: FastifyReply, journey: Journey, progress: ResponseProgress, errors: FieldError[], copyTo: string, status = 200) {
+  async function showCheck(request: FastifyRequest, reply: FastifyReply, journey: Journey, progress: ResponseProgress, errors: FieldError[], copyTo: string, status = 200, options: { expired?: boolean } = {}) {
     const t = translator(journey.language)
     return renderPage(
       request,
@@ -401,14 +432,72 @@ export async function respondRoutes(app: FastifyInstance) {
         copyTo,
         copyError: errors.find((e) => e.fieldId === 'copy_to')?.message,
         errorSummary: errors.map((e) => ({ href: `#${e.fieldId}`, text: e.message })),
+        expired: options.expired === true,
       },
       pageContext(journey, status),
+    )
+  }
+
+  /**
+   * The form's CSRF cookie has gone (browser restarted, cookies cleared, the page left open for
+   * days): nothing is saved, but the page comes back with everything typed and a new token, so
+   * one more click saves it. Forged posts gain nothing: they only show the sender's own input.
+   */
+  async function showTypedAgain(request: FastifyRequest<{ Params: PageParams; Body: FormFields }>, reply: FastifyReply) {
+    const journey = await openLink(request, reply, { closed: 'allow' })
+    if (!journey) return reply
+    if (journey.closed) return showNotSaved(request, reply, journey)
+    if (journey.link.response.status === 'submitted') return renderSubmittedRefusal(request, reply, journey)
+    const stored = await loadResponse(app.db, journey.link.response.id)
+    const progress = responseProgress(journey.version.definition, stored)
+    const visible = progress.pages.find((p) => p.page.id === request.params.pageId)
+    if (!visible) return reply.redirect(journey.base, 303)
+    const body = request.body ?? {}
+    const parsed = parsePage(visible.questions, body, translator(journey.language), journey.language, { partial: true })
+    const version = Number(/^[0-9]{1,9}$/.test(String(body._page_version ?? '')) ? body._page_version : (stored.pages.get(visible.page.id)?.version ?? 0))
+    return showPage(request, reply, journey, visible.page.id, stored, progress, parsed.values, [], {
+      status: 403,
+      returnTo: body._return === 'check' ? 'check' : undefined,
+      baseVersion: version,
+      expired: true,
+    })
+  }
+
+  /** A save that arrived after the wave closed: say so, and give back what was typed. */
+  async function showNotSaved(request: FastifyRequest<{ Params: PageParams; Body: FormFields }>, reply: FastifyReply, journey: Journey) {
+    const { language } = journey
+    const t = translator(language)
+    const page = journey.version.definition.sections.flatMap((s) => s.pages).find((p) => p.id === request.params.pageId)
+    const questions = (page?.questions ?? []).filter(isAnswerable)
+    const parsed = parsePage(questions, request.body ?? {}, t, language, { partial: true })
+    const typed = questions
+      .map((q) => ({ question: localize(q.text, language), answer: parsed.answers[q.id] ? describeAnswer(q, parsed.answers[q.id], t, language) : typedText(q, parsed.values) }))
+      .filter((row) => row.answer.length > 0)
+    return renderPage(
+      request,
+      reply,
+      'respond/not-saved',
+      { ...common(journey), typed, printHref: journey.link.response.status !== 'not_started' ? `${journey.base}/print` : undefined },
+      pageContext(journey, 410),
     )
   }
 
   async function renderSubmittedRefusal(request: FastifyRequest, reply: FastifyReply, journey: Journey) {
     return renderPage(request, reply, 'respond/submitted', { ...common(journey), reference: journey.link.response.reference, submittedAt: formatDate(journey.link.response.submitted_at, translator(journey.language)), refused: true }, pageContext(journey, 409))
   }
+}
+
+function isCsrfFailure(error: { code?: string }): boolean {
+  return error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET'
+}
+
+/** What was typed for a question whose answer could not be read (a typo in a number), as typed. */
+function typedText(question: Question, values: FormFields): string[] {
+  return Object.entries(values)
+    .filter(([name]) => name === question.id || name.startsWith(`${question.id}__`))
+    .flatMap(([, value]) => ([] as string[]).concat(value ?? []))
+    .map((v) => v.trim())
+    .filter((v) => v !== '')
 }
 
 function formatDate(iso: string | null, t: ReturnType<typeof translator>): string {

@@ -288,3 +288,67 @@ t.test('"continue where you left off" leads to the first section still to do, ne
   start = await app.inject(base)
   t.match(start.body, `href="${base}/pages/arrangements">Continue where you left off`)
 })
+
+t.test('a save whose CSRF cookie has gone shows the page again with what was typed, and saves on the next click', async (t) => {
+  const app = await buildTestApp(t)
+  const wave = await openTestWave(app)
+  const page = `/r/${wave.tokens.E06000001}/pages/about_respondent`
+  const session = await formSession(app, page)
+  // The browser was restarted: the cookie is gone, the form (and its token) is still on screen.
+  const typed = { _csrf: session.token, _page_version: '0', respondent_role: '5', respondent_role__other: 'Head of <prison> partnerships', respondent_team: 'Adult social care' }
+  const expired = await app.inject({ method: 'POST', url: page, headers: FORM, payload: form(typed) })
+  t.equal(expired.statusCode, 403)
+  t.match(expired.body, 'Your answers on this page have not been saved yet')
+  t.match(expired.body, /id="respondent_role-4"[^>]*value="5" checked/, 'the choice is kept')
+  t.match(expired.body, 'value="Head of &lt;prison&gt; partnerships"', 'the text is kept, escaped')
+  t.match(expired.body, 'value="Adult social care"')
+  const stored = await loadResponse(app.db, (await responseOf(app, wave.organisationIds.E06000001)).id)
+  t.same(stored.answers, {}, 'nothing saved from the expired form')
+  // The page came back with a new cookie and token: saving again works.
+  const cookie = ([] as string[]).concat(expired.headers['set-cookie'] ?? []).map((c) => c.split(';')[0]).join('; ')
+  const token = /name="_csrf" value="([^"]+)"/.exec(expired.body)![1]
+  const again = await app.inject({ method: 'POST', url: page, headers: { ...FORM, cookie }, payload: form({ ...typed, _csrf: token }) })
+  t.equal(again.statusCode, 303)
+  const saved = await loadResponse(app.db, (await responseOf(app, wave.organisationIds.E06000001)).id)
+  t.same(saved.answers.respondent_role, { code: 5, other: 'Head of <prison> partnerships' })
+})
+
+t.test('a submit whose CSRF cookie has gone shows check answers again, with the copy address kept', async (t) => {
+  const app = await buildTestApp(t, { surveysDir: `${FIXTURES}/surveys-bilingual`, mailWorker: false })
+  const wave = await openTestWave(app, { surveyId: 'welsh-prisons', version: '1' })
+  const base = `/r/${wave.tokens.E06000001}`
+  await completeFixture(app, base)
+  const session = await formSession(app, `${base}/check`)
+  const res = await app.inject({ method: 'POST', url: `${base}/submit`, headers: FORM, payload: form({ _csrf: session.token, copy_to: 'deputy@example.org' }) })
+  t.equal(res.statusCode, 403)
+  t.match(res.body, 'Your response has not been submitted yet')
+  t.match(res.body, 'value="deputy@example.org"')
+  t.match(res.body, 'action="/r/', 'the submit button is there')
+  t.equal((await responseOf(app, wave.organisationIds.E06000001)).status, 'in_progress')
+})
+
+t.test('mid-page when the wave closes: the save is refused with what was typed, what was saved stays readable', async (t) => {
+  const app = await buildTestApp(t)
+  const wave = await openTestWave(app)
+  const base = `/r/${wave.tokens.E06000001}`
+  await post(app, `${base}/pages/about_respondent`, { _page_version: '0', respondent_role: '2', respondent_team: 'Saved before closing' }, await formSession(app, `${base}/pages/about_respondent`))
+  const open = await formSession(app, `${base}/pages/about_area`)
+  await closeWave(app.db, wave.waveId)
+  const late = await post(app, `${base}/pages/about_area`, { _page_version: '0', prisons_in_area: '3' }, open)
+  t.equal(late.statusCode, 410)
+  t.match(late.body, 'Your answers were not saved: the survey has closed')
+  t.match(late.body, 'How many prisons are there in your local authority area?')
+  t.match(late.body, '3 prisons', 'what was typed is shown back')
+  t.match(late.body, `href="${base}/print"`)
+  const stored = await loadResponse(app.db, (await responseOf(app, wave.organisationIds.E06000001)).id)
+  t.same(Object.keys(stored.answers), ['respondent_role', 'respondent_team'], 'nothing saved after closing; earlier answers kept')
+  const start = await app.inject(base)
+  t.equal(start.statusCode, 410)
+  t.match(start.body, 'This survey has closed')
+  t.match(start.body, `href="${base}/print"`, 'the closed page offers what was saved')
+  const print = await app.inject(`${base}/print`)
+  t.equal(print.statusCode, 200)
+  t.match(print.body, 'Saved before closing')
+  const untouched = await app.inject(`/r/${wave.tokens.E06000002}`)
+  t.notMatch(untouched.body, '/print"', 'nothing saved: nothing to print')
+})
