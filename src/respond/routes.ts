@@ -4,6 +4,7 @@
 // refresh never posts twice.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { SECRET_TOKEN } from '../db/ids.js'
+import { formatUkDate } from '../i18n/uk-dates.js'
 import { translator } from '../i18n/catalogue.js'
 import { recordFacts } from '../analysis/facts.js'
 import { isEmailAddress } from '../mail/address.js'
@@ -136,7 +137,7 @@ export async function respondRoutes(app: FastifyInstance) {
     const progress = responseProgress(version.definition, stored)
     const t = translator(language)
     if (link.response.status === 'submitted') {
-      return renderPage(request, reply, 'respond/submitted', { ...common(journey), reference: link.response.reference, submittedAt: formatDate(link.response.submitted_at, t) }, pageContext(journey))
+      return renderPage(request, reply, 'respond/submitted', { ...common(journey), reference: link.response.reference, submittedAt: formatUkDate(link.response.submitted_at, t) }, pageContext(journey))
     }
     // Once anything is saved, "continue" leads to the first section still to do, never back
     // into a finished one (the page saved last may be the last page of a completed section).
@@ -154,7 +155,7 @@ export async function respondRoutes(app: FastifyInstance) {
         neededCount: progress.neededCount,
         complete: progress.complete,
         resume: resume ? { href: `${journey.base}/pages/${resume.page.id}`, title: localize(resume.page.title ?? resume.section.title, language) } : undefined,
-        deadline: link.wave.closes_at ? formatDate(link.wave.closes_at, t) : undefined,
+        deadline: link.wave.closes_at ? formatUkDate(link.wave.closes_at, t) : undefined,
       },
       pageContext(journey),
     )
@@ -249,7 +250,7 @@ export async function respondRoutes(app: FastifyInstance) {
         request,
         reply,
         'respond/saved',
-        { ...common(journey), link: `${request.protocol}://${request.host}${journey.base}`, pageHref: page ? `${journey.base}/pages/${page.id}` : journey.base, deadline: journey.link.wave.closes_at ? formatDate(journey.link.wave.closes_at, translator(journey.language)) : undefined },
+        { ...common(journey), link: `${request.protocol}://${request.host}${journey.base}`, pageHref: page ? `${journey.base}/pages/${page.id}` : journey.base, deadline: journey.link.wave.closes_at ? formatUkDate(journey.link.wave.closes_at, translator(journey.language)) : undefined },
         pageContext(journey),
       )
     },
@@ -350,7 +351,7 @@ export async function respondRoutes(app: FastifyInstance) {
         organisation: journey.link.organisation.name,
         reference: journey.link.response.reference,
         submitted: journey.link.response.status === 'submitted',
-        submittedAt: formatDate(journey.link.response.submitted_at, t),
+        submittedAt: formatUkDate(journey.link.response.submitted_at, t),
         sections: summariseAnswers(progress.pages, progress.answers, t, journey.language),
       },
       pageContext(journey),
@@ -483,7 +484,7 @@ export async function respondRoutes(app: FastifyInstance) {
   }
 
   async function renderSubmittedRefusal(request: FastifyRequest, reply: FastifyReply, journey: Journey) {
-    return renderPage(request, reply, 'respond/submitted', { ...common(journey), reference: journey.link.response.reference, submittedAt: formatDate(journey.link.response.submitted_at, translator(journey.language)), refused: true }, pageContext(journey, 409))
+    return renderPage(request, reply, 'respond/submitted', { ...common(journey), reference: journey.link.response.reference, submittedAt: formatUkDate(journey.link.response.submitted_at, translator(journey.language)), refused: true }, pageContext(journey, 409))
   }
 }
 
@@ -500,15 +501,10 @@ function typedText(question: Question, values: FormFields): string[] {
     .filter((v) => v !== '')
 }
 
-function formatDate(iso: string | null, t: ReturnType<typeof translator>): string {
-  if (!iso) return ''
-  const d = new Date(iso)
-  return `${d.getUTCDate()} ${t(`month.${d.getUTCMonth() + 1}`)} ${d.getUTCFullYear()}`
-}
 
 function formatTime(iso: string, t: ReturnType<typeof translator>): string {
   const d = new Date(iso)
   // UK wall-clock time, which is what respondents read.
   const time = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/London' }).format(d)
-  return t('respond.conflict_time', { time, date: formatDate(iso, t) })
+  return t('respond.conflict_time', { time, date: formatUkDate(iso, t) })
 }

@@ -1,6 +1,7 @@
 // The research team's pages for waves: create a wave from a questionnaire version, choose the
 // organisations, write and preview the e-mails, launch, watch the response rate, remind, change
 // a contact, reissue a link, extend the deadline, close. Analysts see; only admins change.
+import { endOfUkDay, formatUkDate } from '../i18n/uk-dates.js'
 import { randomUUID } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { audit } from '../accounts/audit.js'
@@ -25,12 +26,10 @@ const text = (max = 300) => ({ type: 'string', maxLength: max })
 
 type Fields = Record<string, string | string[] | undefined>
 
-/** A GOV.UK date input's three fields as an ISO date at 23:59 UK time (the end of that day). */
+/** A GOV.UK date input's three fields as the end of that day on UK clocks, GMT or BST. */
 export function parseDeadline(day = '', month = '', year = ''): string | undefined {
   if (!/^\d{1,2}$/.test(day) || !/^\d{1,2}$/.test(month) || !/^\d{4}$/.test(year)) return undefined
-  const date = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day), 22, 59))
-  if (date.getUTCDate() !== Number(day) || date.getUTCMonth() !== Number(month) - 1) return undefined
-  return date.toISOString()
+  return endOfUkDay(Number(year), Number(month), Number(day))
 }
 
 function first(value: string | string[] | undefined): string {
@@ -130,7 +129,7 @@ export async function waveRoutes(app: FastifyInstance) {
         errors,
         values,
         notice,
-        closes: wave.closes_at ? new Date(wave.closes_at) : null,
+        closes: wave.closes_at ? formatUkDate(wave.closes_at, t) : null,
         isAdmin: request.user?.role === 'admin',
       },
       status,
@@ -163,7 +162,7 @@ export async function waveRoutes(app: FastifyInstance) {
         organisation: sample?.name ?? 'Example Council',
         contact: sampleContact?.name || 'Alex Example',
         link: `${app.config.publicUrl}/r/${'x'.repeat(43)}`,
-        deadline: wave.closes_at ? `${new Date(wave.closes_at).getUTCDate()} ${translator(language)(`month.${new Date(wave.closes_at).getUTCMonth() + 1}`)} ${new Date(wave.closes_at).getUTCFullYear()}` : '',
+        deadline: formatUkDate(wave.closes_at, translator(language)),
         survey: localize(version.definition.title, language),
         team: wave.team_name,
       })),

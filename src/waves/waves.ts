@@ -1,6 +1,7 @@
 // Waves of a survey: created as a draft with the organisations to invite, launched (the
 // questionnaire version is locked and every invitation queued in the same transaction), then
 // reminders, contact changes, reissued links, a later deadline, and closing.
+import { formatUkDate } from '../i18n/uk-dates.js'
 import type { Kysely, Transaction } from 'kysely'
 import { newId, newSecretToken, newReference, nowIso } from '../db/ids.js'
 import type { Database, InvitationTable, OrganisationTable, WaveStatus, WaveTable } from '../db/schema.js'
@@ -121,12 +122,11 @@ async function queueWaveMessage(
   const texts: WaveMessages = { ...defaultMessages(available), ...(JSON.parse(wave.messages_json) as WaveMessages) }
   const message = composeMessage(texts, kind, organisation.language, available, (language) => {
     const t = translator(language)
-    const deadline = wave.closes_at ? new Date(wave.closes_at) : undefined
     return {
       organisation: organisation.name,
       contact: contacts.map((c) => c.name).join(', ') || t('mail.contact_fallback'),
       link: `${context.publicUrl}/r/${invitation.token}`,
-      deadline: deadline ? `${deadline.getUTCDate()} ${t(`month.${deadline.getUTCMonth() + 1}`)} ${deadline.getUTCFullYear()}` : t('mail.no_deadline'),
+      deadline: wave.closes_at ? formatUkDate(wave.closes_at, t) : t('mail.no_deadline'),
       survey: localize(version.definition.title, language),
       team: wave.team_name,
     }

@@ -1,0 +1,55 @@
+// Dates as people in the UK read them. A deadline of "31 March 2027" means the end of that day on
+// UK clocks (23:59 Europe/London), whether the clocks are on GMT or BST, and every date shown to a
+// person is the UK date of the instant, not the UTC one.
+import type { Translate } from './catalogue.js'
+
+const LONDON = 'Europe/London'
+
+const wallClock = new Intl.DateTimeFormat('en-GB', {
+  timeZone: LONDON,
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+})
+
+/** The UK wall-clock reading of an instant: year, month (1-12), day, hour, minute, second. */
+export function ukParts(instant: Date): { year: number; month: number; day: number; hour: number; minute: number; second: number } {
+  const parts = Object.fromEntries(wallClock.formatToParts(instant).map((p) => [p.type, p.value]))
+  return { year: Number(parts.year), month: Number(parts.month), day: Number(parts.day), hour: Number(parts.hour), minute: Number(parts.minute), second: Number(parts.second) }
+}
+
+/** The UK offset from UTC at an instant, in milliseconds (0 on GMT, 3,600,000 on BST). */
+function ukOffsetMs(instant: number): number {
+  const p = ukParts(new Date(instant))
+  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - Math.floor(instant / 1000) * 1000
+}
+
+/**
+ * The last millisecond of a day on UK clocks, as an ISO instant, or undefined for a date that
+ * does not exist. UK clocks change at 01:00 UTC, never in the last hour of a day, so the offset
+ * at 23:59 UTC of that date is the offset at 23:59 UK time.
+ */
+export function endOfUkDay(year: number, month: number, day: number): string | undefined {
+  if (!Number.isInteger(year) || !Number.isInteger(month) || !Number.isInteger(day)) return undefined
+  const wall = Date.UTC(year, month - 1, day, 23, 59, 59, 999)
+  const date = new Date(wall)
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return undefined
+  return new Date(wall - ukOffsetMs(wall)).toISOString()
+}
+
+/** "31 March 2027": the UK date of an instant, with the month from the catalogue. */
+export function formatUkDate(iso: string | null | undefined, t: Translate): string {
+  if (!iso) return ''
+  const { year, month, day } = ukParts(new Date(iso))
+  return `${day} ${t(`month.${month}`)} ${year}`
+}
+
+/** Today's date on UK clocks, as year, month and day. */
+export function ukToday(now = new Date()): { year: number; month: number; day: number } {
+  const { year, month, day } = ukParts(now)
+  return { year, month, day }
+}
