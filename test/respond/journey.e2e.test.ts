@@ -17,7 +17,7 @@ if (!available) {
 } else {
   t.test('an authority fills, leaves, comes back and submits its response', async (t) => {
     const app = await buildTestApp(t, { mailWorker: false, mailDir: t.testdir() })
-    const wave = await openTestWave(app, { closesAt: '2099-03-31T23:00:00.000Z' })
+    const wave = await openTestWave(app, { closesAt: '2099-03-31T22:59:59.999Z' })
     const address = await app.listen({ port: 0, host: '127.0.0.1' })
     const link = `${address}/r/${wave.tokens.E06000001}`
     const browser = await launchBrowser()

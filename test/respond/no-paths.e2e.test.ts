@@ -47,7 +47,7 @@ async function submitFromCheck(t: Test, browser: Browser, page: Page) {
 }
 
 async function openWave(t: Test, app: FastifyInstance, survey: string, version: string) {
-  const wave = await openTestWave(app, { surveyId: survey, version, organisations: ['ORG0001'], closesAt: '2099-03-31T23:00:00.000Z' })
+  const wave = await openTestWave(app, { surveyId: survey, version, organisations: ['ORG0001'], closesAt: '2099-03-31T22:59:59.999Z' })
   const address = await app.listen({ port: 0, host: '127.0.0.1' })
   const browser = await launchBrowser()
   t.teardown(() => browser.close())
