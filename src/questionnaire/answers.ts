@@ -121,7 +121,7 @@ function parseQuestion(
       if (option.other) {
         const other = otherRaw.trim()
         if (other === '') return fail(fieldIds.other(id), 'error.other_required')
-        if (other.length > OTHER_TEXT_LIMIT) return fail(fieldIds.other(id), 'error.too_long', { max: OTHER_TEXT_LIMIT })
+        if (other.length > OTHER_TEXT_LIMIT) return fail(fieldIds.other(id), 'error.too_long', { count: OTHER_TEXT_LIMIT })
         return { answer: { code: option.code, other }, errors }
       }
       return { answer: { code: option.code }, errors }
@@ -142,7 +142,7 @@ function parseQuestion(
       if (chosen.some((o) => o.other)) {
         const other = otherRaw.trim()
         if (other === '') return fail(fieldIds.other(id), 'error.other_required')
-        if (other.length > OTHER_TEXT_LIMIT) return fail(fieldIds.other(id), 'error.too_long', { max: OTHER_TEXT_LIMIT })
+        if (other.length > OTHER_TEXT_LIMIT) return fail(fieldIds.other(id), 'error.too_long', { count: OTHER_TEXT_LIMIT })
         answer.other = other
       }
       return { answer, errors }
@@ -193,7 +193,7 @@ function parseQuestion(
       const text = raw.replace(/\r\n?/g, '\n').trim()
       const limit = question.max_length ?? (question.type === 'short_text' ? SHORT_TEXT_LIMIT : LONG_TEXT_LIMIT)
       if (text === '') return required ? fail(fieldIds.input(id), 'error.enter_text') : { errors }
-      if (text.length > limit) return fail(fieldIds.input(id), 'error.too_long', { max: limit })
+      if (text.length > limit) return fail(fieldIds.input(id), 'error.too_long', { count: limit })
       return { answer: { value: text }, errors }
     }
     case 'grid': {
