@@ -63,10 +63,27 @@ t.test('in the browser: the upload lists every bad row with its line and imports
   const body = multipart({ _csrf: s.token }, { field: 'csv', name: 'bad.csv', content: BAD })
   const res = await app.inject({ method: 'POST', url: '/admin/organisations/import', headers: { 'content-type': body.contentType, cookie: s.cookie }, payload: body.payload })
   t.equal(res.statusCode, 400)
-  t.match(res.body, 'Nothing was imported: 9 problem(s) to fix')
+  t.match(res.body, 'Nothing was imported: 9 problems to fix')
   t.match(res.body, 'Line 4: &quot;not-an-email&quot; is not a valid e-mail address')
   t.match(res.body, 'Line 9: has 4 values but the header has 7 columns')
   const forged = multipart({ _csrf: 'forged' }, { field: 'csv', name: 'x.csv', content: 'code,name,type,contact_name,contact_email\nX1,Ex,la,Al,al@ex.example\n' })
   t.equal((await app.inject({ method: 'POST', url: '/admin/organisations/import', headers: { 'content-type': forged.contentType, cookie: s.cookie }, payload: forged.payload })).statusCode, 403)
   t.equal((await app.db.selectFrom('organisations').select('id').execute()).length, 0)
+})
+
+t.test('in the browser: one problem, or one organisation, is counted in the singular', async (t) => {
+  const app = await buildTestApp(t, { mailWorker: false })
+  const cookie = await signIn(app)
+  const upload = async (content: string) => {
+    const s = await formSession(app, '/admin/organisations', cookie)
+    const body = multipart({ _csrf: s.token }, { field: 'csv', name: 'one.csv', content })
+    return app.inject({ method: 'POST', url: '/admin/organisations/import', headers: { 'content-type': body.contentType, cookie: s.cookie }, payload: body.payload })
+  }
+  const refused = await upload('code,name,type,contact_name,contact_email\nX1,Ex Council,local authority,Al,not-an-email\n')
+  t.match(refused.body, 'Nothing was imported: 1 problem to fix')
+  const imported = await upload('code,name,type,contact_name,contact_email\nX1,Ex Council,local authority,Al,al@ex.example\n')
+  t.equal(imported.headers.location, '/admin/organisations?imported=1')
+  const page = await app.inject({ url: imported.headers.location, headers: { cookie } })
+  t.match(page.body, '1 organisation imported')
+  t.match(page.body, /<caption[^>]*>1 organisation<\/caption>/)
 })
