@@ -4,6 +4,7 @@
 import type { Translate } from '../i18n/catalogue.js'
 import { isAnswerable, localize, questionOptions } from './model.js'
 import type { AnswerableQuestion, Language, Question } from './schema.js'
+import { numberWithUnit } from './units.js'
 
 export type Answer =
   | { code: number; other?: string }
@@ -242,7 +243,7 @@ export function describeAnswer(question: AnswerableQuestion, answer: Answer | un
     return question.rows.filter((r) => answer.rows[r.id] !== undefined).map((r) => `${localize(r.text, language)}: ${label(answer.rows[r.id])}`)
   }
   if ('value' in answer) {
-    if (question.type === 'number') return [`${answer.value}${question.unit ? ` ${localize(question.unit, language)}` : ''}`]
+    if (question.type === 'number' && typeof answer.value === 'number') return [numberWithUnit(answer.value, question.unit, language)]
     if (question.type === 'date' && typeof answer.value === 'string') {
       const [y, m, d] = answer.value.split('-').map(Number)
       return [`${d} ${t(`month.${m}`)} ${y}`]
