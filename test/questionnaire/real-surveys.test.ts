@@ -4,8 +4,11 @@ import { readFileSync } from 'node:fs'
 import t from 'tap'
 import { schemaText } from '../../src/cli.js'
 import { loadCatalogue } from '../../src/questionnaire/catalogue.js'
+import { describeAnswer } from '../../src/questionnaire/answers.js'
+import { translator } from '../../src/i18n/catalogue.js'
+import { variables } from '../../src/analysis/raw-data.js'
 import { isAnswerable, placedQuestions } from '../../src/questionnaire/model.js'
-import { QUESTION_TYPES } from '../../src/questionnaire/schema.js'
+import { QUESTION_TYPES, type AnswerableQuestion } from '../../src/questionnaire/schema.js'
 
 const { catalogue, problems } = loadCatalogue('surveys')
 
@@ -37,6 +40,14 @@ t.test('the 2020 local authority version covers the topics of the 2020 findings'
   for (const id of ['self_referral', 'peer_identification', 'rotl_used', 'technology_use', 'accommodation_ease', 'knowledge_of_population', 'challenges_text', 'good_practice', 'multidisciplinary']) {
     t.ok(ids.includes(id), `asks ${id}`)
   }
+})
+
+t.test('one prison reads in the singular; the codebook labels the unit in the plural', async (t) => {
+  const definition = catalogue!.find('la-release-social-care', '2020')!.definition
+  const prisons = placedQuestions(definition).find((p) => p.question.id === 'prisons_in_area')!.question as AnswerableQuestion
+  t.same(describeAnswer(prisons, { value: 1 }, translator('en'), 'en'), ['1 prison'])
+  t.same(describeAnswer(prisons, { value: 3 }, translator('en'), 'en'), ['3 prisons'])
+  t.equal(variables(definition).find((v) => v.name === 'prisons_in_area')?.label, 'How many prisons are there in your local authority area? (prisons)')
 })
 
 t.test('the checked-in JSON Schema matches the one the validator uses', async (t) => {
