@@ -14,6 +14,7 @@ import type { Catalogue } from '../questionnaire/catalogue.js'
 import { importOrganisations } from './organisation-import.js'
 import { waveCounts, waveProgress } from './progress.js'
 import { parseDeadline } from './routes.js'
+import { welshWantedButMissing } from './welsh-wanted.js'
 import { closeWave, createWave, extendDeadline, getWave, inviteOrganisations, launchWave, sendReminders, WaveStateError } from './waves.js'
 
 type Print = (line: string) => void
@@ -91,6 +92,8 @@ async function waveCommand(command: string, args: string[], config: AppConfig, o
       const organisations = await query.execute()
       await inviteOrganisations(db, id, organisations.map((o) => o.id))
       await audit(db, CLI_ACTOR, 'wave_created', { waveId: id, organisations: organisations.length })
+      const welshMissing = await welshWantedButMissing(db, { id, survey_id: values.survey!, version: values.version! }, catalogue)
+      if (welshMissing) err(`${t('changes.warning')}: ${t('admin.wave.no_welsh', { count: welshMissing })}`)
       out(`Created draft wave ${id} with ${t('admin.organisations.count', { count: organisations.length })}. Launch it with: npm run cli -- launch ${id}`)
       return 0
     }

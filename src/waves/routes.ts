@@ -18,6 +18,7 @@ import { composeMessage, defaultMessages, PLACEHOLDERS, unknownPlaceholders, typ
 import { contactsOf } from './organisations.js'
 import { orgParams, waveParams, type OrgParams, type WaveParams } from './params.js'
 import { waveCounts, waveProgress } from './progress.js'
+import { welshWantedButMissing } from './welsh-wanted.js'
 import { closeWave, createWave, extendDeadline, getWave, inviteOrganisations, launchWave, reissueLink, replaceContacts, sendInvitation, sendReminders, WaveStateError, type WaveContext } from './waves.js'
 
 const formBody = (properties: Record<string, unknown>) => ({ type: 'object', properties: { _csrf: { type: 'string' }, ...properties } }) as const
@@ -132,6 +133,8 @@ export async function waveRoutes(app: FastifyInstance) {
         notice,
         closes: wave.closes_at ? new Date(wave.closes_at) : null,
         isAdmin: request.user?.role === 'admin',
+        // Shown while organisations can still be added or the launch held back.
+        welshMissing: wave.status === 'closed' ? 0 : await welshWantedButMissing(app.db, wave, app.catalogue),
       },
       status,
     )
