@@ -81,6 +81,7 @@ t.test('in the browser: one problem, or one organisation, is counted in the sing
   }
   const refused = await upload('code,name,type,contact_name,contact_email\nX1,Ex Council,local authority,Al,not-an-email\n')
   t.match(refused.body, 'Nothing was imported: 1 problem to fix')
+  t.match((await upload('code,name,type,contact_name,contact_email\nX1\n')).body, 'Line 2: has 1 value but the header has 5 columns')
   const imported = await upload('code,name,type,contact_name,contact_email\nX1,Ex Council,local authority,Al,al@ex.example\n')
   t.equal(imported.headers.location, '/admin/organisations?imported=1')
   const page = await app.inject({ url: imported.headers.location, headers: { cookie } })
