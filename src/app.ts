@@ -20,7 +20,7 @@ import type { Database } from './db/schema.js'
 import { accounts } from './accounts/plugin.js'
 import { analysisRoutes } from './analysis/routes.js'
 import { accountRoutes } from './accounts/routes.js'
-import { messages } from './i18n/catalogue.js'
+import { translator } from './i18n/catalogue.js'
 import { previewRoutes } from './preview/routes.js'
 import { respondRoutes } from './respond/routes.js'
 import { mailWorker } from './mail/plugin.js'
@@ -78,10 +78,11 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
     // plain HTML page as every other 4xx rather than Fastify's JSON.
     frameworkErrors: (error, request, reply) => {
       request.log.info({ code: error.code, url: request.url }, error.message)
+      const t = translator('en')
       ;(reply as unknown as FastifyReply)
         .code(error.statusCode && error.statusCode < 500 ? error.statusCode : 400)
         .type('text/html; charset=utf-8')
-        .send(`<!DOCTYPE html><html lang="en"><head><title>${messages.en['error_page.bad_request.title']}</title></head><body><main><h1>${messages.en['error_page.bad_request.title']}</h1><p>${messages.en['error_page.bad_request.body']}</p></main></body></html>`)
+        .send(`<!DOCTYPE html><html lang="en"><head><title>${t('error_page.bad_request.title')}</title></head><body><main><h1>${t('error_page.bad_request.title')}</h1><p>${t('error_page.bad_request.body')}</p></main></body></html>`)
     },
   })
   app.decorate('config', config)

@@ -9,6 +9,7 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { configFromEnv } from './config.js'
+import { translator } from './i18n/catalogue.js'
 import { migrateToLatest } from './db/migrate.js'
 import { loadCatalogue } from './questionnaire/catalogue.js'
 import { diffVersions, type VersionDiff } from './questionnaire/diff.js'
@@ -23,6 +24,10 @@ import { reopenResponse } from './respond/responses.js'
 import { eraseOrganisationContacts, eraseWave } from './waves/erasure.js'
 import { createDemoWave } from './waves/demo.js'
 import { runWaveCommand } from './waves/cli-commands.js'
+
+// The command line is the research team's tool, in English like their pages; counts still come
+// from the catalogue so that the right plural form is chosen.
+const t = translator('en')
 
 const USAGE = `Usage: npm run cli -- <command>
   validate                       check every questionnaire definition in surveys/
@@ -92,11 +97,11 @@ export async function runCli(
       const { catalogue, problems } = loadCatalogue(config.surveysDir)
       for (const problem of problems) err(formatProblem(problem))
       if (!catalogue || hasErrors(problems)) {
-        err(`${problems.filter((p) => p.severity === 'error').length} error(s): fix them before the server can start.`)
+        err(`${t('admin.count.errors', { count: problems.filter((p) => p.severity === 'error').length })} to fix before the server can start.`)
         return 1
       }
       const versions = catalogue.surveys.flatMap((s) => s.versions)
-      out(`OK: ${catalogue.surveys.length} survey(s), ${versions.length} version(s) valid: ${versions.map((v) => v.file).join(', ')}`)
+      out(`OK: ${t('admin.count.surveys', { count: catalogue.surveys.length })}, ${t('admin.count.versions', { count: versions.length })} valid: ${versions.map((v) => v.file).join(', ')}`)
       return 0
     }
     case 'diff': {
@@ -187,7 +192,7 @@ export async function runCli(
       const [file] = rest
       if (!file) return usage(err, 'backup <file>')
       const result = await backupDatabase(config.databaseUrl, file)
-      out(`Backed up ${result.pages} pages to ${result.file}`)
+      out(`Backed up ${t('admin.count.pages', { count: result.pages })} to ${result.file}`)
       return 0
     }
     case 'restore': {
@@ -209,7 +214,7 @@ export async function runCli(
             return 1
           }
           const removed = await eraseWave(db, target, CLI_ACTOR)
-          out(`Erased wave ${target}: ${removed.responses} responses, ${removed.links} links, ${removed.emails} e-mails.`)
+          out(`Erased wave ${target}: ${t('admin.count.responses', { count: removed.responses ?? 0 })}, ${t('admin.count.links', { count: removed.links })}, ${t('admin.count.emails', { count: removed.emails })}.`)
           return 0
         }
         const organisation = await db.selectFrom('organisations').select('id').where('code', '=', target).executeTakeFirst()
@@ -218,7 +223,7 @@ export async function runCli(
           return 1
         }
         const removed = await eraseOrganisationContacts(db, organisation.id, CLI_ACTOR)
-        out(`Erased ${removed.contacts} contacts, ${removed.links} links and ${removed.emails} e-mails of ${target}.`)
+        out(`Erased ${t('admin.count.contacts', { count: removed.contacts })}, ${t('admin.count.links', { count: removed.links })} and ${t('admin.count.emails', { count: removed.emails })} of ${target}.`)
         return 0
       })
     }

@@ -12,14 +12,16 @@ async function run(args: string[], env: NodeJS.ProcessEnv = {}) {
 t.test('validate passes on the shipped surveys', async (t) => {
   const result = await run(['validate'])
   t.equal(result.code, 0)
-  t.match(result.out, 'OK: 2 survey(s), 3 version(s) valid')
+  t.match(result.out, 'OK: 2 surveys, 3 versions valid')
+  const one = await run(['validate'], { SURVEYS_DIR: 'test/fixtures/surveys-bilingual' })
+  t.match(one.out, 'OK: 1 survey, 1 version valid', 'one of each, in the singular')
 })
 
 t.test('validate lists every problem and exits non-zero', async (t) => {
   const result = await run(['validate'], { SURVEYS_DIR: 'test/fixtures/lineage-broken' })
   t.equal(result.code, 1)
   t.equal(result.err.split('\n').filter((l) => l.startsWith('test/fixtures/lineage-broken/demo/2.yaml:')).length, 5)
-  t.match(result.err, '5 error(s)')
+  t.match(result.err, '5 errors to fix before the server can start.')
 })
 
 t.test('diff prints what changed between two versions', async (t) => {
@@ -74,6 +76,7 @@ t.test('a wave scripted from the command line: users, organisations, create, lau
   t.equal((await run(['create-wave', '--survey', 'prison-peer-social-care', '--version', '2024', '--label', '2024', '--deadline', '2099-13-01', '--team-name', 'T', '--team-email', 't@example.org'], env)).code, 1, 'a bad deadline is refused')
   const created = await run(['create-wave', '--survey', 'prison-peer-social-care', '--version', '2024', '--label', '2024', '--deadline', '2099-03-31', '--team-name', 'Study', '--team-email', 'study@example.org', '--types', 'prison'], env)
   t.equal(created.code, 0)
+  t.notMatch(created.err, 'want Welsh', 'the prison questionnaire has Welsh')
   const waveId = /draft wave ([0-9a-f-]{36})/.exec(created.out)![1]
   t.match((await run(['launch', waveId], env)).out, 'Launched: 22 invitations queued.')
   t.equal((await run(['launch', waveId], env)).code, 1, 'launching twice is refused')
@@ -88,7 +91,20 @@ t.test('a wave scripted from the command line: users, organisations, create, lau
   const backup = await run(['backup', join(dir, 'backup.db')], env)
   t.equal(backup.code, 0)
   t.ok(existsSync(join(dir, 'backup.db')))
-  t.match((await run(['erase-contacts', 'PRS-CF'], env)).out, /Erased 1 contacts, 1 links and 2 e-mails of PRS-CF\./)
+  t.match((await run(['erase-contacts', 'PRS-CF'], env)).out, 'Erased 1 contact, 1 link and 2 e-mails of PRS-CF.')
   t.match((await run(['erase-wave', waveId], env)).out, /Erased wave .*: 22 responses, 22 links, 44 e-mails\./)
   t.equal((await run(['erase-wave', waveId], env)).code, 1, 'an unknown wave is an error')
+})
+
+t.test('create-wave warns when organisations that want Welsh would get a questionnaire with no Welsh', async (t) => {
+  const { mkdtempSync } = await import('node:fs')
+  const { tmpdir } = await import('node:os')
+  const { join } = await import('node:path')
+  const env = { DATA_DIR: mkdtempSync(join(tmpdir(), 'cli-welsh-')) }
+  t.equal((await run(['import-organisations', 'examples/organisations-prisons.csv'], env)).code, 0)
+  const created = await run(['create-wave', '--survey', 'la-release-social-care', '--version', '2020', '--label', '2020', '--deadline', '2099-03-31', '--team-name', 'Study', '--team-email', 'study@example.org', '--types', 'prison'], env)
+  t.equal(created.code, 0, 'a warning, not a refusal: the team decides')
+  // The six prisons in Wales in the example file (Berwyn, Cardiff, Parc, Prescoed, Swansea, Usk) ask for both languages.
+  t.match(created.err, 'Warning: 6 organisations in this wave want Welsh, but this version of the questionnaire has no Welsh: they will get their e-mails and the questionnaire in English.')
+  t.match(created.out, 'Created draft wave')
 })

@@ -7,6 +7,7 @@ import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.js'
 import { isAnswerable, localize, placedQuestions, questionOptions } from '../questionnaire/model.js'
 import type { AnswerableQuestion, Definition } from '../questionnaire/schema.js'
+import { unitLabel } from '../questionnaire/units.js'
 
 /** Asked, but left unanswered: a user-missing value, declared in the codebook and SPSS syntax. */
 export const NOT_ANSWERED = -9
@@ -60,7 +61,7 @@ export function variables(definition: Definition): Variable[] {
         for (const row of q.rows) out.push({ name: `${q.id}_${row.id}`, questionId: q.id, label: `${text}: ${localize(row.text, 'en')}`, type: 'code', values: labels, derivation: `option code for row ${row.id}`, lineage })
         break
       case 'number':
-        out.push({ name: q.id, questionId: q.id, label: `${text}${q.unit ? ` (${localize(q.unit, 'en')})` : ''}`, type: 'number', values: [], derivation: 'whole number', lineage })
+        out.push({ name: q.id, questionId: q.id, label: `${text}${q.unit ? ` (${unitLabel(q.unit, 'en')})` : ''}`, type: 'number', values: [], derivation: 'whole number', lineage })
         if (q.dont_know) out.push({ name: `${q.id}_dk`, questionId: q.id, label: `${text}: don't know`, type: 'flag', values: [{ code: 0, label: 'A number was given' }, { code: 1, label: "Don't know" }], derivation: "1 when \"Don't know\" was chosen", lineage })
         break
       case 'date':

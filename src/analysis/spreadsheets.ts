@@ -3,6 +3,7 @@
 // per organisation, classifying attributes first, one column per free-text question). Answers
 // are written as text cells, never formulas, so "=HYPERLINK(…)" stays inert.
 import ExcelJS from 'exceljs'
+import { translator } from '../i18n/catalogue.js'
 import type { ComparedWave, ComparisonRow } from './comparison.js'
 import type { FreeTextSet } from './free-text.js'
 import type { WaveStatistics } from './statistics.js'
@@ -47,7 +48,7 @@ export async function statisticsWorkbook(title: string, waves: { label: string; 
         for (const o of choice.options) rows.push([...common, rowText, o.code, o.label, o.count, choice.base, pct(o.percent), pct(o.ci?.low), pct(o.ci?.high)])
       }
       if (q.number) rows.push([...common, '', null, `n ${q.number.n}; mean ${q.number.mean?.toFixed(2) ?? ''}; sd ${q.number.sd?.toFixed(2) ?? ''}; median ${q.number.median ?? ''}; quartiles ${q.number.q1 ?? ''}–${q.number.q3 ?? ''}; range ${q.number.min ?? ''}–${q.number.max ?? ''}`, null, q.number.n, null, null, null])
-      if (q.texts !== undefined) rows.push([...common, '', null, `${q.texts} answers in their own words`, q.texts, null, null, null, null])
+      if (q.texts !== undefined) rows.push([...common, '', null, translator('en')('admin.analysis.texts', { count: q.texts }), q.texts, null, null, null, null])
     }
     addRows(sheet, ['Question id', 'Question', 'Asked', 'Answered', 'Missing', 'Row', 'Code', 'Answer', 'Count', 'Base', '%', '95% CI low', '95% CI high'], rows)
   }

@@ -4,6 +4,7 @@
 import type { Translate } from '../i18n/catalogue.js'
 import { isAnswerable, localize, questionOptions } from './model.js'
 import type { AnswerableQuestion, Language, Question } from './schema.js'
+import { numberWithUnit } from './units.js'
 
 export type Answer =
   | { code: number; other?: string }
@@ -121,7 +122,7 @@ function parseQuestion(
       if (option.other) {
         const other = otherRaw.trim()
         if (other === '') return fail(fieldIds.other(id), 'error.other_required')
-        if (other.length > OTHER_TEXT_LIMIT) return fail(fieldIds.other(id), 'error.too_long', { max: OTHER_TEXT_LIMIT })
+        if (other.length > OTHER_TEXT_LIMIT) return fail(fieldIds.other(id), 'error.too_long', { count: OTHER_TEXT_LIMIT })
         return { answer: { code: option.code, other }, errors }
       }
       return { answer: { code: option.code }, errors }
@@ -142,7 +143,7 @@ function parseQuestion(
       if (chosen.some((o) => o.other)) {
         const other = otherRaw.trim()
         if (other === '') return fail(fieldIds.other(id), 'error.other_required')
-        if (other.length > OTHER_TEXT_LIMIT) return fail(fieldIds.other(id), 'error.too_long', { max: OTHER_TEXT_LIMIT })
+        if (other.length > OTHER_TEXT_LIMIT) return fail(fieldIds.other(id), 'error.too_long', { count: OTHER_TEXT_LIMIT })
         answer.other = other
       }
       return { answer, errors }
@@ -193,7 +194,7 @@ function parseQuestion(
       const text = raw.replace(/\r\n?/g, '\n').trim()
       const limit = question.max_length ?? (question.type === 'short_text' ? SHORT_TEXT_LIMIT : LONG_TEXT_LIMIT)
       if (text === '') return required ? fail(fieldIds.input(id), 'error.enter_text') : { errors }
-      if (text.length > limit) return fail(fieldIds.input(id), 'error.too_long', { max: limit })
+      if (text.length > limit) return fail(fieldIds.input(id), 'error.too_long', { count: limit })
       return { answer: { value: text }, errors }
     }
     case 'grid': {
@@ -242,7 +243,7 @@ export function describeAnswer(question: AnswerableQuestion, answer: Answer | un
     return question.rows.filter((r) => answer.rows[r.id] !== undefined).map((r) => `${localize(r.text, language)}: ${label(answer.rows[r.id])}`)
   }
   if ('value' in answer) {
-    if (question.type === 'number') return [`${answer.value}${question.unit ? ` ${localize(question.unit, language)}` : ''}`]
+    if (question.type === 'number' && typeof answer.value === 'number') return [numberWithUnit(answer.value, question.unit, language)]
     if (question.type === 'date' && typeof answer.value === 'string') {
       const [y, m, d] = answer.value.split('-').map(Number)
       return [`${d} ${t(`month.${m}`)} ${y}`]

@@ -2,7 +2,8 @@
 // that only looks back, text in every declared language, sensible ranges.
 import { isAnswerable, languagesOf, placedQuestions, questionOptions, YES_NO_CODES, type PlacedQuestion } from './model.js'
 import { formatPath, type Path } from './problems.js'
-import type { Condition, Definition, Language, Text } from './schema.js'
+import { PLURAL_CATEGORIES, pluralCategories } from '../i18n/plural.js'
+import { LANGUAGES, type Condition, type Definition, type Language, type Text, type Unit } from './schema.js'
 
 export interface Finding {
   path: Path
@@ -208,7 +209,7 @@ function checkCondition(
 
 function checkLanguages(definition: Definition, findings: Finding[]) {
   const declared = languagesOf(definition)
-  const visit = (text: Text | undefined, path: Path) => {
+  const visit = (text: Text | Unit | undefined, path: Path) => {
     if (text === undefined) return
     for (const language of declared) {
       const given = typeof text === 'string' ? language === 'en' : text[language] !== undefined
@@ -239,11 +240,37 @@ function checkLanguages(definition: Definition, findings: Finding[]) {
         visit(q.text, [...qPath, 'text'])
         if (q.type === 'info') return
         visit(q.hint, [...qPath, 'hint'])
-        if (q.type === 'number') visit(q.unit, [...qPath, 'unit'])
+        if (q.type === 'number') {
+          visit(q.unit, [...qPath, 'unit'])
+          checkUnitForms(q.unit, declared, [...qPath, 'unit'], findings)
+        }
         if (q.type === 'single_choice' || q.type === 'multiple_choice' || q.type === 'grid')
           q.options.forEach((o, j) => visit(o.label, [...qPath, 'options', j, 'label']))
         if (q.type === 'grid') q.rows.forEach((r, j) => visit(r.text, [...qPath, 'rows', j, 'text']))
       })
     })
   })
+}
+
+// Plural forms are all or nothing in a language: a missing one would quietly show "other" after
+// the numbers it covers, which in Welsh is the very mistake the forms are there to avoid.
+function checkUnitForms(unit: Unit | undefined, declared: Language[], path: Path, findings: Finding[]) {
+  if (unit === undefined || typeof unit === 'string') return
+  const withForms = LANGUAGES.filter((l) => typeof unit[l] === 'object')
+  for (const language of LANGUAGES) {
+    const forms = unit[language]
+    if (forms === undefined) continue
+    const name = LANGUAGE_NAMES[language]
+    const needed = pluralCategories(language)
+    if (typeof forms === 'string') {
+      if (withForms.length && declared.includes(language))
+        findings.push({ path: [...path, language], message: `is one word for every number while ${LANGUAGE_NAMES[withForms[0]]} has plural forms: give the ${name} forms ${needed.join(', ')}`, severity: 'warning' })
+      continue
+    }
+    const missing = needed.filter((c) => forms[c] === undefined)
+    if (missing.length)
+      findings.push({ path: [...path, language], message: `needs the ${name} plural forms ${missing.join(', ')} (${name} has ${needed.join(', ')})`, severity: 'error' })
+    for (const extra of PLURAL_CATEGORIES.filter((c) => forms[c] !== undefined && !needed.includes(c)))
+      findings.push({ path: [...path, language, extra], at: 'key', message: `${name} has no "${extra}" form: it would never be shown`, severity: 'warning' })
+  }
 }

@@ -5,6 +5,7 @@ import { isComparable, lineageSources } from './check-lineage.js'
 import { canonicalJson } from './load-definition.js'
 import { isAnswerable, localize, placedQuestions, questionOptions, type PlacedQuestion } from './model.js'
 import type { AnswerableQuestion, Condition, Definition, Question } from './schema.js'
+import { unitLabel } from './units.js'
 
 type Placed = PlacedQuestion & { question: AnswerableQuestion }
 
@@ -107,6 +108,8 @@ function keptInOrder(before: string[], after: string[]): Set<string> {
 function simpleProperty(q: Question, key: string): string {
   const value = (q as Record<string, unknown>)[key]
   if (value === undefined) return key === 'required' ? 'true' : '—'
+  // Giving a unit plural forms changes how a number reads, not what was asked.
+  if (key === 'unit' && q.type === 'number') return unitLabel(q.unit, 'en')
   return typeof value === 'object' ? text(value as Parameters<typeof localize>[0]) : String(value)
 }
 

@@ -1,6 +1,6 @@
 // Read-only helpers over a validated definition: walking its questions in order, the options a
 // question offers (yes/no questions have built-in ones) and text in a chosen language.
-import { messages } from '../i18n/catalogue.js'
+import { translator } from '../i18n/catalogue.js'
 import type { AnswerableQuestion, Definition, Language, Option, Page, Question, Section, Text } from './schema.js'
 import type { Path } from './problems.js'
 
@@ -64,7 +64,7 @@ export function questionOptions(question: Question): Option[] {
     case 'grid':
       return question.options
     case 'yes_no': {
-      const label = (key: string): Text => ({ en: messages.en[key], cy: messages.cy[key] })
+      const label = (key: string): Text => ({ en: translator('en')(key), cy: translator('cy')(key) })
       const options: Option[] = [
         { code: YES_NO_CODES.yes, label: label('answer.yes') },
         { code: YES_NO_CODES.no, label: label('answer.no') },

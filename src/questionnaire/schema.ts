@@ -35,6 +35,37 @@ export const Text = Type.Union(
 )
 export type Text = Static<typeof Text>
 
+const form = Type.Optional(Type.String({ minLength: 1 }))
+
+// A unit after a number changes with the number, differently in each language ("1 buddy",
+// "12 buddies"; "1 cyfaill", "2 gyfaill", "3 chyfaill"). Plain text still works and is shown
+// after every number, as before plural forms existed.
+export const UnitForms = Type.Object(
+  { zero: form, one: form, two: form, few: form, many: form, other: Type.String({ minLength: 1 }) },
+  {
+    additionalProperties: false,
+    description:
+      'The unit after each kind of number, by the plural categories of the language: English one and other; Welsh zero, one, two, few, many and other. "other" is also the unit shown as a label.',
+  },
+)
+export type UnitForms = Static<typeof UnitForms>
+
+const UnitInLanguage = Type.Union([Type.String({ minLength: 1 }), UnitForms], {
+  'x-message': 'must be text, or plural forms such as { one: buddy, other: buddies }',
+})
+
+export const Unit = Type.Union(
+  [
+    Type.String({ minLength: 1 }),
+    Type.Object({ en: Type.Optional(UnitInLanguage), cy: Type.Optional(UnitInLanguage) }, { additionalProperties: false, minProperties: 1 }),
+  ],
+  {
+    title: 'unit',
+    'x-message': 'must be text, or a map of languages to text or plural forms such as { en: { one: buddy, other: buddies }, cy: … }',
+  },
+)
+export type Unit = Static<typeof Unit>
+
 const ConditionValue = Type.Union([Type.Integer(), Type.Enum({ yes: 'yes', no: 'no', dont_know: 'dont_know', not_applicable: 'not_applicable' })], {
   'x-message': 'must be an option code (a whole number), or yes, no, dont_know or not_applicable',
 })
@@ -135,7 +166,7 @@ export const NumberQuestion = Type.Object(
     ...common,
     min: Type.Optional(Type.Integer()),
     max: Type.Optional(Type.Integer()),
-    unit: Type.Optional(Text),
+    unit: Type.Optional(Unit),
     dont_know: Type.Optional(Type.Boolean({ description: 'Offer "Don\'t know" instead of a number.' })),
   },
   { additionalProperties: false },

@@ -14,9 +14,13 @@ import type { Catalogue } from '../questionnaire/catalogue.js'
 import { importOrganisations } from './organisation-import.js'
 import { waveCounts, waveProgress } from './progress.js'
 import { parseDeadline } from './routes.js'
+import { welshWantedButMissing } from './welsh-wanted.js'
 import { closeWave, createWave, extendDeadline, getWave, inviteOrganisations, launchWave, sendReminders, WaveStateError } from './waves.js'
 
 type Print = (line: string) => void
+
+// In English like the team's pages; counted nouns come from the catalogue for their plural forms.
+const t = translator('en')
 
 function isoDeadline(value: string | undefined): string | undefined {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value ?? '')
@@ -49,7 +53,6 @@ async function waveCommand(command: string, args: string[], config: AppConfig, o
       const input = { email: values.email ?? '', name: values.name ?? '', role: values.role as Role, password }
       const keys = await checkNewUser(db, input)
       if (Object.keys(keys).length) {
-        const t = translator('en')
         for (const [field, key] of Object.entries(keys)) err(`${field}: ${t(key)}`)
         return 1
       }
@@ -67,11 +70,11 @@ async function waveCommand(command: string, args: string[], config: AppConfig, o
       const result = await importOrganisations(db, readFileSync(file, 'utf8'))
       if (result.problems.length) {
         for (const p of result.problems) err(`${file}:${p.line}: ${p.message}`)
-        err(`Nothing imported: ${result.problems.length} problem(s).`)
+        err(`${t('admin.organisations.import_refused', { count: result.problems.length })}.`)
         return 1
       }
       await audit(db, CLI_ACTOR, 'organisations_imported', { file, organisations: result.imported, contacts: result.contacts })
-      out(`Imported ${result.imported} organisations with ${result.contacts} contacts.`)
+      out(`Imported ${t('admin.organisations.count', { count: result.imported })} with ${t('admin.count.contacts', { count: result.contacts })}.`)
       return 0
     }
     case 'create-wave': {
@@ -89,7 +92,9 @@ async function waveCommand(command: string, args: string[], config: AppConfig, o
       const organisations = await query.execute()
       await inviteOrganisations(db, id, organisations.map((o) => o.id))
       await audit(db, CLI_ACTOR, 'wave_created', { waveId: id, organisations: organisations.length })
-      out(`Created draft wave ${id} with ${organisations.length} organisations. Launch it with: npm run cli -- launch ${id}`)
+      const welshMissing = await welshWantedButMissing(db, { id, survey_id: values.survey!, version: values.version! }, catalogue)
+      if (welshMissing) err(`${t('changes.warning')}: ${t('admin.wave.no_welsh', { count: welshMissing })}`)
+      out(`Created draft wave ${id} with ${t('admin.organisations.count', { count: organisations.length })}. Launch it with: npm run cli -- launch ${id}`)
       return 0
     }
     case 'waves': {
@@ -105,7 +110,7 @@ async function waveCommand(command: string, args: string[], config: AppConfig, o
       if (!w) return 1
       const result = await launchWave(db, w.id, context)
       await audit(db, CLI_ACTOR, 'wave_launched', { waveId: w.id, invitations: result.queued })
-      out(`Launched: ${result.queued} invitations queued.${result.withoutContacts.length ? ` No contacts for: ${result.withoutContacts.join(', ')}` : ''}`)
+      out(`Launched: ${t('admin.count.invitations', { count: result.queued })} queued.${result.withoutContacts.length ? ` No contacts for: ${result.withoutContacts.join(', ')}` : ''}`)
       return 0
     }
     case 'remind': {
@@ -114,7 +119,7 @@ async function waveCommand(command: string, args: string[], config: AppConfig, o
       const target = args.includes('--not-started') ? 'not_started' : 'not_submitted'
       const queued = await sendReminders(db, w.id, context, target, randomUUID())
       await audit(db, CLI_ACTOR, 'reminders_sent', { waveId: w.id, target, queued })
-      out(`${queued} reminders queued.`)
+      out(`${t('admin.count.reminders', { count: queued })} queued.`)
       return 0
     }
     case 'extend': {

@@ -1,6 +1,6 @@
 // Invitation and reminder e-mails: texts with placeholders, written per wave in English and,
 // where the questionnaire is bilingual, Welsh; each organisation gets its language, or both.
-import { messages as catalogue } from '../i18n/catalogue.js'
+import { translator } from '../i18n/catalogue.js'
 import type { Language } from '../questionnaire/schema.js'
 
 export type MessageKind = 'invitation' | 'reminder'
@@ -18,10 +18,11 @@ export type Placeholders = Record<(typeof PLACEHOLDERS)[number], string>
 export function defaultMessages(languages: Language[]): WaveMessages {
   const out: WaveMessages = {}
   for (const language of languages) {
-    const m = catalogue[language]
+    // Without parameters the translator gives the text with its placeholders, for the team to edit.
+    const t = translator(language)
     out[language] = {
-      invitation: { subject: m['mail.invitation.subject'], body: m['mail.invitation.body'] },
-      reminder: { subject: m['mail.reminder.subject'], body: m['mail.reminder.body'] },
+      invitation: { subject: t('mail.invitation.subject'), body: t('mail.invitation.body') },
+      reminder: { subject: t('mail.reminder.subject'), body: t('mail.reminder.body') },
     }
   }
   return out

@@ -5,10 +5,13 @@ import { parse } from 'csv-parse/sync'
 import type { Kysely } from 'kysely'
 import { newId, nowIso } from '../db/ids.js'
 import type { Database } from '../db/schema.js'
+import { translator } from '../i18n/catalogue.js'
 import { isEmailAddress } from '../mail/address.js'
 
 export const REQUIRED_COLUMNS = ['code', 'name', 'type', 'contact_name', 'contact_email'] as const
 const KNOWN_COLUMNS = new Set<string>([...REQUIRED_COLUMNS, 'language', 'contact_role'])
+// The team's page is in English; counts come from the catalogue for their plural forms.
+const t = translator('en')
 
 export interface ImportProblem {
   line: number
@@ -46,7 +49,7 @@ export function parseOrganisationsCsv(text: string): { organisations: ParsedOrga
   records.slice(1).forEach((record, index) => {
     const line = index + 2
     if (record.length !== header.length) {
-      problems.push({ line, message: `has ${record.length} values but the header has ${header.length} columns` })
+      problems.push({ line, message: `has ${t('admin.count.values', { count: record.length })} but the header has ${t('admin.count.columns', { count: header.length })}` })
       return
     }
     const value = (column: string) => (record[header.indexOf(column)] ?? '').trim()

@@ -32,7 +32,7 @@ export async function organisationRoutes(app: FastifyInstance) {
   }
 
   app.get<{ Querystring: { imported?: string } }>('/admin/organisations', { schema: { querystring: { type: 'object', properties: { imported: { type: 'string', pattern: '^[0-9]{1,6}$' } } } }, onRequest: app.requireUser }, async (request, reply) =>
-    listPage(request, reply, { imported: request.query.imported }),
+    listPage(request, reply, { imported: request.query.imported === undefined ? undefined : Number(request.query.imported) }),
   )
 
   app.post<{ Body: { _csrf?: string; csv?: Buffer | string } }>(

@@ -19,6 +19,7 @@ import { composeMessage, defaultMessages, PLACEHOLDERS, unknownPlaceholders, typ
 import { contactsOf } from './organisations.js'
 import { orgParams, waveParams, type OrgParams, type WaveParams } from './params.js'
 import { waveCounts, waveProgress } from './progress.js'
+import { welshWantedButMissing } from './welsh-wanted.js'
 import { closeWave, createWave, extendDeadline, getWave, inviteOrganisations, launchWave, reissueLink, replaceContacts, sendInvitation, sendReminders, WaveStateError, type WaveContext } from './waves.js'
 
 const formBody = (properties: Record<string, unknown>) => ({ type: 'object', properties: { _csrf: { type: 'string' }, ...properties } }) as const
@@ -131,6 +132,8 @@ export async function waveRoutes(app: FastifyInstance) {
         notice,
         closes: wave.closes_at ? formatUkDate(wave.closes_at, t) : null,
         isAdmin: request.user?.role === 'admin',
+        // Shown while organisations can still be added or the launch held back.
+        welshMissing: wave.status === 'closed' ? 0 : await welshWantedButMissing(app.db, wave, app.catalogue),
       },
       status,
     )

@@ -5,6 +5,7 @@ import type { Translate } from '../i18n/catalogue.js'
 import { fieldIds, fieldNames, isRequired, type FieldError, type FormFields } from '../questionnaire/answers.js'
 import { isAnswerable, localize, questionOptions } from '../questionnaire/model.js'
 import type { Language, Question } from '../questionnaire/schema.js'
+import { unitLabel } from '../questionnaire/units.js'
 
 export interface OptionView {
   id: string
@@ -71,7 +72,7 @@ export function questionView(question: Question, values: FormFields, errors: Fie
       }
       break
     case 'number':
-      base.input = { id: fieldIds.input(id), name: id, value: first(values[id]), unit: localize(question.unit, language) }
+      base.input = { id: fieldIds.input(id), name: id, value: first(values[id]), unit: unitLabel(question.unit, language) }
       if (question.dont_know) {
         base.dontKnow = { id: fieldIds.dontKnow(id), name: fieldNames.dontKnow(id), checked: first(values[fieldNames.dontKnow(id)]) === 'yes' }
       }

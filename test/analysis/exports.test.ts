@@ -50,6 +50,14 @@ t.test('the comparison workbook: a summary, one sheet per section, and the compa
   t.same(comparison.find((r) => r[0] === 'q_new' && r[4] === 1)!.slice(6, 9), ['[x]', '[x]', '[x]'])
 })
 
+t.test('the statistics workbook counts the organisations that answered in their own words', async (t) => {
+  const { wave1, get } = await setup(t)
+  const book = await workbook(await get(`/admin/analysis/waves/${wave1}/statistics.xlsx`))
+  const views = cells(book.getWorksheet('Main')!).find((r) => r[0] === 'q_views')!
+  // Two of the five organisations of wave 1 wrote their views (see fixture.ts).
+  t.same(views.slice(7, 9), ['2 organisations answered in their own words.', 2])
+})
+
 t.test('free text in Excel and for NVivo, with a malicious answer kept as inert text', async (t) => {
   const { wave1, get } = await setup(t)
   const book = await workbook(await get(`/admin/analysis/waves/${wave1}/free-text.xlsx`))

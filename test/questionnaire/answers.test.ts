@@ -72,3 +72,20 @@ t.test('answers read back in words, and fill their fields again', async (t) => {
   t.same(describeAnswer(q.grid as AnswerableQuestion, { rows: { a: 1, b: 2 } }, en, 'en'), ['Speed: Good', 'Care: Poor'])
   t.same(answerToFields(q.when as AnswerableQuestion, { value: '2019-11-03' }), { started__day: '3', started__month: '11', started__year: '2019' })
 })
+
+t.test('a number reads back with its unit in the form the number takes, in the respondent’s language', async (t) => {
+  const buddies = {
+    id: 'buddies',
+    type: 'number',
+    text: { en: 'Buddies', cy: 'Cyfeillion' },
+    unit: { en: { one: 'buddy', other: 'buddies' }, cy: { zero: 'cyfeillion', one: 'cyfaill', two: 'gyfaill', few: 'chyfaill', many: 'chyfaill', other: 'cyfaill' } },
+  } satisfies Question
+  const read = (value: number, language: 'en' | 'cy') => describeAnswer(buddies, { value }, translator(language), language)[0]
+  t.same([0, 1, 2, 12].map((n) => read(n, 'en')), ['0 buddies', '1 buddy', '2 buddies', '12 buddies'])
+  t.same([0, 1, 2, 3, 4, 6, 13].map((n) => read(n, 'cy')), ['0 cyfeillion', '1 cyfaill', '2 gyfaill', '3 chyfaill', '4 cyfaill', '6 chyfaill', '13 cyfaill'])
+  const englishOnly = { ...buddies, unit: { en: { one: 'buddy', other: 'buddies' } } } satisfies Question
+  t.equal(describeAnswer(englishOnly, { value: 1 }, translator('cy'), 'cy')[0], '1 buddy', 'a unit with no Welsh falls back to English, chosen by English rules')
+  const plain = { ...buddies, unit: { en: 'buddies', cy: 'cyfeillion' } } satisfies Question
+  t.equal(describeAnswer(plain, { value: 1 }, translator('cy'), 'cy')[0], '1 cyfeillion', 'plain text is shown after every number, as before forms existed')
+  t.equal(describeAnswer({ ...buddies, unit: undefined }, { value: 5 }, en, 'en')[0], '5', 'no unit, the number alone')
+})

@@ -59,6 +59,19 @@ t.test('text missing in a declared language', async (t) => {
   ])
 })
 
+t.test('a unit given plural forms needs every form its language uses, and no others', async (t) => {
+  t.same(problemsOf('unit-forms.yaml'), [
+    `${dir}/unit-forms.yaml:15:33 sections[0].pages[0].questions[0].unit.en.few: warning: English has no "few" form: it would never be shown`,
+    `${dir}/unit-forms.yaml:16:19 sections[0].pages[0].questions[0].unit.cy: needs the Welsh plural forms zero, few, many (Welsh has zero, one, two, few, many, other)`,
+    `${dir}/unit-forms.yaml:20:61 sections[0].pages[0].questions[1].unit.cy: warning: is one word for every number while English has plural forms: give the Welsh forms zero, one, two, few, many, other`,
+  ])
+  t.same(problemsOf('unit-forms-shape.yaml'), [
+    `${dir}/unit-forms-shape.yaml:14:25 sections[0].pages[0].questions[0].unit.en: "other" is required but missing`,
+    `${dir}/unit-forms-shape.yaml:14:44 sections[0].pages[0].questions[0].unit.cy: "other" is required but missing`,
+    `${dir}/unit-forms-shape.yaml:14:98 sections[0].pages[0].questions[0].unit.cy.othr: unknown field "othr": did you mean other?`,
+  ])
+})
+
 t.test('JSON definitions are located just as precisely', async (t) => {
   t.same(problemsOf('grid.json'), [`${dir}/grid.json:9:102 sections[0].pages[0].questions[0].rows: needs at least 1 row`])
 })

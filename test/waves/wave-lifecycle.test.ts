@@ -240,3 +240,41 @@ t.test('organisations added by code to a running wave are invited at once; a wro
   const audit = await app.db.selectFrom('audit_log').select('details_json').where('action', '=', 'wave_organisations_added').execute()
   t.match(audit.at(-1)?.details_json, /"added":1/, 'the addition is audited')
 })
+
+t.test('a wave whose questionnaire has no Welsh says, before launch, how many organisations that want Welsh will get English', async (t) => {
+  const app = await buildTestApp(t, { mailWorker: false })
+  const cookie = await signIn(app)
+  await importCsv(
+    app,
+    cookie,
+    `code,name,type,region,language,contact_name,contact_email
+W1,HMP Example Cardiff,prison,Wales,both,Rhys Evans,rhys@cardiff.example
+W2,HMP Example Swansea,prison,Wales,cy,Elin Hughes,elin@swansea.example
+E1,HMP Example Leeds,prison,Yorkshire,en,Sam Patel,sam@leeds.example
+L1,Example Borough Council,local authority,London,en,Kim Lee,kim@borough.example
+`,
+  )
+  const englishOnly = await createPrisonWave(app, cookie, { version: 'la-release-social-care/2020' })
+  const draft = await app.inject({ url: `/admin/waves/${englishOnly}`, headers: { cookie } })
+  const warning = '2 organisations in this wave want Welsh, but this version of the questionnaire has no Welsh: they will get their e-mails and the questionnaire in English.'
+  t.match(draft.body, warning, 'Cardiff (both) and Swansea (Welsh); not Leeds')
+  t.ok(draft.body.indexOf(warning) < draft.body.indexOf('Launch: send the invitation to 3 organisations'), 'shown before the launch button')
+  t.match(draft.body, /class="govuk-warning-text" id="welsh-missing"/)
+
+  const bilingual = await createPrisonWave(app, cookie, { version: 'prison-peer-social-care/2024' })
+  t.notMatch((await app.inject({ url: `/admin/waves/${bilingual}`, headers: { cookie } })).body, 'want Welsh', 'a version with Welsh gives them Welsh: nothing to warn about')
+
+  const councils = await createPrisonWave(app, cookie, { version: 'la-release-social-care/2020', types: 'local authority' })
+  t.notMatch((await app.inject({ url: `/admin/waves/${councils}`, headers: { cookie } })).body, 'want Welsh', 'nobody in this wave wants Welsh')
+  t.equal((await adminPost(app, cookie, `/admin/waves/${councils}/organisations`, { codes: 'W2' })).statusCode, 303)
+  t.match(
+    (await app.inject({ url: `/admin/waves/${councils}`, headers: { cookie } })).body,
+    '1 organisation in this wave wants Welsh, but this version of the questionnaire has no Welsh: it will get its e-mails and the questionnaire in English.',
+    'an organisation added by code counts too, in the singular',
+  )
+
+  await adminPost(app, cookie, `/admin/waves/${englishOnly}/launch`)
+  t.match((await app.inject({ url: `/admin/waves/${englishOnly}`, headers: { cookie } })).body, warning, 'still shown while the wave is open')
+  await adminPost(app, cookie, `/admin/waves/${englishOnly}/close`)
+  t.notMatch((await app.inject({ url: `/admin/waves/${englishOnly}`, headers: { cookie } })).body, 'want Welsh', 'not once it is closed')
+})

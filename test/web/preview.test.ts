@@ -161,6 +161,45 @@ t.test('in Welsh: the language switch, Welsh questions, and Welsh error messages
   t.match(res.body, 'value="llawer"')
 })
 
+t.test('the prison questionnaire in Welsh: Welsh pages, counts and units in the forms Welsh numbers take', async (t) => {
+  const app = await buildTestApp(t)
+  const cookie = await signIn(app)
+  const prison = '/preview/prison-peer-social-care/2024'
+  const start = await app.inject({ url: `${prison}?lang=cy`, headers: { cookie } })
+  t.equal(start.statusCode, 200)
+  t.match(start.body, '<html lang="cy"')
+  t.match(start.body, 'Gofal cymdeithasol â chymorth gan gymheiriaid mewn carchardai')
+  t.match(start.body, /lang="en"[^>]*>English</, 'offers English')
+  // 39 questions: 4 + 3 on the first two pages, then 1, 2, 3, 2, 4, 2, 1, 3, 2, 2, 1, 3, 3, 3.
+  t.match(start.body, '39 cwestiwn.')
+  t.match(start.body, /Am eich carchar[\s\S]*?2 dudalen/, 'a section of two pages')
+  t.match(start.body, /Risgiau a mesurau diogelu[\s\S]*?1 dudalen/, 'a section of one page')
+  t.match(start.body, /Dethol, hyfforddi a goruchwylio[\s\S]*?4 tudalen/, 'a section of four pages')
+
+  let session = await formSession(app, `${prison}/pages/prison_profile`, `${cookie}; lang=cy`)
+  t.match(session.html, 'Faint o bobl oedd yn cael eu dal yn eich carchar ar ddiwrnod olaf y mis diwethaf?')
+  t.match(session.html, /govuk-input__suffix[^>]*>o bobl</, 'the unit beside the box reads on from any number typed')
+  const answers: [string, Record<string, string>][] = [
+    ['prison_profile', { prison_function: '1', operated_by: '1', population: '2', population_over_50: '1' }],
+    ['respondent', { respondent_role: '3', social_care_lead: '1', partner_authority: 'Cyngor Sir Fynwy' }],
+    ['scheme_exists', { has_scheme: '2' }],
+    ['no_scheme', { scheme_planned: '2', no_scheme_reasons: '' }],
+    ['future', { national_guidance: '1', improvements: '', good_practice: '' }],
+  ]
+  let state = ''
+  let res = start
+  for (const [page, fields] of answers) {
+    session = await formSession(app, `${prison}/pages/${page}`, `${cookie}; lang=cy`)
+    res = await app.inject({ method: 'POST', url: `${prison}/pages/${page}`, headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: session.cookie }, payload: form({ _csrf: session.token, _state: state, ...fields }) })
+    t.equal(res.statusCode, 200, `page ${page} accepted`)
+    state = stateOf(res.body)
+  }
+  t.match(res.body, 'Gwiriwch eich atebion')
+  t.match(res.body, '2 berson', 'two: soft mutation')
+  t.match(res.body, '1 person', 'one: the singular')
+  t.notMatch(res.body, /\d pobl/, 'never a number before the plural')
+})
+
 t.test('text from a definition is escaped in every page', async (t) => {
   const dir = copySurveys(t, `${FIXTURES}/surveys-bilingual`)
   const file = join(dir, 'welsh-prisons', '1.yaml')
