@@ -250,11 +250,12 @@ export async function respondRoutes(app: FastifyInstance) {
       const journey = await openLink(request, reply)
       if (!journey) return reply
       const page = request.query.page ? journey.version.definition.sections.flatMap((s) => s.pages).find((p) => p.id === request.query.page) : undefined
+      // The link people copy and forward comes from PUBLIC_URL: the Host header is the client's to forge.
       return renderPage(
         request,
         reply,
         'respond/saved',
-        { ...common(journey), link: `${request.protocol}://${request.host}${journey.base}`, pageHref: page ? `${journey.base}/pages/${page.id}` : journey.base, deadline: journey.link.wave.closes_at ? formatUkDate(journey.link.wave.closes_at, translator(journey.language)) : undefined },
+        { ...common(journey), link: `${app.config.publicUrl}${journey.base}`, pageHref: page ? `${journey.base}/pages/${page.id}` : journey.base, deadline: journey.link.wave.closes_at ? formatUkDate(journey.link.wave.closes_at, translator(journey.language)) : undefined },
         pageContext(journey),
       )
     },
