@@ -1,6 +1,7 @@
 // Invitation and reminder e-mails: texts with placeholders, written per wave in English and,
 // where the questionnaire is bilingual, Welsh; each organisation gets its language, or both.
 import { messages as catalogue } from '../i18n/catalogue.js'
+import { escapeHtml } from '../mail/html.js'
 import type { Language } from '../questionnaire/schema.js'
 
 export type MessageKind = 'invitation' | 'reminder'
@@ -35,8 +36,6 @@ export function unknownPlaceholders(text: string): string[] {
 export function fillPlaceholders(text: string, values: Placeholders): string {
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? values[name as keyof Placeholders] : whole))
 }
-
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
 
 function htmlOf(body: string, link: string): string {
   const paragraphs = body.split(/\n{2,}/).map((p) => escapeHtml(p).replace(/\n/g, '<br>'))

@@ -37,7 +37,7 @@ function first(value: string | string[] | undefined): string {
 }
 
 export async function waveRoutes(app: FastifyInstance) {
-  const context: WaveContext = { publicUrl: app.config.publicUrl, catalogue: app.catalogue }
+  const context: WaveContext = { catalogue: app.catalogue }
   const t = translator('en')
 
   async function loadWave(request: FastifyRequest<{ Params: WaveParams }>, reply: FastifyReply): Promise<WaveTable | undefined> {

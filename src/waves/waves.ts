@@ -6,7 +6,7 @@ import type { Kysely, Transaction } from 'kysely'
 import { newId, newSecretToken, newReference, nowIso } from '../db/ids.js'
 import type { Database, InvitationTable, OrganisationTable, WaveStatus, WaveTable } from '../db/schema.js'
 import { translator } from '../i18n/catalogue.js'
-import { queueMessage } from '../mail/outbox.js'
+import { PUBLIC_URL_MARK, queueMessage } from '../mail/outbox.js'
 import type { Catalogue } from '../questionnaire/catalogue.js'
 import { languagesOf, localize } from '../questionnaire/model.js'
 import { lockVersion } from '../surveys/version-registry.js'
@@ -28,9 +28,12 @@ export interface NewWave {
   status?: WaveStatus
 }
 
-/** What composing e-mails needs beyond the database: where links point, and the questionnaires. */
+/**
+ * What composing e-mails needs beyond the database: the questionnaires. Not where links point:
+ * the worker that sends a message fills that in (PUBLIC_URL_MARK), so a command run with another
+ * environment cannot queue links to the wrong address.
+ */
 export interface WaveContext {
-  publicUrl: string
   catalogue: Catalogue
 }
 
@@ -125,7 +128,7 @@ async function queueWaveMessage(
     return {
       organisation: organisation.name,
       contact: contacts.map((c) => c.name).join(', ') || t('mail.contact_fallback'),
-      link: `${context.publicUrl}/r/${invitation.token}`,
+      link: `${PUBLIC_URL_MARK}/r/${invitation.token}`,
       deadline: wave.closes_at ? formatUkDate(wave.closes_at, t) : t('mail.no_deadline'),
       survey: localize(version.definition.title, language),
       team: wave.team_name,

@@ -194,7 +194,7 @@ t.test('unknown, revoked and closed links get clear pages with the right status'
   t.notMatch(unknown.body, 'Authority', 'says nothing about any organisation')
   t.equal((await app.inject('/r/short')).statusCode, 404)
   // Replacing a link revokes the old one.
-  await reissueLink(app.db, wave.waveId, wave.organisationIds.E06000001, { publicUrl: app.config.publicUrl, catalogue: app.catalogue })
+  await reissueLink(app.db, wave.waveId, wave.organisationIds.E06000001, { catalogue: app.catalogue })
   const revoked = await app.inject(`/r/${wave.tokens.E06000001}`)
   t.equal(revoked.statusCode, 410)
   t.match(revoked.body, 'This link has been replaced')
