@@ -13,7 +13,7 @@ export interface MessageText {
 
 export type WaveMessages = Partial<Record<Language, Record<MessageKind, MessageText>>>
 
-export const PLACEHOLDERS = ['organisation', 'contact', 'link', 'deadline', 'survey', 'team'] as const
+export const PLACEHOLDERS = ['organisation', 'contact', 'link', 'deadline', 'survey', 'team', 'team_email'] as const
 export type Placeholders = Record<(typeof PLACEHOLDERS)[number], string>
 
 export function defaultMessages(languages: Language[]): WaveMessages {

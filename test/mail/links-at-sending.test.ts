@@ -149,7 +149,7 @@ for (const database of databases) t.test(`messages queued by the older code, wit
   const wave = await openTestWave(app)
   // What the older code queued: the invitation composed with the queuing process's own address.
   const oldStyle = (token: string) =>
-    composeMessage(defaultMessages(['en']), 'invitation', 'en', ['en'], () => ({ organisation: 'Authority', contact: 'Contact', link: `http://localhost:3000/r/${token}`, deadline: '31 March 2099', survey: 'Survey', team: 'Study' }))
+    composeMessage(defaultMessages(['en']), 'invitation', 'en', ['en'], () => ({ organisation: 'Authority', contact: 'Contact', link: `http://localhost:3000/r/${token}`, deadline: '31 March 2099', survey: 'Survey', team: 'Study', team_email: 'study@example.org' }))
   const queue = (dedupeKey: string, code: string) =>
     queueMessage(app.db, { dedupeKey, kind: 'invitation', waveId: wave.waveId, organisationId: wave.organisationIds[code], to: [`${code}@example.org`], ...oldStyle(wave.tokens[code]) })
   await queue('old-queued', 'E06000001')
