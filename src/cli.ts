@@ -154,18 +154,24 @@ export async function runCli(
         return 0
       })
     case 'send-mail':
+      // Links are filled in by whoever sends: a guessed localhost address would reach every
+      // organisation, so this command sends only when told where the server is.
+      if (!env.PUBLIC_URL) {
+        err(`PUBLIC_URL is not set, so the links in these e-mails would point to ${config.publicUrl}. Set PUBLIC_URL to the address respondents reach the server at, or leave sending to the server (it sends by itself).`)
+        return 1
+      }
       return withDatabase(config, async (db) => {
         const transport = createMailTransport({ smtpUrl: config.smtpUrl, mailDir: config.mailDir })
         try {
           const result = { sent: 0, retrying: 0, failed: 0 }
           for (;;) {
-            const batch = await sendDueMessages(db, { transport, from: config.mailFrom, ratePerMinute: config.mailRatePerMinute, claimLeaseMs: config.mailClaimLeaseMs })
+            const batch = await sendDueMessages(db, { transport, from: config.mailFrom, publicUrl: config.publicUrl, ratePerMinute: config.mailRatePerMinute, claimLeaseMs: config.mailClaimLeaseMs })
             result.sent += batch.sent
             result.retrying += batch.retrying
             result.failed += batch.failed
             if (batch.sent + batch.retrying + batch.failed === 0) break
           }
-          out(`Sent ${result.sent}, retrying ${result.retrying}, failed ${result.failed} (${transport.kind === 'file' ? `files in ${config.mailDir}` : 'SMTP'})`)
+          out(`Sent ${result.sent}, retrying ${result.retrying}, failed ${result.failed} (${transport.kind === 'file' ? `files in ${config.mailDir}` : 'SMTP'}), links to ${config.publicUrl}`)
           return 0
         } finally {
           transport.close()

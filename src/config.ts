@@ -28,6 +28,8 @@ export interface AppConfig {
   mailClaimLeaseMs: number
   /** Requests a minute one client address may make to respondent links (council offices share addresses). */
   linkRatePerMinute: number
+  /** An unknown link is answered after this many milliseconds for each unknown link its address tried lately. */
+  linkGuessDelayMs: number
 }
 
 /** How long a claimed e-mail may stay "sending" before another worker presumes its sender died. */
@@ -54,6 +56,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
     mailPollMs: Number(env.MAIL_POLL_MS ?? 2000),
     mailRatePerMinute: Number(env.MAIL_RATE_PER_MINUTE ?? 120),
     linkRatePerMinute: Number(env.LINK_RATE_PER_MINUTE ?? 300),
+    linkGuessDelayMs: Number(env.LINK_GUESS_DELAY_MS ?? 100),
     mailClaimLeaseMs: Number(env.MAIL_CLAIM_LEASE_MS ?? DEFAULT_MAIL_CLAIM_LEASE_MS),
   }
 }

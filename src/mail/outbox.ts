@@ -4,6 +4,26 @@
 import type { Kysely, Transaction } from 'kysely'
 import { newId, nowIso } from '../db/ids.js'
 import type { Database } from '../db/schema.js'
+import { escapeHtml } from './html.js'
+
+/**
+ * Stands for the server's public address in a queued message. Whoever queues a message may be a
+ * command run from another shell, with another PORT and no PUBLIC_URL, so links are stored as
+ * `{{public_url}}/r/<token>` and the worker that sends the message puts its own PUBLIC_URL there.
+ * It passes through HTML escaping unchanged and cannot be written in a wave's texts (it would be
+ * an unknown placeholder there).
+ */
+export const PUBLIC_URL_MARK = '{{public_url}}'
+
+/** Plain text (a subject, a text body) with the server's address in place of the mark. */
+export function fillPublicUrl(text: string, publicUrl: string): string {
+  return text.split(PUBLIC_URL_MARK).join(publicUrl)
+}
+
+/** A queued message as it leaves: the sending server's address in place of the mark, escaped in HTML. */
+export function withPublicUrl<M extends { subject: string; text: string; html: string }>(message: M, publicUrl: string): M {
+  return { ...message, subject: fillPublicUrl(message.subject, publicUrl), text: fillPublicUrl(message.text, publicUrl), html: message.html.split(PUBLIC_URL_MARK).join(escapeHtml(publicUrl)) }
+}
 
 export interface OutgoingMessage {
   dedupeKey: string

@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely'
 import { DEFAULT_MAIL_CLAIM_LEASE_MS } from '../config.js'
 import { nowIso } from '../db/ids.js'
 import type { Database } from '../db/schema.js'
+import { withPublicUrl } from './outbox.js'
 import type { MailTransport } from './transport.js'
 
 export const MAX_ATTEMPTS = 6
@@ -18,6 +19,8 @@ export function retryDelayMs(attempts: number): number {
 export interface WorkerOptions {
   transport: MailTransport
   from: string
+  /** This sender's PUBLIC_URL: links in the messages point there, whoever queued them. */
+  publicUrl: string
   workerId?: string
   batchSize?: number
   /** At most this many messages leave in any minute, counted across every worker in the database. */
@@ -87,13 +90,12 @@ export async function sendDueMessages(db: Kysely<Database>, options: WorkerOptio
     try {
       const fromName = message.from_name ? `"${message.from_name.replace(/["\\]/g, '')}" ` : ''
       const address = /<([^>]+)>/.exec(options.from)?.[1] ?? options.from
+      const content = withPublicUrl({ subject: message.subject, text: message.text_body, html: message.html_body }, options.publicUrl)
       await options.transport.send({
         from: fromName ? `${fromName}<${address}>` : options.from,
         to: message.to_address,
         replyTo: message.reply_to ?? undefined,
-        subject: message.subject,
-        text: message.text_body,
-        html: message.html_body,
+        ...content,
         messageId,
       })
       await db.updateTable('outbox').set({ status: 'sent', sent_at: nowIso(now()), message_id: messageId, last_error: null }).where('id', '=', message.id).execute()

@@ -2,6 +2,7 @@
 // question pages saved one at a time, "check your answers", submit once, confirmation, print.
 // Plain HTML forms with redirects after every save, so it works without JavaScript and a
 // refresh never posts twice.
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { SECRET_TOKEN } from '../db/ids.js'
 import { formatUkDate } from '../i18n/uk-dates.js'
@@ -83,15 +84,18 @@ export async function respondRoutes(app: FastifyInstance) {
    * route reads what was saved (`closed: 'allow'`) or must say what was not saved.
    */
   async function openLink(request: FastifyRequest<{ Params: TokenParams }>, reply: FastifyReply, options: { closed?: 'refuse' | 'allow' } = {}): Promise<Journey | undefined> {
-    const client = request.ip
-    if (limiter.blocked(client)) {
-      await linkProblem(request, reply, 'rate_limited', 429)
-      return undefined
-    }
     const token = request.params.token
     const link = SECRET_TOKEN.test(token) ? await findByToken(app.db, token) : undefined
     if (!link) {
-      await limiter.recordFailure(client)
+      // Only links that do not work are slowed and refused: every prison reaches us through a few
+      // shared gateways, so refusing an address would refuse every prison's working link too.
+      if (limiter.blocked(request.ip)) {
+        await linkProblem(request, reply, 'rate_limited', 429)
+        return undefined
+      }
+      const failures = await limiter.recordFailure(request.ip)
+      // An honest typo waits a moment; a scan from one address crawls long before it is blocked.
+      await sleep(failures * app.config.linkGuessDelayMs)
       await linkProblem(request, reply, 'unknown', 404)
       return undefined
     }
@@ -246,11 +250,12 @@ export async function respondRoutes(app: FastifyInstance) {
       const journey = await openLink(request, reply)
       if (!journey) return reply
       const page = request.query.page ? journey.version.definition.sections.flatMap((s) => s.pages).find((p) => p.id === request.query.page) : undefined
+      // The link people copy and forward comes from PUBLIC_URL: the Host header is the client's to forge.
       return renderPage(
         request,
         reply,
         'respond/saved',
-        { ...common(journey), link: `${request.protocol}://${request.host}${journey.base}`, pageHref: page ? `${journey.base}/pages/${page.id}` : journey.base, deadline: journey.link.wave.closes_at ? formatUkDate(journey.link.wave.closes_at, translator(journey.language)) : undefined },
+        { ...common(journey), link: `${app.config.publicUrl}${journey.base}`, pageHref: page ? `${journey.base}/pages/${page.id}` : journey.base, deadline: journey.link.wave.closes_at ? formatUkDate(journey.link.wave.closes_at, translator(journey.language)) : undefined },
         pageContext(journey),
       )
     },

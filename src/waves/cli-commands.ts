@@ -39,7 +39,7 @@ export async function runWaveCommand(command: string, args: string[], config: Ap
 }
 
 async function waveCommand(command: string, args: string[], config: AppConfig, out: Print, err: Print, env: NodeJS.ProcessEnv, db: Kysely<Database>, catalogue: Catalogue): Promise<number> {
-  const context = { publicUrl: config.publicUrl, catalogue }
+  const context = { catalogue }
   const wave = async (id: string | undefined) => {
     const found = id ? await getWave(db, id) : undefined
     if (!found) err(`No wave ${id ?? ''}: see "npm run cli -- waves"`)

@@ -1,6 +1,7 @@
 // Invitation and reminder e-mails: texts with placeholders, written per wave in English and,
 // where the questionnaire is bilingual, Welsh; each organisation gets its language, or both.
 import { translator } from '../i18n/catalogue.js'
+import { escapeHtml } from '../mail/html.js'
 import type { Language } from '../questionnaire/schema.js'
 
 export type MessageKind = 'invitation' | 'reminder'
@@ -12,7 +13,7 @@ export interface MessageText {
 
 export type WaveMessages = Partial<Record<Language, Record<MessageKind, MessageText>>>
 
-export const PLACEHOLDERS = ['organisation', 'contact', 'link', 'deadline', 'survey', 'team'] as const
+export const PLACEHOLDERS = ['organisation', 'contact', 'link', 'deadline', 'survey', 'team', 'team_email'] as const
 export type Placeholders = Record<(typeof PLACEHOLDERS)[number], string>
 
 export function defaultMessages(languages: Language[]): WaveMessages {
@@ -36,8 +37,6 @@ export function unknownPlaceholders(text: string): string[] {
 export function fillPlaceholders(text: string, values: Placeholders): string {
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? values[name as keyof Placeholders] : whole))
 }
-
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
 
 function htmlOf(body: string, link: string): string {
   const paragraphs = body.split(/\n{2,}/).map((p) => escapeHtml(p).replace(/\n/g, '<br>'))

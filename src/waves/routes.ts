@@ -20,7 +20,7 @@ import { contactsOf } from './organisations.js'
 import { orgParams, waveParams, type OrgParams, type WaveParams } from './params.js'
 import { waveCounts, waveProgress } from './progress.js'
 import { welshWantedButMissing } from './welsh-wanted.js'
-import { closeWave, createWave, extendDeadline, getWave, inviteOrganisations, launchWave, reissueLink, replaceContacts, sendInvitation, sendReminders, WaveStateError, type WaveContext } from './waves.js'
+import { closeWave, createWave, extendDeadline, getWave, inviteOrganisations, launchWave, reissueLink, replaceContacts, sendInvitation, sendReminders, wavePlaceholders, WaveStateError, type WaveContext } from './waves.js'
 
 const formBody = (properties: Record<string, unknown>) => ({ type: 'object', properties: { _csrf: { type: 'string' }, ...properties } }) as const
 const text = (max = 300) => ({ type: 'string', maxLength: max })
@@ -38,7 +38,7 @@ function first(value: string | string[] | undefined): string {
 }
 
 export async function waveRoutes(app: FastifyInstance) {
-  const context: WaveContext = { publicUrl: app.config.publicUrl, catalogue: app.catalogue }
+  const context: WaveContext = { catalogue: app.catalogue }
   const t = translator('en')
 
   async function loadWave(request: FastifyRequest<{ Params: WaveParams }>, reply: FastifyReply): Promise<WaveTable | undefined> {
@@ -162,15 +162,13 @@ export async function waveRoutes(app: FastifyInstance) {
     const previews = (['invitation', 'reminder'] as MessageKind[]).map((kind) => ({
       kind,
       ...composeMessage(texts, kind, languages.includes('cy') ? 'both' : 'en', languages, (language) => ({
+        ...wavePlaceholders(wave, version, language),
         organisation: sample?.name ?? 'Example Council',
         contact: sampleContact?.name || 'Alex Example',
         link: `${app.config.publicUrl}/r/${'x'.repeat(43)}`,
-        deadline: formatUkDate(wave.closes_at, translator(language)),
-        survey: localize(version.definition.title, language),
-        team: wave.team_name,
       })),
     }))
-    return renderTeamPage(request, reply, 'admin/wave-messages', { wave, messageLanguages: languages, texts, errors, previews, placeholders: PLACEHOLDERS.map((p) => `{${p}}`).join(' ') }, status)
+    return renderTeamPage(request, reply, 'admin/wave-messages', { wave, messageLanguages: languages, texts, errors, previews, placeholders: PLACEHOLDERS }, status)
   }
 
   function currentTexts(wave: WaveTable): WaveMessages {

@@ -6,11 +6,12 @@ import type { Kysely, Transaction } from 'kysely'
 import { newId, newSecretToken, newReference, nowIso } from '../db/ids.js'
 import type { Database, InvitationTable, OrganisationTable, WaveStatus, WaveTable } from '../db/schema.js'
 import { translator } from '../i18n/catalogue.js'
-import { queueMessage } from '../mail/outbox.js'
-import type { Catalogue } from '../questionnaire/catalogue.js'
+import { PUBLIC_URL_MARK, queueMessage } from '../mail/outbox.js'
+import type { Catalogue, SurveyVersion } from '../questionnaire/catalogue.js'
+import type { Language } from '../questionnaire/schema.js'
 import { languagesOf, localize } from '../questionnaire/model.js'
 import { lockVersion } from '../surveys/version-registry.js'
-import { composeMessage, defaultMessages, type MessageKind, type WaveMessages } from './messages.js'
+import { composeMessage, defaultMessages, type MessageKind, type Placeholders, type WaveMessages } from './messages.js'
 
 type Db = Kysely<Database> | Transaction<Database>
 
@@ -28,9 +29,12 @@ export interface NewWave {
   status?: WaveStatus
 }
 
-/** What composing e-mails needs beyond the database: where links point, and the questionnaires. */
+/**
+ * What composing e-mails needs beyond the database: the questionnaires. Not where links point:
+ * the worker that sends a message fills that in (PUBLIC_URL_MARK), so a command run with another
+ * environment cannot queue links to the wrong address.
+ */
 export interface WaveContext {
-  publicUrl: string
   catalogue: Catalogue
 }
 
@@ -105,6 +109,17 @@ async function createInvitation(db: Db, waveId: string, organisationId: string):
   return invitation
 }
 
+/** The placeholders that come from the wave alone, in one language: the e-mails and the team's preview fill them alike. */
+export function wavePlaceholders(wave: WaveTable, version: SurveyVersion, language: Language): Pick<Placeholders, 'deadline' | 'survey' | 'team' | 'team_email'> {
+  const t = translator(language)
+  return {
+    deadline: wave.closes_at ? formatUkDate(wave.closes_at, t) : t('mail.no_deadline'),
+    survey: localize(version.definition.title, language),
+    team: wave.team_name,
+    team_email: wave.team_email,
+  }
+}
+
 async function queueWaveMessage(
   trx: Db,
   context: WaveContext,
@@ -120,17 +135,12 @@ async function queueWaveMessage(
   if (!version) throw new Error(`Wave ${wave.label} uses ${wave.survey_id} ${wave.version}, which is not loaded`)
   const available = languagesOf(version.definition)
   const texts: WaveMessages = { ...defaultMessages(available), ...(JSON.parse(wave.messages_json) as WaveMessages) }
-  const message = composeMessage(texts, kind, organisation.language, available, (language) => {
-    const t = translator(language)
-    return {
-      organisation: organisation.name,
-      contact: contacts.map((c) => c.name).join(', ') || t('mail.contact_fallback'),
-      link: `${context.publicUrl}/r/${invitation.token}`,
-      deadline: wave.closes_at ? formatUkDate(wave.closes_at, t) : t('mail.no_deadline'),
-      survey: localize(version.definition.title, language),
-      team: wave.team_name,
-    }
-  })
+  const message = composeMessage(texts, kind, organisation.language, available, (language) => ({
+    ...wavePlaceholders(wave, version, language),
+    organisation: organisation.name,
+    contact: contacts.map((c) => c.name).join(', ') || translator(language)('mail.contact_fallback'),
+    link: `${PUBLIC_URL_MARK}/r/${invitation.token}`,
+  }))
   await queueMessage(trx, {
     dedupeKey,
     kind,

@@ -1,5 +1,7 @@
 // Slows down guessing: a subject (a client address, an account) with too many failures in a window
-// is refused until the window passes, so a lucky guess of a link or password cannot be confirmed.
+// is blocked until the window passes. What a block refuses is the caller's choice: a blocked
+// account is refused even the right password, while a blocked address is refused only links that
+// do not work, because a prison gateway or a council office puts many honest people behind it.
 // Failures are counted in the database, so several app processes behind a load balancer share
 // one count, and a restart does not wipe the slate of a client that was guessing. Checking stays
 // off the database: each process keeps the set of blocked subjects, updated by its own failures
@@ -36,7 +38,8 @@ export class FailureLimiter {
     return false
   }
 
-  async recordFailure(subject: string): Promise<void> {
+  /** Counts a failure and returns the subject's failures in the current window, this one included. */
+  async recordFailure(subject: string): Promise<number> {
     const now = new Date(this.now()).toISOString()
     const resetAt = new Date(this.now() + this.options.windowMs).toISOString()
     const expired = sql<boolean>`${sql.ref('failure_counts.reset_at')} <= ${now}`
@@ -54,6 +57,7 @@ export class FailureLimiter {
     if (row.failures >= this.options.maxFailures) this.blockedUntil.set(subject, Date.parse(row.reset_at))
     // The rows name people's addresses: none outlives its window.
     await this.db.deleteFrom('failure_counts').where('reset_at', '<=', now).execute()
+    return row.failures
   }
 
   /** Picks up the subjects blocked through any process. */

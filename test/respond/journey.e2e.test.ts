@@ -8,6 +8,7 @@ import type { Page } from 'playwright-core'
 import { closeWave } from '../../src/waves/waves.js'
 import { buildTestApp } from '../helpers/app.js'
 import { axeViolations, browserAvailable, fillPage, launchBrowser } from '../helpers/browser.js'
+import { freePort } from '../helpers/server-process.js'
 import { openTestWave } from '../helpers/waves.js'
 
 const { available, reason } = browserAvailable()
@@ -16,9 +17,11 @@ if (!available) {
   t.test('respondent journey in a browser', { skip: reason }, async () => {})
 } else {
   t.test('an authority fills, leaves, comes back and submits its response', async (t) => {
-    const app = await buildTestApp(t, { mailWorker: false, mailDir: t.testdir() })
+    // Links on pages come from PUBLIC_URL, so the server is told the address it will listen at.
+    const port = await freePort()
+    const app = await buildTestApp(t, { mailWorker: false, mailDir: t.testdir(), publicUrl: `http://127.0.0.1:${port}` })
     const wave = await openTestWave(app, { closesAt: '2099-03-31T22:59:59.999Z' })
-    const address = await app.listen({ port: 0, host: '127.0.0.1' })
+    const address = await app.listen({ port, host: '127.0.0.1' })
     const link = `${address}/r/${wave.tokens.E06000001}`
     const browser = await launchBrowser()
     t.teardown(() => browser.close())

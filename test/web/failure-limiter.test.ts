@@ -1,18 +1,20 @@
 // Guessing limits hold across every app process on one database: failures counted by one
-// process block the client on another, a restart does not forget them, and the rows naming
-// addresses disappear once their window has passed.
+// process block the client's unknown links on another (never its working ones), a restart does
+// not forget them, and the rows naming addresses disappear once their window has passed.
 import t, { type Test } from 'tap'
 import { buildApp } from '../../src/app.js'
 import { FailureLimiter } from '../../src/web/failure-limiter.js'
 import { form, formSession, testConfig } from '../helpers/app.js'
 import { testDatabases, type TestDatabase } from '../helpers/databases.js'
+import { openTestWave } from '../helpers/waves.js'
 
 const { databases, skipped } = testDatabases()
 if (skipped) t.test('failure limits on postgres', { skip: skipped }, async () => {})
 
 /** Two instances of the app on one database, as two server processes behind a load balancer. */
 async function twoProcesses(t: Test, database: TestDatabase) {
-  const config = await testConfig(t, { mailWorker: false }, database)
+  // No pause before answering unknown links: these tests count failures, not time.
+  const config = await testConfig(t, { mailWorker: false, linkGuessDelayMs: 0 }, database)
   const first = await buildApp(config, { logger: false })
   const second = await buildApp(config, { logger: false })
   // The test decides when each process looks at the shared counts, not a timer.
@@ -31,6 +33,8 @@ for (const database of databases) {
     t.test('link guesses counted by one process block the client on another, and survive a restart', async (t) => {
       const { config, first, second } = await twoProcesses(t, database)
       const guess = (app: typeof first, i: number, ip = '203.0.113.7') => app.inject({ method: 'GET', url: UNKNOWN(i), remoteAddress: ip })
+      const wave = await openTestWave(first)
+      const working = (app: typeof first) => app.inject({ method: 'GET', url: `/r/${wave.tokens.E06000001}`, remoteAddress: '203.0.113.7' })
       for (let i = 0; i < 10; i++) t.equal((await guess(first, i)).statusCode, 404)
       for (let i = 10; i < 20; i++) t.equal((await guess(second, i)).statusCode, 404)
       t.equal((await guess(second, 20)).statusCode, 429, 'the process that counted the twentieth failure blocks at once')
@@ -38,11 +42,14 @@ for (const database of databases) {
       await first.failureLimiters.links.sync()
       t.equal((await guess(first, 22)).statusCode, 429, 'after its next look at the shared counts, it blocks too')
       t.equal((await guess(first, 23, '198.51.100.1')).statusCode, 404, 'other clients are unaffected')
+      t.equal((await working(first)).statusCode, 200, 'a working link from the blocked client opens on one process')
+      t.equal((await working(second)).statusCode, 200, 'and on the other')
 
       await first.close()
       const restarted = await buildApp(config, { logger: false })
       t.teardown(() => restarted.close())
       t.equal((await guess(restarted, 24)).statusCode, 429, 'a restarted process still refuses the guessing client')
+      t.equal((await working(restarted)).statusCode, 200, 'its working link too opens')
     })
 
     t.test('sign-in failures on one process lock the account on another', async (t) => {
