@@ -197,6 +197,17 @@ export interface FailureCountTable {
   reset_at: string
 }
 
+/** The privacy notice a research team wrote for a wave, per language; no row means the default text. */
+export interface WavePrivacyNoticeTable {
+  wave_id: string
+  language: string
+  /** Plain text: "## " starts a heading, "- " a list item, a blank line a new paragraph. */
+  body: string
+  updated_at: string
+  /** E-mail address of the team member who saved it. */
+  updated_by: string | null
+}
+
 export interface Database {
   failure_counts: FailureCountTable
   asked_questions: AskedQuestionTable
@@ -209,6 +220,7 @@ export interface Database {
   organisations: OrganisationTable
   contacts: ContactTable
   waves: WaveTable
+  wave_privacy_notices: WavePrivacyNoticeTable
   invitations: InvitationTable
   responses: ResponseTable
   response_answers: ResponseAnswerTable

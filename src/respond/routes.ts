@@ -15,7 +15,9 @@ import type { SurveyVersion } from '../questionnaire/catalogue.js'
 import { isAnswerable, languagesOf, localize } from '../questionnaire/model.js'
 import type { Language, Question } from '../questionnaire/schema.js'
 import { contactsOf } from '../waves/organisations.js'
+import { privacyNoticeFor } from '../waves/privacy-notices.js'
 import { chooseLanguage } from '../web/language.js'
+import { noticeBlocks } from '../web/notice-text.js'
 import { errorSummary, questionView } from '../web/question-view.js'
 import { walkVisible } from '../questionnaire/skip-logic.js'
 import { renderPage } from '../web/render.js'
@@ -363,6 +365,16 @@ export async function respondRoutes(app: FastifyInstance) {
     )
   })
 
+  // The wave's privacy notice stays readable once the response is submitted or the wave has
+  // closed: people may ask how their answers are used long after they gave them.
+  app.get<{ Params: TokenParams }>('/r/:token/privacy', { schema: { params: tokenParams }, config: routeLimit }, async (request, reply) => {
+    const journey = await openLink(request, reply, { closed: 'allow' })
+    if (!journey) return reply
+    const data = common(journey)
+    const notice = await privacyNoticeFor(app.db, journey.link.wave.id, journey.language, { team: data.teamName, email: data.teamEmail, survey: data.surveyTitle })
+    return renderPage(request, reply, 'respond/privacy', { ...data, blocks: noticeBlocks(notice) }, pageContext(journey))
+  })
+
   async function progressOf(journey: Journey) {
     return responseProgress(journey.version.definition, await loadResponse(app.db, journey.link.response.id))
   }
@@ -374,6 +386,7 @@ export async function respondRoutes(app: FastifyInstance) {
       organisation: journey.link.organisation.name,
       teamName: journey.link.wave.team_name,
       teamEmail: journey.link.wave.team_email,
+      privacyHref: `${journey.base}/privacy`,
     }
   }
 

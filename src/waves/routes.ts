@@ -13,10 +13,12 @@ import type { Language } from '../questionnaire/schema.js'
 import { reopenResponse } from '../respond/responses.js'
 import { isEmailAddress } from '../mail/address.js'
 import { toCsv } from '../web/csv.js'
+import { noticeBlocks } from '../web/notice-text.js'
 import { renderTeamPage } from '../web/render.js'
 import { eraseOrganisationContacts, eraseWave } from './erasure.js'
 import { composeMessage, defaultMessages, PLACEHOLDERS, unknownPlaceholders, type MessageKind, type WaveMessages } from './messages.js'
 import { contactsOf } from './organisations.js'
+import { defaultPrivacyNotice, PRIVACY_NOTICE_MAX_LENGTH, savePrivacyNotices, storedPrivacyNotices, type NoticeFacts, type StoredNotice } from './privacy-notices.js'
 import { orgParams, waveParams, type OrgParams, type WaveParams } from './params.js'
 import { waveCounts, waveProgress } from './progress.js'
 import { welshWantedButMissing } from './welsh-wanted.js'
@@ -115,6 +117,7 @@ export async function waveRoutes(app: FastifyInstance) {
     const progress = await waveProgress(app.db, wave.id)
     const types = await app.db.selectFrom('organisations').select('type').distinct().orderBy('type').execute()
     const version = app.catalogue.find(wave.survey_id, wave.version)
+    const lastSaved = [...(await storedPrivacyNotices(app.db, wave.id)).values()].reduce<StoredNotice | undefined>((a, b) => (a && a.updatedAt > b.updatedAt ? a : b), undefined)
     return renderTeamPage(
       request,
       reply,
@@ -134,6 +137,8 @@ export async function waveRoutes(app: FastifyInstance) {
         isAdmin: request.user?.role === 'admin',
         // Shown while organisations can still be added or the launch held back.
         welshMissing: wave.status === 'closed' ? 0 : await welshWantedButMissing(app.db, wave, app.catalogue),
+        // When it was last saved, or null while respondents still see the default text.
+        privacyNotice: lastSaved ? { date: formatUkDate(lastSaved.updatedAt, t), by: lastSaved.updatedBy } : null,
       },
       status,
     )
@@ -207,6 +212,50 @@ export async function waveRoutes(app: FastifyInstance) {
       if (Object.keys(errors).length || request.body._action === 'preview') return messagesForm(request, reply, wave, texts, errors, Object.keys(errors).length ? 400 : 200)
       await app.db.updateTable('waves').set({ messages_json: JSON.stringify(texts) }).where('id', '=', wave.id).execute()
       await audit(app.db, request.user!, 'wave_messages_saved', { waveId: wave.id })
+      return reply.redirect(`/admin/waves/${wave.id}`, 303)
+    },
+  )
+
+  function noticeFacts(wave: WaveTable, language: Language): NoticeFacts {
+    const version = app.catalogue.find(wave.survey_id, wave.version)
+    return { team: wave.team_name, email: wave.team_email, survey: version ? localize(version.definition.title, language) : wave.survey_id }
+  }
+
+  async function privacyForm(request: FastifyRequest, reply: FastifyReply, wave: WaveTable, texts: Partial<Record<Language, string>>, errors: Record<string, string>, status = 200) {
+    const languages = languagesOf(app.catalogue.find(wave.survey_id, wave.version)!.definition)
+    const notices = languages.map((language) => ({ language, field: `notice_${language}`, text: texts[language] ?? '', blocks: noticeBlocks(texts[language] ?? '') }))
+    return renderTeamPage(request, reply, 'admin/wave-privacy', { wave, notices, errors, maxLength: PRIVACY_NOTICE_MAX_LENGTH }, status)
+  }
+
+  app.get<{ Params: WaveParams }>('/admin/waves/:waveId/privacy', { schema: { params: waveParams }, onRequest: app.requireAdmin }, async (request, reply) => {
+    const wave = await loadWave(request, reply)
+    if (!wave) return reply
+    const stored = await storedPrivacyNotices(app.db, wave.id)
+    const languages = languagesOf(app.catalogue.find(wave.survey_id, wave.version)!.definition)
+    const texts = Object.fromEntries(languages.map((language) => [language, stored.get(language)?.body ?? defaultPrivacyNotice(language, noticeFacts(wave, language))]))
+    return privacyForm(request, reply, wave, texts, {})
+  })
+
+  app.post<{ Params: WaveParams; Body: Fields }>(
+    '/admin/waves/:waveId/privacy',
+    // The limit in the schema is only a backstop: a notice slightly too long gets the form back with its message.
+    { schema: { params: waveParams, body: formBody({ _action: { type: 'string', enum: ['save', 'preview'] }, notice_en: text(100_000), notice_cy: text(100_000) }) }, onRequest: app.requireAdmin, preHandler: app.csrfProtection },
+    async (request, reply) => {
+      const wave = await loadWave(request, reply)
+      if (!wave) return reply
+      const languages = languagesOf(app.catalogue.find(wave.survey_id, wave.version)!.definition)
+      const texts: Partial<Record<Language, string>> = {}
+      const errors: Record<string, string> = {}
+      for (const language of languages) {
+        const field = `notice_${language}`
+        const body = first(request.body[field]).replace(/\r\n?/g, '\n')
+        texts[language] = body
+        if (!body) errors[field] = t('admin.privacy_notice.error.empty', { language: t(`language.name.${language}`) })
+        else if (body.length > PRIVACY_NOTICE_MAX_LENGTH) errors[field] = t('admin.privacy_notice.error.too_long', { language: t(`language.name.${language}`), max: PRIVACY_NOTICE_MAX_LENGTH.toLocaleString('en-GB') })
+      }
+      if (Object.keys(errors).length || request.body._action === 'preview') return privacyForm(request, reply, wave, texts, errors, Object.keys(errors).length ? 400 : 200)
+      await savePrivacyNotices(app.db, wave.id, texts, request.user!.email)
+      await audit(app.db, request.user!, 'wave_privacy_notice_saved', { waveId: wave.id, languages })
       return reply.redirect(`/admin/waves/${wave.id}`, 303)
     },
   )

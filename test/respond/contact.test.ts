@@ -55,6 +55,7 @@ t.test('every page of the journey names the team and its e-mail address', async 
   t.equal((await post(app, `${base}/pages/views_page`, { _page_version: '0', comments: '' })).statusCode, 303)
   hasTeamHelp(t, (await app.inject(`${base}/check`)).body, 'check answers')
   hasTeamHelp(t, (await app.inject(`${base}/print`)).body, 'print copy before submission')
+  hasTeamHelp(t, (await app.inject(`${base}/privacy`)).body, 'privacy notice')
 
   // Kept for a save tried after submission, when no page of the response has a form any more.
   const session = await formSession(app, `${base}/check`)

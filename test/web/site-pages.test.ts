@@ -45,11 +45,12 @@ t.test('the footer links to the accessibility statement, privacy notice and cook
   for (const url of ['/', '/accessibility', '/privacy', '/cookies', '/login', '/no-such-page']) {
     t.same(footerLinks((await app.inject(url)).body), service, `${url}`)
   }
-  for (const url of ['/admin', `/admin/waves/${wave.waveId}`, '/surveys', '/preview/la-release-social-care/2020']) {
+  for (const url of ['/admin', `/admin/waves/${wave.waveId}`, `/admin/waves/${wave.waveId}/privacy`, '/surveys', '/preview/la-release-social-care/2020']) {
     t.same(footerLinks((await app.inject({ url, headers: { cookie: admin } })).body), service, `${url} (team)`)
   }
-  for (const url of [respondent, `${respondent}/pages/about_respondent`, `${respondent}/check`, `${respondent}/saved`, `${respondent}/print`]) {
-    t.same(footerLinks((await app.inject(url)).body), service, `${url.replace(wave.tokens.E06000001, '<token>')}`)
+  const ownNotice = [['/accessibility', 'Accessibility statement'], [`${respondent}/privacy`, 'Privacy notice'], ['/cookies', 'Cookies']]
+  for (const url of [respondent, `${respondent}/pages/about_respondent`, `${respondent}/check`, `${respondent}/saved`, `${respondent}/print`, `${respondent}/privacy`]) {
+    t.same(footerLinks((await app.inject(url)).body), ownNotice, `${url.replace(wave.tokens.E06000001, '<token>')} leads to the wave’s own notice`)
   }
   const welsh = footerLinks((await app.inject({ url: '/cookies', headers: { cookie: 'lang=cy' } })).body)
   t.same(welsh.map(([, text]) => text), ['Datganiad hygyrchedd', 'Hysbysiad preifatrwydd', 'Cwcis'], 'in Welsh for a Welsh reader')
