@@ -136,7 +136,7 @@ async function waveCommand(command: string, args: string[], config: AppConfig, o
       const { values, positionals } = parseArgs({ args, options: { partial: { type: 'string' } }, allowPositionals: true })
       const w = await wave(positionals[0])
       if (!w) return 1
-      const choice = ({ keep: 'keep_partial', ignore: 'ignore' } as const)[values.partial as 'keep' | 'ignore']
+      const choice = values.partial === 'keep' ? 'keep_partial' : values.partial === 'ignore' ? 'ignore' : undefined
       if (values.partial !== undefined && !choice) return fail(err, '--partial must be keep or ignore')
       // As on the wave's page, the team decides what happens to responses in progress: no default.
       const inProgress = await responsesInProgress(db, w.id)
