@@ -141,12 +141,12 @@ async function waveCommand(command: string, args: string[], config: AppConfig, o
       // As on the wave's page, the team decides what happens to responses in progress: no default.
       const inProgress = await responsesInProgress(db, w.id)
       if (!choice && inProgress > 0) {
-        return fail(err, `${inProgress} response(s) in progress. Say what happens to them: --partial keep (kept as partial responses, marked and left out of statistics unless included) or --partial ignore (not used)`)
+        return fail(err, `${t('admin.count.responses', { count: inProgress })} in progress. Say what happens to them: --partial keep (kept as partial responses, marked and left out of statistics unless included) or --partial ignore (not used)`)
       }
       const closed = await closeWave(db, w.id, { inProgress: choice ?? 'ignore', catalogue, actor: CLI_ACTOR })
-      const notKept = closed.withoutAnswers ? ` ${closed.withoutAnswers} had no answers and were not kept.` : ''
-      if (choice === 'keep_partial') out(`Closed ${w.label}. Kept ${closed.kept} response(s) in progress as partial responses.${notKept}`)
-      else if (closed.inProgress > 0) out(`Closed ${w.label}. ${closed.inProgress} response(s) in progress were not used.`)
+      const notKept = closed.withoutAnswers ? ` Not kept, with no answer: ${t('admin.count.responses', { count: closed.withoutAnswers })}.` : ''
+      if (choice === 'keep_partial') out(`Closed ${w.label}. Kept as partial responses: ${t('admin.count.responses', { count: closed.kept })} in progress.${notKept}`)
+      else if (closed.inProgress > 0) out(`Closed ${w.label}. Not used: ${t('admin.count.responses', { count: closed.inProgress })} in progress.`)
       else out(`Closed ${w.label}.`)
       return 0
     }
