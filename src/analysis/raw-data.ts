@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.js'
 import { translator } from '../i18n/catalogue.js'
+import { partialResponses } from './partial.js'
 import { isAnswerable, localize, placedQuestions, questionOptions } from '../questionnaire/model.js'
 import type { AnswerableQuestion, Definition } from '../questionnaire/schema.js'
 import { unitLabel } from '../questionnaire/units.js'
@@ -58,6 +59,29 @@ export function responseStatusVariable(): Variable {
     derivation: `${RESPONSE_STATUS_CODES.submitted} submitted; ${RESPONSE_STATUS_CODES.partial} partial: in progress when the wave closed, kept by the research team (questions not reached are ${NOT_ANSWERED})`,
     lineage: '',
   }
+}
+
+/**
+ * Wave-level columns at the end of every row: how many partial responses the wave has, and whether
+ * this file has them. The file must say so, and a note line would break R, SPSS and Stata readers.
+ */
+export function partialVariables(): Variable[] {
+  const t = translator('en')
+  return [
+    { name: 'partial_responses', questionId: '', label: t('admin.partial.count_variable'), type: 'number', values: [], derivation: 'partial responses in the wave, the same on every row', lineage: '' },
+    {
+      name: 'partial_included',
+      questionId: '',
+      label: t('admin.partial.included_variable'),
+      type: 'flag',
+      values: [
+        { code: 0, label: t('admin.partial.no') },
+        { code: 1, label: t('admin.partial.yes') },
+      ],
+      derivation: '1 when the partial responses are rows of this file, the same on every row',
+      lineage: '',
+    },
+  ]
 }
 
 export function variables(definition: Definition): Variable[] {
@@ -114,7 +138,7 @@ export async function attributeNames(db: Kysely<Database>, waveId: string): Prom
 }
 
 export function rawHeader(definition: Definition, attributes: string[], withNames: boolean): string[] {
-  return ['respondent_id', ...(withNames ? ['organisation_code', 'organisation_name'] : []), 'response_status', 'organisation_type', ...attributes, ...variables(definition).map((v) => v.name)]
+  return ['respondent_id', ...(withNames ? ['organisation_code', 'organisation_name'] : []), 'response_status', 'organisation_type', ...attributes, ...variables(definition).map((v) => v.name), ...partialVariables().map((v) => v.name)]
 }
 
 export interface RawRowOptions {
@@ -132,12 +156,22 @@ export interface RawRowOptions {
 export async function* rawRows(db: Kysely<Database>, waveId: string, definition: Definition, attributes: string[], withNames: boolean, options: RawRowOptions = {}): AsyncGenerator<(string | number)[]> {
   // One status at a time: each pages through the (wave_id, status, id) index in order, where
   // "status in (…) order by id" would make the database sort what is left of the wave for every batch.
+  const waveLevel = [await partialResponses(db, waveId), options.includePartial ? 1 : 0]
   for (const status of options.includePartial ? (['submitted', 'partial'] as const) : (['submitted'] as const)) {
-    yield* rowsWithStatus(db, waveId, definition, attributes, withNames, status, options.batchSize ?? 100)
+    yield* rowsWithStatus(db, waveId, definition, attributes, withNames, status, options.batchSize ?? 100, waveLevel)
   }
 }
 
-async function* rowsWithStatus(db: Kysely<Database>, waveId: string, definition: Definition, attributes: string[], withNames: boolean, status: 'submitted' | 'partial', batchSize: number): AsyncGenerator<(string | number)[]> {
+async function* rowsWithStatus(
+  db: Kysely<Database>,
+  waveId: string,
+  definition: Definition,
+  attributes: string[],
+  withNames: boolean,
+  status: 'submitted' | 'partial',
+  batchSize: number,
+  waveLevel: number[],
+): AsyncGenerator<(string | number)[]> {
   const vars = variables(definition)
   const questions = new Map(placedQuestions(definition).filter((p) => isAnswerable(p.question)).map((p) => [p.question.id, p.question as AnswerableQuestion]))
   let after = ''
@@ -195,6 +229,7 @@ async function* rowsWithStatus(db: Kysely<Database>, waveId: string, definition:
         else if (q.type === 'single_choice' || q.type === 'yes_no') cells.push(facts[0]?.code ?? '')
         else cells.push(facts[0]?.text_value ?? '')
       }
+      cells.push(...waveLevel)
       yield cells
     }
   }
@@ -205,7 +240,7 @@ async function* rowsWithStatus(db: Kysely<Database>, waveId: string, definition:
  * `note` (how many partial responses there are, and whether the CSV has them) goes in a comment.
  */
 export function spssSyntax(definition: Definition, header: string[], csvFile: string, note?: string): string {
-  const vars = [responseStatusVariable(), ...variables(definition)]
+  const vars = [responseStatusVariable(), ...variables(definition), ...partialVariables()]
   const byName = new Map(vars.map((v) => [v.name, v]))
   const quote = (s: string) => `"${s.replace(/"/g, '""').replace(/\s+/g, ' ').slice(0, 250)}"`
   const format = (name: string) => {

@@ -18,7 +18,7 @@ import { renderTeamPage } from '../web/render.js'
 import { compareWaves, type ComparedWave, type ComparisonRow } from './comparison.js'
 import { freeTextAnswers } from './free-text.js'
 import { partialResponses } from './partial.js'
-import { attributeNames, rawHeader, rawRows, responseStatusVariable, spssSyntax, variables } from './raw-data.js'
+import { attributeNames, partialVariables, rawHeader, rawRows, responseStatusVariable, spssSyntax, variables } from './raw-data.js'
 import { qdpxArchive } from './refi-qda.js'
 import { freeTextWorkbook, nvivoWorkbook, statisticsWorkbook } from './spreadsheets.js'
 import { waveStatistics, type WaveStatistics } from './statistics.js'
@@ -206,6 +206,7 @@ export async function analysisRoutes(app: FastifyInstance) {
     const rows = [
       [status.name, '', status.label, status.type, status.values.map((x) => `${x.code}=${x.label}`).join('; '), note ? `${status.derivation}. ${note}` : status.derivation, '', 'never missing'],
       ...variables(loaded.definition).map((v) => [v.name, v.questionId, v.label, v.type, v.values.map((x) => `${x.code}=${x.label}`).join('; '), v.derivation, v.lineage, v.type === 'text' || v.type === 'date' ? 'blank = not asked or not answered' : `blank = not asked; -9 = not answered`]),
+      ...partialVariables().map((v) => [v.name, '', v.label, v.type, v.values.map((x) => `${x.code}=${x.label}`).join('; '), v.derivation, '', 'never missing']),
     ]
     const csv = toCsv(['variable', 'question_id', 'label', 'type', 'values', 'derivation', 'lineage', 'missing'], rows)
     return download(request, reply, loaded.wave, 'codebook_csv', `codebook-${loaded.wave.survey_id}-${loaded.wave.label}.csv`, 'text/csv; charset=utf-8', csv)
@@ -232,9 +233,11 @@ export async function analysisRoutes(app: FastifyInstance) {
     const result = await freeText(request, reply)
     if (!result) return reply
     const { set, withNames, wave } = result
+    // As in the statistics CSV: the wave's partial responses and whether they are here, on every row.
+    const partial = [set.partial.count, set.partial.included ? 'yes' : 'no']
     const csv = toCsv(
-      ['respondent_id', ...(withNames ? ['organisation_code', 'organisation_name'] : []), 'response_status', 'wave', 'organisation_type', ...set.attributes, 'question_id', 'question', 'answer'],
-      set.answers.map((a) => [a.respondentId, ...(withNames ? [a.organisationCode, a.organisationName] : []), a.responseStatus, a.wave, a.organisationType, ...set.attributes.map((k) => a.attributes[k] ?? ''), a.questionId, a.question, a.answer]),
+      ['respondent_id', ...(withNames ? ['organisation_code', 'organisation_name'] : []), 'response_status', 'wave', 'organisation_type', ...set.attributes, 'question_id', 'question', 'answer', 'partial_responses', 'partial_included'],
+      set.answers.map((a) => [a.respondentId, ...(withNames ? [a.organisationCode, a.organisationName] : []), a.responseStatus, a.wave, a.organisationType, ...set.attributes.map((k) => a.attributes[k] ?? ''), a.questionId, a.question, a.answer, ...partial]),
     )
     return download(request, reply, wave, named('free_text_csv', withNames), `free-text-${wave.survey_id}-${wave.label}.csv`, 'text/csv; charset=utf-8', csv)
   })

@@ -73,9 +73,10 @@ for (const database of databases) {
       return rows
     }
     const only = await collect(false)
-    t.same(only.map((r) => [r.organisation_code, r.response_status]).sort(), [['S1', 1], ['S2', 1], ['S3', 1]])
+    t.same(only.map((r) => [r.organisation_code, r.response_status, r.partial_responses, r.partial_included]).sort(), [['S1', 1, 2, 0], ['S2', 1, 2, 0], ['S3', 1, 2, 0]], 'each row says the wave has 2 partial responses, not in this file')
     const both = await collect(true)
     t.same(both.map((r) => r.response_status), [1, 1, 1, 2, 2], 'submitted first, then partial, in batches of two')
+    t.ok(both.every((r) => r.partial_responses === 2 && r.partial_included === 1))
     const p1 = both.find((r) => r.organisation_code === 'P1')!
     t.same([p1.has_scheme, p1.buddies, p1.tasks_1, p1.tasks_2, p1.tasks_3, p1.role, p1.comments], [1, 2, -9, -9, -9, -9, ''], 'not reached: -9 (asked, not answered)')
     const p2 = both.find((r) => r.organisation_code === 'P2')!
@@ -127,6 +128,7 @@ t.test('the report and every download say how many partial responses there are a
   const rawAll = rowsOf((await get(`${base}/raw.csv?partial=include`)).body)
   t.same(rawAll.map((r) => r.response_status).sort(), ['1', '1', '1', '2', '2'])
   t.equal(Object.keys(rawAll[0])[1], 'response_status', 'right after the respondent id')
+  t.same(Object.keys(rawAll[0]).slice(-2), ['partial_responses', 'partial_included'], 'and the wave-level columns last')
 
   const codebook = rowsOf((await get(`${base}/codebook.csv`)).body)
   const status = codebook.find((r) => r.variable === 'response_status')!
@@ -138,11 +140,13 @@ t.test('the report and every download say how many partial responses there are a
   t.match(spss, /response_status "Response status"/)
   t.match(spss, '/response_status 1 "Submitted" 2 "Partial: started but not submitted when the wave closed"\n', 'value labels, with no "not answered": the status is always known')
   t.notMatch(spss, /MISSING VALUES .*response_status/)
+  t.match(spss, '/partial_included 0 "No" 1 "Yes".\n', 'the last value labels: whether the CSV has the partial responses')
+  t.match(spss, /partial_responses F8\.0\n\s+partial_included F8\.0\./, 'read as numbers, the last columns of the CSV')
 
   const freeText = rowsOf((await get(`${base}/free-text.csv`)).body)
-  t.same(freeText.map((r) => [r.response_status, r.answer]), [['submitted', 'Works well']])
+  t.same(freeText.map((r) => [r.response_status, r.answer, r.partial_responses, r.partial_included]), [['submitted', 'Works well', '2', 'no']])
   const freeTextAll = rowsOf((await get(`${base}/free-text.csv?partial=include`)).body)
-  t.same(freeTextAll.map((r) => [r.response_status, r.answer]).sort(), [['partial', 'Not finished'], ['submitted', 'Works well']])
+  t.same(freeTextAll.map((r) => [r.response_status, r.answer, r.partial_included]).sort(), [['partial', 'Not finished', 'yes'], ['submitted', 'Works well', 'yes']])
 
   const book = new ExcelJS.Workbook()
   await book.xlsx.load((await get(`${base}/free-text.xlsx?partial=include`)).rawPayload as unknown as ArrayBuffer)
