@@ -46,7 +46,9 @@ const USAGE = `Usage: npm run cli -- <command>
   launch <wave-id>               send the invitations
   remind <wave-id> [--not-started]  remind those who have not submitted (or not started)
   extend <wave-id> <YYYY-MM-DD>  move the deadline
-  close <wave-id>                close the wave: links then say it has closed
+  close <wave-id> [--partial keep|ignore]
+                                 close the wave: links then say it has closed. With responses in
+                                 progress, say whether they are kept as partial responses (keep) or not used (ignore)
   progress <wave-id>             counts and response rate by organisation type
   backup <file>                  consistent copy of the SQLite database, while the server runs
   restore <file>                 put a backup in place (stop the server first)

@@ -1,5 +1,6 @@
 // Turns a submitted response into the facts statistics are computed from. Written in the same
 // transaction as the submission; removed when a response is reopened, rewritten when resubmitted.
+// A response kept as partial when its wave closed gets the same facts, flagged `partial`.
 import type { Kysely, Transaction } from 'kysely'
 import type { AnswerValueTable, Database } from '../db/schema.js'
 import type { Answers } from '../questionnaire/answers.js'
@@ -8,14 +9,15 @@ import type { Question } from '../questionnaire/schema.js'
 
 type Db = Kysely<Database> | Transaction<Database>
 
-export async function recordFacts(db: Db, waveId: string, responseId: string, asked: Question[], answers: Answers): Promise<void> {
+export async function recordFacts(db: Db, waveId: string, responseId: string, asked: Question[], answers: Answers, options: { partial?: boolean } = {}): Promise<void> {
   await clearFacts(db, responseId)
+  const partial = options.partial ? 1 : 0
   for (const question of asked) {
     if (!isAnswerable(question)) continue
     const answer = answers[question.id]
-    await db.insertInto('asked_questions').values({ wave_id: waveId, response_id: responseId, question_id: question.id, answered: answer ? 1 : 0 }).execute()
+    await db.insertInto('asked_questions').values({ wave_id: waveId, response_id: responseId, question_id: question.id, answered: answer ? 1 : 0, partial }).execute()
     if (!answer) continue
-    const base: AnswerValueTable = { wave_id: waveId, response_id: responseId, question_id: question.id, row_id: '', code: null, number_value: null, special: null, text_value: null }
+    const base: AnswerValueTable = { wave_id: waveId, response_id: responseId, question_id: question.id, row_id: '', code: null, number_value: null, special: null, text_value: null, partial }
     const special = (code: number) => questionOptions(question).find((o) => o.code === code)?.special ?? null
     const rows: AnswerValueTable[] = []
     if ('code' in answer) rows.push({ ...base, code: answer.code, special: special(answer.code), text_value: answer.other ?? null })

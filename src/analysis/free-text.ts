@@ -1,14 +1,17 @@
 // Free-text answers ready for thematic coding: every "own words" answer (long and short text,
 // and "other, please specify") with a pseudonymous respondent id, the wave, the organisation's
-// type and attributes (names only when asked for), the question and its wording.
+// type and attributes (names only when asked for), the question and its wording, and whether the
+// response was submitted or kept as partial when the wave closed (partial ones only when asked for).
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.js'
 import { isAnswerable, localize, placedQuestions } from '../questionnaire/model.js'
 import type { Definition } from '../questionnaire/schema.js'
+import { partialResponses } from './partial.js'
 import { attributeNames, pseudonym } from './raw-data.js'
 
 export interface FreeTextAnswer {
   respondentId: string
+  responseStatus: 'submitted' | 'partial'
   organisationCode?: string
   organisationName?: string
   wave: string
@@ -24,9 +27,12 @@ export interface FreeTextSet {
   /** The free-text questions, in questionnaire order (an "other" text is `<question>_other`). */
   questions: { id: string; text: string }[]
   answers: FreeTextAnswer[]
+  /** How many partial responses the wave has, and whether their answers are among `answers`. */
+  partial: { count: number; included: boolean }
 }
 
-export async function freeTextAnswers(db: Kysely<Database>, waveId: string, waveLabel: string, definition: Definition, withNames: boolean): Promise<FreeTextSet> {
+export async function freeTextAnswers(db: Kysely<Database>, waveId: string, waveLabel: string, definition: Definition, withNames: boolean, options: { includePartial?: boolean } = {}): Promise<FreeTextSet> {
+  const includePartial = options.includePartial ?? false
   const attributes = await attributeNames(db, waveId)
   const questions: { id: string; text: string }[] = []
   const source = new Map<string, { id: string; text: string }>()
@@ -46,9 +52,10 @@ export async function freeTextAnswers(db: Kysely<Database>, waveId: string, wave
     .selectFrom('answer_values')
     .innerJoin('responses', 'responses.id', 'answer_values.response_id')
     .innerJoin('organisations', 'organisations.id', 'responses.organisation_id')
-    .select(['responses.organisation_id', 'organisations.code', 'organisations.name', 'organisations.type', 'organisations.attributes_json', 'answer_values.question_id', 'answer_values.code as option_code', 'answer_values.text_value'])
+    .select(['responses.organisation_id', 'organisations.code', 'organisations.name', 'organisations.type', 'organisations.attributes_json', 'answer_values.question_id', 'answer_values.code as option_code', 'answer_values.text_value', 'answer_values.partial'])
     .where('answer_values.wave_id', '=', waveId)
     .where('answer_values.text_value', 'is not', null)
+    .$if(!includePartial, (qb) => qb.where('answer_values.partial', '=', 0))
     .orderBy('responses.organisation_id')
     .execute()
   const answers: FreeTextAnswer[] = []
@@ -57,6 +64,7 @@ export async function freeTextAnswers(db: Kysely<Database>, waveId: string, wave
     if (!q) continue
     answers.push({
       respondentId: pseudonym(r.organisation_id),
+      responseStatus: r.partial ? 'partial' : 'submitted',
       ...(withNames ? { organisationCode: r.code, organisationName: r.name } : {}),
       wave: waveLabel,
       organisationType: r.type,
@@ -68,5 +76,5 @@ export async function freeTextAnswers(db: Kysely<Database>, waveId: string, wave
   }
   const order = new Map(questions.map((q, i) => [q.id, i]))
   answers.sort((a, b) => order.get(a.questionId)! - order.get(b.questionId)! || a.respondentId.localeCompare(b.respondentId))
-  return { attributes, questions, answers }
+  return { attributes, questions, answers, partial: { count: await partialResponses(db, waveId), included: includePartial } }
 }

@@ -1,10 +1,13 @@
 // The raw data for R, SPSS or Stata: one row per responding organisation, one column per
 // question (one per option for multiple choice, per row for grids, plus "other" text), with a
 // codebook and an SPSS syntax file that share one description of the variables. Rows are
-// produced a batch of responses at a time, so memory stays flat however large the wave.
+// produced a batch of responses at a time, so memory stays flat however large the wave. Every
+// row says whether the response was submitted or kept as partial when the wave closed.
 import { createHash } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.js'
+import { translator } from '../i18n/catalogue.js'
+import { partialResponses } from './partial.js'
 import { isAnswerable, localize, placedQuestions, questionOptions } from '../questionnaire/model.js'
 import type { AnswerableQuestion, Definition } from '../questionnaire/schema.js'
 import { unitLabel } from '../questionnaire/units.js'
@@ -36,6 +39,49 @@ function lineageText(q: AnswerableQuestion): string {
   if (l.recode) parts.push(`recoded from the previous version: ${Object.entries(l.recode).map(([a, b]) => `${a}->${b ?? 'none'}`).join(', ')}`)
   if (l.note) parts.push(l.note)
   return parts.join('; ')
+}
+
+/** The response-status variable's codes: numeric, so R, SPSS and Stata read it with value labels. */
+export const RESPONSE_STATUS_CODES = { submitted: 1, partial: 2 } as const
+
+/** The raw data's response_status column, described like a question's variable for the codebook and SPSS syntax. */
+export function responseStatusVariable(): Variable {
+  const t = translator('en')
+  return {
+    name: 'response_status',
+    questionId: '',
+    label: t('admin.partial.status_variable'),
+    type: 'code',
+    values: [
+      { code: RESPONSE_STATUS_CODES.submitted, label: t('admin.partial.status.submitted') },
+      { code: RESPONSE_STATUS_CODES.partial, label: t('admin.partial.status.partial') },
+    ],
+    derivation: `${RESPONSE_STATUS_CODES.submitted} submitted; ${RESPONSE_STATUS_CODES.partial} partial: in progress when the wave closed, kept by the research team (questions not reached are ${NOT_ANSWERED})`,
+    lineage: '',
+  }
+}
+
+/**
+ * Wave-level columns at the end of every row: how many partial responses the wave has, and whether
+ * this file has them. The file must say so, and a note line would break R, SPSS and Stata readers.
+ */
+export function partialVariables(): Variable[] {
+  const t = translator('en')
+  return [
+    { name: 'partial_responses', questionId: '', label: t('admin.partial.count_variable'), type: 'number', values: [], derivation: 'partial responses in the wave, the same on every row', lineage: '' },
+    {
+      name: 'partial_included',
+      questionId: '',
+      label: t('admin.partial.included_variable'),
+      type: 'flag',
+      values: [
+        { code: 0, label: t('admin.partial.no') },
+        { code: 1, label: t('admin.partial.yes') },
+      ],
+      derivation: '1 when the partial responses are rows of this file, the same on every row',
+      lineage: '',
+    },
+  ]
 }
 
 export function variables(definition: Definition): Variable[] {
@@ -92,15 +138,40 @@ export async function attributeNames(db: Kysely<Database>, waveId: string): Prom
 }
 
 export function rawHeader(definition: Definition, attributes: string[], withNames: boolean): string[] {
-  return ['respondent_id', ...(withNames ? ['organisation_code', 'organisation_name'] : []), 'organisation_type', ...attributes, ...variables(definition).map((v) => v.name)]
+  return ['respondent_id', ...(withNames ? ['organisation_code', 'organisation_name'] : []), 'response_status', 'organisation_type', ...attributes, ...variables(definition).map((v) => v.name), ...partialVariables().map((v) => v.name)]
+}
+
+export interface RawRowOptions {
+  /** Partial responses too (after the submitted ones); by default only submitted responses. */
+  includePartial?: boolean
+  batchSize?: number
 }
 
 /**
- * Rows of the raw data, a batch of submitted responses at a time. Batches of 100 (6,000 facts for
- * 60 questions) measured best: batches of 500 lived long enough to be promoted out of the young
- * heap and grew the process by 200 MiB during an export; 100 kept growth near 30 MiB and was faster.
+ * Rows of the raw data, a batch of responses at a time: the submitted ones, then (if included) the
+ * partial ones. Batches of 100 (6,000 facts for 60 questions) measured best: batches of 500 lived
+ * long enough to be promoted out of the young heap and grew the process by 200 MiB during an
+ * export; 100 kept growth near 30 MiB and was faster.
  */
-export async function* rawRows(db: Kysely<Database>, waveId: string, definition: Definition, attributes: string[], withNames: boolean, batchSize = 100): AsyncGenerator<(string | number)[]> {
+export async function* rawRows(db: Kysely<Database>, waveId: string, definition: Definition, attributes: string[], withNames: boolean, options: RawRowOptions = {}): AsyncGenerator<(string | number)[]> {
+  // One status at a time: each pages through the (wave_id, status, id) index in order, where
+  // "status in (…) order by id" would make the database sort what is left of the wave for every batch.
+  const waveLevel = [await partialResponses(db, waveId), options.includePartial ? 1 : 0]
+  for (const status of options.includePartial ? (['submitted', 'partial'] as const) : (['submitted'] as const)) {
+    yield* rowsWithStatus(db, waveId, definition, attributes, withNames, status, options.batchSize ?? 100, waveLevel)
+  }
+}
+
+async function* rowsWithStatus(
+  db: Kysely<Database>,
+  waveId: string,
+  definition: Definition,
+  attributes: string[],
+  withNames: boolean,
+  status: 'submitted' | 'partial',
+  batchSize: number,
+  waveLevel: number[],
+): AsyncGenerator<(string | number)[]> {
   const vars = variables(definition)
   const questions = new Map(placedQuestions(definition).filter((p) => isAnswerable(p.question)).map((p) => [p.question.id, p.question as AnswerableQuestion]))
   let after = ''
@@ -110,7 +181,7 @@ export async function* rawRows(db: Kysely<Database>, waveId: string, definition:
       .innerJoin('organisations', 'organisations.id', 'responses.organisation_id')
       .select(['responses.id', 'responses.organisation_id', 'organisations.code', 'organisations.name', 'organisations.type', 'organisations.attributes_json'])
       .where('responses.wave_id', '=', waveId)
-      .where('responses.status', '=', 'submitted')
+      .where('responses.status', '=', status)
       .where('responses.id', '>', after)
       .orderBy('responses.id')
       .limit(batchSize)
@@ -137,7 +208,7 @@ export async function* rawRows(db: Kysely<Database>, waveId: string, definition:
       const askedHere = askedBy.get(response.id) ?? new Map<string, boolean>()
       const mine = valuesBy.get(response.id) ?? new Map<string, typeof values>()
       const attrs = JSON.parse(response.attributes_json) as Record<string, string>
-      const cells: (string | number)[] = [pseudonym(response.organisation_id), ...(withNames ? [response.code, response.name] : []), response.type, ...attributes.map((a) => attrs[a] ?? '')]
+      const cells: (string | number)[] = [pseudonym(response.organisation_id), ...(withNames ? [response.code, response.name] : []), RESPONSE_STATUS_CODES[status], response.type, ...attributes.map((a) => attrs[a] ?? '')]
       for (const v of vars) {
         const wasAsked = askedHere.get(v.questionId)
         if (wasAsked === undefined) {
@@ -158,14 +229,18 @@ export async function* rawRows(db: Kysely<Database>, waveId: string, definition:
         else if (q.type === 'single_choice' || q.type === 'yes_no') cells.push(facts[0]?.code ?? '')
         else cells.push(facts[0]?.text_value ?? '')
       }
+      cells.push(...waveLevel)
       yield cells
     }
   }
 }
 
-/** SPSS syntax that reads the raw CSV and applies variable labels, value labels and missing values. */
-export function spssSyntax(definition: Definition, header: string[], csvFile: string): string {
-  const vars = variables(definition)
+/**
+ * SPSS syntax that reads the raw CSV and applies variable labels, value labels and missing values.
+ * `note` (how many partial responses there are, and whether the CSV has them) goes in a comment.
+ */
+export function spssSyntax(definition: Definition, header: string[], csvFile: string, note?: string): string {
+  const vars = [responseStatusVariable(), ...variables(definition), ...partialVariables()]
   const byName = new Map(vars.map((v) => [v.name, v]))
   const quote = (s: string) => `"${s.replace(/"/g, '""').replace(/\s+/g, ' ').slice(0, 250)}"`
   const format = (name: string) => {
@@ -175,6 +250,7 @@ export function spssSyntax(definition: Definition, header: string[], csvFile: st
   }
   const lines = [
     `* SPSS syntax for ${definition.survey} version ${definition.version}: reads the raw data CSV and applies labels.`,
+    ...(note ? [`* ${note.replace(/\s+/g, ' ')}`] : []),
     `GET DATA /TYPE=TXT /FILE=${quote(csvFile)} /ENCODING='UTF8' /DELCASE=LINE /DELIMITERS="," /QUALIFIER='"' /ARRANGEMENT=DELIMITED /FIRSTCASE=2`,
     `  /VARIABLES=${header.map((h) => `${h} ${format(h)}`).join('\n    ')}.`,
     'VARIABLE LABELS',
@@ -184,10 +260,12 @@ export function spssSyntax(definition: Definition, header: string[], csvFile: st
   if (labelled.length) {
     lines.push('VALUE LABELS')
     labelled.forEach((v, i) => {
-      lines.push(`  /${v.name} ${[...v.values, { code: NOT_ANSWERED, label: 'Not answered' }].map((x) => `${x.code} ${quote(x.label)}`).join(' ')}${i === labelled.length - 1 ? '.' : ''}`)
+      // Every question variable may be asked but not answered; the response status is always known.
+      const values = v.questionId ? [...v.values, { code: NOT_ANSWERED, label: 'Not answered' }] : v.values
+      lines.push(`  /${v.name} ${values.map((x) => `${x.code} ${quote(x.label)}`).join(' ')}${i === labelled.length - 1 ? '.' : ''}`)
     })
   }
-  const numeric = vars.filter((v) => v.type === 'code' || v.type === 'flag' || v.type === 'number').map((v) => v.name)
+  const numeric = vars.filter((v) => v.questionId && (v.type === 'code' || v.type === 'flag' || v.type === 'number')).map((v) => v.name)
   if (numeric.length) lines.push(`MISSING VALUES ${numeric.join(' ')} (${NOT_ANSWERED}).`)
   lines.push('EXECUTE.', '')
   return lines.join('\n')

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto'
 import JSZip from 'jszip'
 import type { FreeTextSet } from './free-text.js'
+import { partialNote } from './partial.js'
 
 const escapeXml = (s: string) =>
   s
@@ -14,7 +15,7 @@ const escapeXml = (s: string) =>
 export function projectXml(set: FreeTextSet, title: string, now = new Date()): { xml: string; sources: { guid: string; text: string }[] } {
   const created = now.toISOString().replace(/\.\d{3}Z$/, 'Z')
   const user = randomUUID()
-  const variableNames = ['wave', 'organisation_type', ...set.attributes]
+  const variableNames = ['wave', 'response_status', 'organisation_type', ...set.attributes]
   const variables = variableNames.map((name) => ({ name, guid: randomUUID() }))
   const sources = set.answers.map((a) => ({ guid: randomUUID(), answer: a }))
   const cases = new Map<string, { guid: string; first: (typeof set.answers)[number]; sources: string[] }>()
@@ -23,7 +24,8 @@ export function projectXml(set: FreeTextSet, title: string, now = new Date()): {
     entry.sources.push(s.guid)
     cases.set(s.answer.respondentId, entry)
   }
-  const valueOf = (a: (typeof set.answers)[number], name: string) => (name === 'wave' ? a.wave : name === 'organisation_type' ? a.organisationType : (a.attributes[name] ?? ''))
+  const valueOf = (a: (typeof set.answers)[number], name: string) =>
+    name === 'wave' ? a.wave : name === 'response_status' ? a.responseStatus : name === 'organisation_type' ? a.organisationType : (a.attributes[name] ?? '')
   const lines = [
     '<?xml version="1.0" encoding="utf-8"?>',
     `<Project xmlns="urn:QDA-XML:project:1.0" name="${escapeXml(title)}" origin="Survey Waves" creatingUserGUID="${user}" creationDateTime="${created}">`,
@@ -53,7 +55,8 @@ export function projectXml(set: FreeTextSet, title: string, now = new Date()): {
     }
     lines.push('  </Sources>')
   }
-  lines.push(`  <Description>${escapeXml(`Free-text answers exported by Survey Waves on ${created}`)}</Description>`, '</Project>', '')
+  const note = partialNote(set.partial.count, set.partial.included)
+  lines.push(`  <Description>${escapeXml(`Free-text answers exported by Survey Waves on ${created}.${note ? ` ${note}` : ''}`)}</Description>`, '</Project>', '')
   return { xml: lines.join('\n'), sources: sources.map((s) => ({ guid: s.guid, text: s.answer.answer })) }
 }
 

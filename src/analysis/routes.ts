@@ -1,7 +1,8 @@
 // Analysts' pages and downloads: a report per wave, breakdowns by organisation attribute, the
 // comparison of waves across questionnaire versions, statistics and comparison CSVs, the raw data
 // with its codebook and SPSS syntax, and the free-text answers for thematic coding. Every
-// download is recorded in the audit log.
+// download is recorded in the audit log. Partial responses are left out unless `partial=include`,
+// which the pages carry into every download link.
 import { Readable } from 'node:stream'
 import { stringify } from 'csv-stringify'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
@@ -9,13 +10,15 @@ import { sql } from 'kysely'
 import { audit } from '../accounts/audit.js'
 import { ID_PATTERN } from '../db/ids.js'
 import type { WaveTable } from '../db/schema.js'
+import { translator } from '../i18n/catalogue.js'
 import { waveParams, type WaveParams } from '../waves/params.js'
 import { localize, placedQuestions } from '../questionnaire/model.js'
 import { neutralise, toCsv, UTF8_BOM } from '../web/csv.js'
 import { renderTeamPage } from '../web/render.js'
 import { compareWaves, type ComparedWave, type ComparisonRow } from './comparison.js'
 import { freeTextAnswers } from './free-text.js'
-import { attributeNames, rawHeader, rawRows, spssSyntax, variables } from './raw-data.js'
+import { partialResponses } from './partial.js'
+import { attributeNames, partialVariables, rawHeader, rawRows, responseStatusVariable, spssSyntax, variables } from './raw-data.js'
 import { qdpxArchive } from './refi-qda.js'
 import { freeTextWorkbook, nvivoWorkbook, statisticsWorkbook } from './spreadsheets.js'
 import { waveStatistics, type WaveStatistics } from './statistics.js'
@@ -25,6 +28,7 @@ const reportQuery = {
   type: 'object',
   properties: {
     special: { type: 'string', enum: ['include', 'exclude'] },
+    partial: { type: 'string', enum: ['include', 'exclude'] },
     by: { type: 'string', pattern: '^[A-Za-z0-9_ -]{1,60}$' },
     names: { type: 'string', enum: ['1', '0'] },
     publication: { type: 'string', enum: ['1', '0'] },
@@ -34,6 +38,7 @@ const reportQuery = {
 
 interface ReportQuery {
   special?: 'include' | 'exclude'
+  partial?: 'include' | 'exclude'
   by?: string
   names?: string
   publication?: string
@@ -47,8 +52,19 @@ function publicationOf(query: { publication?: string; threshold?: number }): Pub
 
 const percent = (p: number | null | undefined, digits = 1) => (p === null || p === undefined ? '' : (p * 100).toFixed(digits))
 
+const includePartialOf = (query: { partial?: string }) => query.partial === 'include'
+
+/** A download link's query string: the parameters given, plus partial=include when the page includes partial responses. */
+function linkQuery(includePartial: boolean, params: Record<string, string | string[] | undefined> = {}): string {
+  const search = new URLSearchParams()
+  for (const [key, value] of Object.entries({ ...params, partial: includePartial ? 'include' : undefined })) for (const v of ([] as string[]).concat(value ?? [])) search.append(key, v)
+  const text = search.toString()
+  return text ? `?${text}` : ''
+}
+
 export async function analysisRoutes(app: FastifyInstance) {
   app.addHook('onRequest', app.requireUser)
+  const t = translator('en')
 
   async function loadWave(request: FastifyRequest<{ Params: WaveParams }>, reply: FastifyReply) {
     const wave = await app.db.selectFrom('waves').selectAll().where('id', '=', request.params.waveId).executeTakeFirst()
@@ -80,14 +96,16 @@ export async function analysisRoutes(app: FastifyInstance) {
     const loaded = await loadWave(request, reply)
     if (!loaded) return reply
     const includeSpecial = request.query.special === 'include'
-    const stats = await waveStatistics(app.db, loaded.wave.id, loaded.definition, { includeSpecial })
+    const includePartial = includePartialOf(request.query)
+    const stats = await waveStatistics(app.db, loaded.wave.id, loaded.definition, { includeSpecial, includePartial })
     const attributes = ['type', ...(await attributeNames(app.db, loaded.wave.id))]
-    const breakdown = request.query.by && attributes.includes(request.query.by) ? await breakdownBy(loaded.wave.id, request.query.by, loaded.definition, includeSpecial) : undefined
-    return renderTeamPage(request, reply, 'analysis/wave', { wave: loaded.wave, title: localize(loaded.definition.title, 'en'), stats, includeSpecial, attributes, by: request.query.by ?? '', breakdown, percent })
+    const breakdown = request.query.by && attributes.includes(request.query.by) ? await breakdownBy(loaded.wave.id, request.query.by, loaded.definition, includeSpecial, includePartial) : undefined
+    const link = (params: Record<string, string | undefined> = {}) => linkQuery(includePartial, params)
+    return renderTeamPage(request, reply, 'analysis/wave', { wave: loaded.wave, title: localize(loaded.definition.title, 'en'), stats, includeSpecial, includePartial, attributes, by: request.query.by ?? '', breakdown, percent, link })
   })
 
   /** Statistics of every choice question for each value of an organisation attribute. */
-  async function breakdownBy(waveId: string, attribute: string, definition: ComparedWave['definition'], includeSpecial: boolean) {
+  async function breakdownBy(waveId: string, attribute: string, definition: ComparedWave['definition'], includeSpecial: boolean, includePartial: boolean) {
     const expression =
       attribute === 'type'
         ? sql<string>`organisations.type`
@@ -99,7 +117,7 @@ export async function analysisRoutes(app: FastifyInstance) {
       .innerJoin('organisations', 'organisations.id', 'responses.organisation_id')
       .select([expression.as('value'), (eb) => eb.fn.countAll<string | number>().as('n')])
       .where('responses.wave_id', '=', waveId)
-      .where('responses.status', '=', 'submitted')
+      .where('responses.status', 'in', includePartial ? ['submitted', 'partial'] : ['submitted'])
       .groupBy(expression)
       .execute()
     const codes = await app.db
@@ -110,6 +128,7 @@ export async function analysisRoutes(app: FastifyInstance) {
       .where('answer_values.wave_id', '=', waveId)
       .where('answer_values.row_id', '=', '')
       .where('answer_values.code', 'is not', null)
+      .$if(!includePartial, (qb) => qb.where('answer_values.partial', '=', 0))
       .groupBy([expression, 'answer_values.question_id', 'answer_values.code', 'answer_values.special'])
       .execute()
     const answered = await app.db
@@ -118,6 +137,7 @@ export async function analysisRoutes(app: FastifyInstance) {
       .innerJoin('organisations', 'organisations.id', 'responses.organisation_id')
       .select([expression.as('value'), 'asked_questions.question_id', (eb) => eb.fn.sum<string | number>('asked_questions.answered').as('n')])
       .where('asked_questions.wave_id', '=', waveId)
+      .$if(!includePartial, (qb) => qb.where('asked_questions.partial', '=', 0))
       .groupBy([expression, 'asked_questions.question_id'])
       .execute()
     const values = groups.map((g) => g.value ?? '(none)').sort()
@@ -142,7 +162,7 @@ export async function analysisRoutes(app: FastifyInstance) {
   app.get<{ Params: WaveParams; Querystring: ReportQuery }>('/admin/analysis/waves/:waveId/statistics.csv', { schema: { params: waveParams, querystring: reportQuery } }, async (request, reply) => {
     const loaded = await loadWave(request, reply)
     if (!loaded) return reply
-    const stats = await waveStatistics(app.db, loaded.wave.id, loaded.definition, { includeSpecial: request.query.special === 'include' })
+    const stats = await waveStatistics(app.db, loaded.wave.id, loaded.definition, { includeSpecial: request.query.special === 'include', includePartial: includePartialOf(request.query) })
     const publication = publicationOf(request.query)
     return download(request, reply, loaded.wave, publication ? 'statistics_csv_published' : 'statistics_csv', `statistics-${loaded.wave.survey_id}-${loaded.wave.label}.csv`, 'text/csv; charset=utf-8', statisticsCsv(stats, publication))
   })
@@ -154,7 +174,7 @@ export async function analysisRoutes(app: FastifyInstance) {
     const attributes = await attributeNames(app.db, loaded.wave.id)
     const header = rawHeader(loaded.definition, attributes, withNames)
     const csv = stringify({ record_delimiter: '\r\n', cast: { string: neutralise } })
-    const rows = rawRows(app.db, loaded.wave.id, loaded.definition, attributes, withNames)
+    const rows = rawRows(app.db, loaded.wave.id, loaded.definition, attributes, withNames, { includePartial: includePartialOf(request.query) })
     // Stream: rows are written as each batch of responses is read, with back-pressure.
     void (async () => {
       try {
@@ -172,19 +192,31 @@ export async function analysisRoutes(app: FastifyInstance) {
     return download(request, reply, loaded.wave, withNames ? 'raw_csv_with_names' : 'raw_csv', `raw-${loaded.wave.survey_id}-${loaded.wave.label}.csv`, 'text/csv; charset=utf-8', body)
   })
 
-  app.get<{ Params: WaveParams }>('/admin/analysis/waves/:waveId/codebook.csv', { schema: { params: waveParams } }, async (request, reply) => {
+  /** For the codebook and SPSS syntax: how many partial responses, and whether the raw data downloaded with them has them. */
+  const rawDataNote = async (waveId: string, query: ReportQuery) => {
+    const count = await partialResponses(app.db, waveId)
+    return count ? t(includePartialOf(query) ? 'admin.partial.raw_included' : 'admin.partial.raw_excluded', { count }) : undefined
+  }
+
+  app.get<{ Params: WaveParams; Querystring: ReportQuery }>('/admin/analysis/waves/:waveId/codebook.csv', { schema: { params: waveParams, querystring: reportQuery } }, async (request, reply) => {
     const loaded = await loadWave(request, reply)
     if (!loaded) return reply
-    const rows = variables(loaded.definition).map((v) => [v.name, v.questionId, v.label, v.type, v.values.map((x) => `${x.code}=${x.label}`).join('; '), v.derivation, v.lineage, v.type === 'text' || v.type === 'date' ? 'blank = not asked or not answered' : `blank = not asked; -9 = not answered`])
+    const status = responseStatusVariable()
+    const note = await rawDataNote(loaded.wave.id, request.query)
+    const rows = [
+      [status.name, '', status.label, status.type, status.values.map((x) => `${x.code}=${x.label}`).join('; '), note ? `${status.derivation}. ${note}` : status.derivation, '', 'never missing'],
+      ...variables(loaded.definition).map((v) => [v.name, v.questionId, v.label, v.type, v.values.map((x) => `${x.code}=${x.label}`).join('; '), v.derivation, v.lineage, v.type === 'text' || v.type === 'date' ? 'blank = not asked or not answered' : `blank = not asked; -9 = not answered`]),
+      ...partialVariables().map((v) => [v.name, '', v.label, v.type, v.values.map((x) => `${x.code}=${x.label}`).join('; '), v.derivation, '', 'never missing']),
+    ]
     const csv = toCsv(['variable', 'question_id', 'label', 'type', 'values', 'derivation', 'lineage', 'missing'], rows)
     return download(request, reply, loaded.wave, 'codebook_csv', `codebook-${loaded.wave.survey_id}-${loaded.wave.label}.csv`, 'text/csv; charset=utf-8', csv)
   })
 
-  app.get<{ Params: WaveParams }>('/admin/analysis/waves/:waveId/labels.sps', { schema: { params: waveParams } }, async (request, reply) => {
+  app.get<{ Params: WaveParams; Querystring: ReportQuery }>('/admin/analysis/waves/:waveId/labels.sps', { schema: { params: waveParams, querystring: reportQuery } }, async (request, reply) => {
     const loaded = await loadWave(request, reply)
     if (!loaded) return reply
     const header = rawHeader(loaded.definition, await attributeNames(app.db, loaded.wave.id), false)
-    const syntax = spssSyntax(loaded.definition, header, `raw-${loaded.wave.survey_id}-${loaded.wave.label}.csv`.replace(/[^A-Za-z0-9._-]+/g, '_'))
+    const syntax = spssSyntax(loaded.definition, header, `raw-${loaded.wave.survey_id}-${loaded.wave.label}.csv`.replace(/[^A-Za-z0-9._-]+/g, '_'), await rawDataNote(loaded.wave.id, request.query))
     return download(request, reply, loaded.wave, 'spss_syntax', `labels-${loaded.wave.survey_id}-${loaded.wave.label}.sps`, 'text/plain; charset=utf-8', syntax)
   })
 
@@ -192,7 +224,7 @@ export async function analysisRoutes(app: FastifyInstance) {
     const loaded = await loadWave(request, reply)
     if (!loaded) return undefined
     const withNames = request.query.names === '1'
-    return { ...loaded, withNames, set: await freeTextAnswers(app.db, loaded.wave.id, loaded.wave.label, loaded.definition, withNames) }
+    return { ...loaded, withNames, set: await freeTextAnswers(app.db, loaded.wave.id, loaded.wave.label, loaded.definition, withNames, { includePartial: includePartialOf(request.query) }) }
   }
   const named = (kind: string, withNames: boolean) => (withNames ? `${kind}_with_names` : kind)
   const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
@@ -201,9 +233,11 @@ export async function analysisRoutes(app: FastifyInstance) {
     const result = await freeText(request, reply)
     if (!result) return reply
     const { set, withNames, wave } = result
+    // As in the statistics CSV: the wave's partial responses and whether they are here, on every row.
+    const partial = [set.partial.count, set.partial.included ? 'yes' : 'no']
     const csv = toCsv(
-      ['respondent_id', ...(withNames ? ['organisation_code', 'organisation_name'] : []), 'wave', 'organisation_type', ...set.attributes, 'question_id', 'question', 'answer'],
-      set.answers.map((a) => [a.respondentId, ...(withNames ? [a.organisationCode, a.organisationName] : []), a.wave, a.organisationType, ...set.attributes.map((k) => a.attributes[k] ?? ''), a.questionId, a.question, a.answer]),
+      ['respondent_id', ...(withNames ? ['organisation_code', 'organisation_name'] : []), 'response_status', 'wave', 'organisation_type', ...set.attributes, 'question_id', 'question', 'answer', 'partial_responses', 'partial_included'],
+      set.answers.map((a) => [a.respondentId, ...(withNames ? [a.organisationCode, a.organisationName] : []), a.responseStatus, a.wave, a.organisationType, ...set.attributes.map((k) => a.attributes[k] ?? ''), a.questionId, a.question, a.answer, ...partial]),
     )
     return download(request, reply, wave, named('free_text_csv', withNames), `free-text-${wave.survey_id}-${wave.label}.csv`, 'text/csv; charset=utf-8', csv)
   })
@@ -230,7 +264,7 @@ export async function analysisRoutes(app: FastifyInstance) {
   app.get<{ Params: WaveParams; Querystring: ReportQuery }>('/admin/analysis/waves/:waveId/statistics.xlsx', { schema: { params: waveParams, querystring: reportQuery } }, async (request, reply) => {
     const loaded = await loadWave(request, reply)
     if (!loaded) return reply
-    const stats = await waveStatistics(app.db, loaded.wave.id, loaded.definition, { includeSpecial: request.query.special === 'include' })
+    const stats = await waveStatistics(app.db, loaded.wave.id, loaded.definition, { includeSpecial: request.query.special === 'include', includePartial: includePartialOf(request.query) })
     const book = await statisticsWorkbook(`${localize(loaded.definition.title, 'en')} – ${loaded.wave.label}`, [{ label: loaded.wave.label, stats }])
     return download(request, reply, loaded.wave, 'statistics_xlsx', `statistics-${loaded.wave.survey_id}-${loaded.wave.label}.xlsx`, XLSX, book)
   })
@@ -240,12 +274,14 @@ export async function analysisRoutes(app: FastifyInstance) {
     properties: {
       waves: { anyOf: [{ type: 'string', pattern: ID_PATTERN }, { type: 'array', items: { type: 'string', pattern: ID_PATTERN }, maxItems: 10 }] },
       special: { type: 'string', enum: ['include', 'exclude'] },
+      partial: { type: 'string', enum: ['include', 'exclude'] },
       publication: { type: 'string', enum: ['1', '0'] },
       threshold: { type: 'integer', minimum: 2, maximum: 100 },
     },
   } as const
+  type CompareQuery = { waves?: string | string[]; special?: string; partial?: string; publication?: string; threshold?: number }
 
-  async function comparison(request: FastifyRequest<{ Querystring: { waves?: string | string[]; special?: string; publication?: string; threshold?: number } }>, reply: FastifyReply) {
+  async function comparison(request: FastifyRequest<{ Querystring: CompareQuery }>, reply: FastifyReply) {
     const ids = ([] as string[]).concat(request.query.waves ?? [])
     const waves = ids.length ? await app.db.selectFrom('waves').selectAll().where('id', 'in', ids).execute() : []
     if (waves.length < 2 || new Set(waves.map((w) => w.survey_id)).size !== 1) {
@@ -256,28 +292,33 @@ export async function analysisRoutes(app: FastifyInstance) {
     const order = (w: WaveTable) => survey.versions.findIndex((v) => v.definition.version === w.version)
     waves.sort((a, b) => order(a) - order(b) || a.created_at.localeCompare(b.created_at))
     const includeSpecial = request.query.special === 'include'
+    const includePartial = includePartialOf(request.query)
     const compared: ComparedWave[] = []
     for (const w of waves) {
       const definition = app.catalogue.find(w.survey_id, w.version)!.definition
-      compared.push({ label: w.label, definition, stats: await waveStatistics(app.db, w.id, definition, { includeSpecial }) })
+      compared.push({ label: w.label, definition, stats: await waveStatistics(app.db, w.id, definition, { includeSpecial, includePartial }) })
     }
     return { waves, compared, rows: compareWaves(app.catalogue, survey.id, compared, includeSpecial), title: localize(survey.versions[survey.versions.length - 1].definition.title, 'en') }
   }
 
-  app.get<{ Querystring: { waves?: string | string[]; special?: string; publication?: string; threshold?: number } }>('/admin/analysis/compare', { schema: { querystring: compareQuery } }, async (request, reply) => {
+  app.get<{ Querystring: CompareQuery }>('/admin/analysis/compare', { schema: { querystring: compareQuery } }, async (request, reply) => {
     const result = await comparison(request, reply)
     if (!result) return reply
-    return renderTeamPage(request, reply, 'analysis/compare', { ...result, percent, query: new URLSearchParams(([] as string[]).concat(request.query.waves ?? []).map((w) => ['waves', w])).toString() })
+    const includePartial = includePartialOf(request.query)
+    const waveIds = ([] as string[]).concat(request.query.waves ?? [])
+    const partial = result.compared.map((w) => ({ label: w.label, count: w.stats.partial }))
+    const link = (params: Record<string, string | undefined> = {}) => linkQuery(includePartial, { waves: waveIds, ...params })
+    return renderTeamPage(request, reply, 'analysis/compare', { ...result, percent, link, waveIds, includePartial, partial, hasPartial: partial.some((p) => p.count > 0) })
   })
 
-  app.get<{ Querystring: { waves?: string | string[]; special?: string; publication?: string; threshold?: number } }>('/admin/analysis/compare.xlsx', { schema: { querystring: compareQuery } }, async (request, reply) => {
+  app.get<{ Querystring: CompareQuery }>('/admin/analysis/compare.xlsx', { schema: { querystring: compareQuery } }, async (request, reply) => {
     const result = await comparison(request, reply)
     if (!result) return reply
     const book = await statisticsWorkbook(result.title, result.compared.map((w) => ({ label: w.label, stats: w.stats })), { waves: result.compared, rows: result.rows })
     return send(request, reply, { kind: 'comparison_xlsx', waves: result.waves.map((w) => w.id) }, `comparison-${result.waves[0].survey_id}.xlsx`, XLSX, book)
   })
 
-  app.get<{ Querystring: { waves?: string | string[]; special?: string; publication?: string; threshold?: number } }>('/admin/analysis/compare.csv', { schema: { querystring: compareQuery } }, async (request, reply) => {
+  app.get<{ Querystring: CompareQuery }>('/admin/analysis/compare.csv', { schema: { querystring: compareQuery } }, async (request, reply) => {
     const result = await comparison(request, reply)
     if (!result) return reply
     const publication = publicationOf(request.query)
@@ -307,7 +348,13 @@ export function statisticsCsv(stats: WaveStatistics, publication?: Publication):
     }
     if (q.texts !== undefined) rows.push([...common, '', '', '', '', q.texts, '', '', '', '', '', '', '', '', '', '', ''])
   }
-  return toCsv(['question_id', 'section', 'question', 'type', 'asked', 'answered', 'missing', 'row', 'code', 'label', 'special', 'count', 'base', 'percent', 'ci95_low', 'ci95_high', 'mean', 'sd', 'median', 'q1', 'q3', 'min', 'max'], rows)
+  // On every row, not in a note line a CSV reader would take for data: how many partial responses
+  // the wave has, and whether the figures include them.
+  const partial = [stats.partial, stats.includePartial ? 'yes' : 'no']
+  return toCsv(
+    ['question_id', 'section', 'question', 'type', 'asked', 'answered', 'missing', 'row', 'code', 'label', 'special', 'count', 'base', 'percent', 'ci95_low', 'ci95_high', 'mean', 'sd', 'median', 'q1', 'q3', 'min', 'max', 'partial_responses', 'partial_included'],
+    rows.map((row) => [...row, ...partial]),
+  )
 }
 
 /**
@@ -318,7 +365,8 @@ export function statisticsCsv(stats: WaveStatistics, publication?: Publication):
 export function comparisonCsv(waves: ComparedWave[], rows: ComparisonRow[], publication?: Publication): string {
   const header = ['question_id', 'row', 'question', 'status', 'code', 'option']
   for (const w of waves) header.push(`${w.label}_count`, `${w.label}_base`, `${w.label}_percent`, `${w.label}_ci95_low`, `${w.label}_ci95_high`)
-  header.push('change_pp', 'test', 'p_value', 'note', ...waves.map((w) => `${w.label}_wording`))
+  header.push('change_pp', 'test', 'p_value', 'note', ...waves.map((w) => `${w.label}_wording`), 'partial_included', ...waves.map((w) => `${w.label}_partial_responses`))
+  const partial = [waves[0]?.stats.includePartial ? 'yes' : 'no', ...waves.map((w) => w.stats.partial)]
   const out: unknown[][] = []
   for (const row of rows) {
     const options = row.options.length ? row.options : [{ code: NaN, label: '', special: undefined, changePp: null }]
@@ -346,7 +394,7 @@ export function comparisonCsv(waves: ComparedWave[], rows: ComparisonRow[], publ
       })
       const anyHidden = hidden.some((h) => h[row.options.findIndex((x) => x.code === option.code)])
       const p = 'p' in option && option.p !== undefined ? option.p : row.test?.p
-      line.push(anyHidden ? '[c]' : option.changePp === null ? (row.status === 'not_comparable' ? '[b]' : '[x]') : option.changePp.toFixed(1), 'test' in option && option.test ? option.test : (row.test?.kind ?? ''), p === undefined ? '' : p.toFixed(4), row.test?.warning ?? '', ...row.waves.map((w) => w.wording ?? ''))
+      line.push(anyHidden ? '[c]' : option.changePp === null ? (row.status === 'not_comparable' ? '[b]' : '[x]') : option.changePp.toFixed(1), 'test' in option && option.test ? option.test : (row.test?.kind ?? ''), p === undefined ? '' : p.toFixed(4), row.test?.warning ?? '', ...row.waves.map((w) => w.wording ?? ''), ...partial)
       out.push(line)
     }
   }

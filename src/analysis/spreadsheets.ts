@@ -6,6 +6,7 @@ import ExcelJS from 'exceljs'
 import { translator } from '../i18n/catalogue.js'
 import type { ComparedWave, ComparisonRow } from './comparison.js'
 import type { FreeTextSet } from './free-text.js'
+import { partialNote } from './partial.js'
 import type { WaveStatistics } from './statistics.js'
 
 const pct = (p: number | null | undefined) => (p === null || p === undefined ? null : Math.round(p * 1000) / 10)
@@ -17,6 +18,12 @@ function sheetName(name: string, used: Set<string>): string {
   for (let i = 2; used.has(candidate.toLowerCase()); i++) candidate = `${base.slice(0, 26)} ${i}`
   used.add(candidate.toLowerCase())
   return candidate
+}
+
+/** When the wave has partial responses, a sheet saying how many and whether the workbook has them. */
+function addPartialNote(book: ExcelJS.Workbook, set: FreeTextSet) {
+  const note = partialNote(set.partial.count, set.partial.included)
+  if (note) book.addWorksheet('Notes').addRow([note])
 }
 
 function addRows(sheet: ExcelJS.Worksheet, header: string[], rows: unknown[][]) {
@@ -33,8 +40,8 @@ export async function statisticsWorkbook(title: string, waves: { label: string; 
   const summary = book.addWorksheet(sheetName('Summary', used))
   addRows(
     summary,
-    ['Wave', 'Organisations invited', 'Responses submitted', 'Response rate (%)', "Percentages include don't know / not applicable"],
-    waves.map((w) => [w.label, w.stats.invited, w.stats.submitted, w.stats.invited ? pct(w.stats.submitted / w.stats.invited) : null, w.stats.includeSpecial ? 'yes' : 'no']),
+    ['Wave', 'Organisations invited', 'Responses submitted', 'Response rate (%)', "Percentages include don't know / not applicable", 'Partial responses (not submitted)', 'Partial responses included'],
+    waves.map((w) => [w.label, w.stats.invited, w.stats.submitted, w.stats.invited ? pct(w.stats.submitted / w.stats.invited) : null, w.stats.includeSpecial ? 'yes' : 'no', w.stats.partial, w.stats.includePartial ? 'yes' : 'no']),
   )
   summary.insertRow(1, [title]).font = { bold: true, size: 14 }
   const latest = waves[waves.length - 1]
@@ -86,9 +93,10 @@ export async function freeTextWorkbook(set: FreeTextSet, withNames: boolean): Pr
   const sheet = book.addWorksheet('Free text')
   addRows(
     sheet,
-    ['respondent_id', ...(withNames ? ['organisation_code', 'organisation_name'] : []), 'wave', 'organisation_type', ...set.attributes, 'question_id', 'question', 'answer'],
-    set.answers.map((a) => [a.respondentId, ...(withNames ? [a.organisationCode, a.organisationName] : []), a.wave, a.organisationType, ...set.attributes.map((k) => a.attributes[k] ?? ''), a.questionId, a.question, a.answer]),
+    ['respondent_id', ...(withNames ? ['organisation_code', 'organisation_name'] : []), 'response_status', 'wave', 'organisation_type', ...set.attributes, 'question_id', 'question', 'answer'],
+    set.answers.map((a) => [a.respondentId, ...(withNames ? [a.organisationCode, a.organisationName] : []), a.responseStatus, a.wave, a.organisationType, ...set.attributes.map((k) => a.attributes[k] ?? ''), a.questionId, a.question, a.answer]),
   )
+  addPartialNote(book, set)
   return Buffer.from(await book.xlsx.writeBuffer())
 }
 
@@ -104,8 +112,9 @@ export async function nvivoWorkbook(set: FreeTextSet, withNames: boolean): Promi
   }
   addRows(
     sheet,
-    ['respondent_id', ...(withNames ? ['organisation_name'] : []), 'wave', 'organisation_type', ...set.attributes, ...set.questions.map((q) => `${q.id}: ${q.text}`)],
-    [...byRespondent.values()].map(({ first, texts }) => [first.respondentId, ...(withNames ? [first.organisationName] : []), first.wave, first.organisationType, ...set.attributes.map((k) => first.attributes[k] ?? ''), ...set.questions.map((q) => texts.get(q.id) ?? '')]),
+    ['respondent_id', ...(withNames ? ['organisation_name'] : []), 'response_status', 'wave', 'organisation_type', ...set.attributes, ...set.questions.map((q) => `${q.id}: ${q.text}`)],
+    [...byRespondent.values()].map(({ first, texts }) => [first.respondentId, ...(withNames ? [first.organisationName] : []), first.responseStatus, first.wave, first.organisationType, ...set.attributes.map((k) => first.attributes[k] ?? ''), ...set.questions.map((q) => texts.get(q.id) ?? '')]),
   )
+  addPartialNote(book, set)
   return Buffer.from(await book.xlsx.writeBuffer())
 }

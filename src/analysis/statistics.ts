@@ -2,7 +2,8 @@
 // queries over the answer facts: the base (organisations asked, after skip logic), answered and
 // missing; counts and percentages per option with "don't know" and "not applicable" shown but left
 // out of the percentage base unless asked; numbers' n, mean, standard deviation, median, quartiles,
-// minimum and maximum; grids per row; free text counted.
+// minimum and maximum; grids per row; free text counted. Partial responses (kept when the wave
+// closed) are left out unless asked for: their facts carry a flag every query filters on.
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../db/schema.js'
 import { isAnswerable, localize, placedQuestions, questionOptions } from '../questionnaire/model.js'
@@ -54,12 +55,16 @@ export interface QuestionStats {
 export interface WaveStatistics {
   invited: number
   submitted: number
+  /** Partial responses in the wave, whether or not they are included. */
+  partial: number
   questions: QuestionStats[]
   includeSpecial: boolean
+  includePartial: boolean
 }
 
 export interface StatisticsOptions {
   includeSpecial?: boolean
+  includePartial?: boolean
 }
 
 type CodeCounts = Map<string, Map<number, number>>
@@ -88,10 +93,13 @@ function choiceStats(options: Option[], counts: Map<number, number> | undefined,
 
 export async function waveStatistics(db: Kysely<Database>, waveId: string, definition: Definition, options: StatisticsOptions = {}): Promise<WaveStatistics> {
   const includeSpecial = options.includeSpecial ?? false
+  const includePartial = options.includePartial ?? false
+  const excludePartial = !includePartial
   const asked = await db
     .selectFrom('asked_questions')
     .select(['question_id', (eb) => eb.fn.countAll<string | number>().as('asked'), (eb) => eb.fn.sum<string | number>('answered').as('answered')])
     .where('wave_id', '=', waveId)
+    .$if(excludePartial, (qb) => qb.where('partial', '=', 0))
     .groupBy('question_id')
     .execute()
   const codes = await db
@@ -99,6 +107,7 @@ export async function waveStatistics(db: Kysely<Database>, waveId: string, defin
     .select(['question_id', 'row_id', 'code', (eb) => eb.fn.countAll<string | number>().as('n')])
     .where('wave_id', '=', waveId)
     .where('code', 'is not', null)
+    .$if(excludePartial, (qb) => qb.where('partial', '=', 0))
     .groupBy(['question_id', 'row_id', 'code'])
     .execute()
   const rowAnswered = await db
@@ -106,6 +115,7 @@ export async function waveStatistics(db: Kysely<Database>, waveId: string, defin
     .select(['question_id', 'row_id', (eb) => eb.fn.count<string | number>('response_id').distinct().as('n')])
     .where('wave_id', '=', waveId)
     .where('row_id', '!=', '')
+    .$if(excludePartial, (qb) => qb.where('partial', '=', 0))
     .groupBy(['question_id', 'row_id'])
     .execute()
   const numbers = await db
@@ -121,6 +131,7 @@ export async function waveStatistics(db: Kysely<Database>, waveId: string, defin
     ])
     .where('wave_id', '=', waveId)
     .where('number_value', 'is not', null)
+    .$if(excludePartial, (qb) => qb.where('partial', '=', 0))
     .groupBy('question_id')
     .execute()
   const dontKnow = await db
@@ -129,6 +140,7 @@ export async function waveStatistics(db: Kysely<Database>, waveId: string, defin
     .where('wave_id', '=', waveId)
     .where('code', 'is', null)
     .where('special', '=', 'dont_know')
+    .$if(excludePartial, (qb) => qb.where('partial', '=', 0))
     .groupBy('question_id')
     .execute()
   const texts = await db
@@ -137,6 +149,7 @@ export async function waveStatistics(db: Kysely<Database>, waveId: string, defin
     .where('wave_id', '=', waveId)
     .where('code', 'is', null)
     .where('text_value', 'is not', null)
+    .$if(excludePartial, (qb) => qb.where('partial', '=', 0))
     .groupBy('question_id')
     .execute()
   const responses = await db
@@ -176,7 +189,7 @@ export async function waveStatistics(db: Kysely<Database>, waveId: string, defin
         break
       case 'number': {
         const n = numbers.find((r) => r.question_id === q.id)
-        stats.number = await numberStats(db, waveId, q.id, n, Number(dontKnow.find((r) => r.question_id === q.id)?.n ?? 0))
+        stats.number = await numberStats(db, waveId, q.id, n, Number(dontKnow.find((r) => r.question_id === q.id)?.n ?? 0), includePartial)
         break
       }
       default:
@@ -186,7 +199,8 @@ export async function waveStatistics(db: Kysely<Database>, waveId: string, defin
   }
   const invited = responses.reduce((s, r) => s + Number(r.n), 0)
   const submitted = Number(responses.find((r) => r.status === 'submitted')?.n ?? 0)
-  return { invited, submitted, questions, includeSpecial }
+  const partial = Number(responses.find((r) => r.status === 'partial')?.n ?? 0)
+  return { invited, submitted, partial, questions, includeSpecial, includePartial }
 }
 
 async function numberStats(
@@ -195,6 +209,7 @@ async function numberStats(
   questionId: string,
   row: { n: string | number; mean: string | number; min: number; max: number; sum_squares: string | number; sum: string | number } | undefined,
   dontKnow: number,
+  includePartial: boolean,
 ): Promise<NumberStats> {
   const n = Number(row?.n ?? 0)
   if (!row || n === 0) return { n: 0, dontKnow, mean: null, sd: null, median: null, q1: null, q3: null, min: null, max: null }
@@ -212,6 +227,7 @@ async function numberStats(
           .where('wave_id', '=', waveId)
           .where('question_id', '=', questionId)
           .where('number_value', 'is not', null)
+          .$if(!includePartial, (qb) => qb.where('partial', '=', 0))
           .orderBy('number_value')
           .limit(1)
           .offset(index)

@@ -70,7 +70,11 @@ export interface InvitationTable {
   contact_email: string | null
 }
 
-export type ResponseStatus = 'not_started' | 'in_progress' | 'submitted'
+/**
+ * 'partial': in progress when the wave closed, with at least one answer that counts, and kept by the
+ * research team. It is never submitted: statistics and exports leave it out unless asked.
+ */
+export type ResponseStatus = 'not_started' | 'in_progress' | 'submitted' | 'partial'
 
 export interface ResponseTable {
   id: string
@@ -171,6 +175,8 @@ export interface AskedQuestionTable {
   response_id: string
   question_id: string
   answered: number
+  /** 1 for a partial response's facts (see ResponseStatus), so statistics can leave them out from the index. */
+  partial: number
 }
 
 export interface AnswerValueTable {
@@ -185,6 +191,8 @@ export interface AnswerValueTable {
   special: string | null
   /** Free text, dates (ISO), and the "other, please specify" text (with its option's code). */
   text_value: string | null
+  /** 1 for a partial response's facts, as in asked_questions. */
+  partial: number
 }
 
 /** Failed attempts per client address or account, shared by every app process (see failure-limiter.ts). */

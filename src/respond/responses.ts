@@ -4,8 +4,10 @@ import { sql, type Kysely, type Transaction } from 'kysely'
 import { nowIso } from '../db/ids.js'
 import { prepared } from '../db/prepared.js'
 import type { Database, InvitationTable, OrganisationTable, ResponseTable, WaveTable } from '../db/schema.js'
-import { clearFacts } from '../analysis/facts.js'
+import { clearFacts, recordFacts } from '../analysis/facts.js'
 import type { Answer, Answers } from '../questionnaire/answers.js'
+import type { Definition } from '../questionnaire/schema.js'
+import { walkVisible } from '../questionnaire/skip-logic.js'
 
 type Db = Kysely<Database> | Transaction<Database>
 
@@ -110,7 +112,11 @@ const clearAnswers = prepared((db, responseId: string, questionIds: readonly str
 const insertAnswers = prepared((db, responseId: string, pageId: string, updatedAt: string, questionIds: readonly string[], answerJson: readonly string[]) =>
   db.insertInto('response_answers').values(questionIds.map((questionId, i) => ({ response_id: responseId, question_id: questionId, page_id: pageId, answer_json: answerJson[i], updated_at: updatedAt }))),
 )
-const markInProgress = prepared((db, responseId: string, updatedAt: string) => db.updateTable('responses').set({ status: 'in_progress', updated_at: updatedAt }).where('id', '=', responseId))
+// Only a response still being filled: a save racing a submission or a close (which made the
+// response partial) must not turn it back into one in progress beside facts already recorded.
+const markInProgress = prepared((db, responseId: string, updatedAt: string) =>
+  db.updateTable('responses').set({ status: 'in_progress', updated_at: updatedAt }).where('id', '=', responseId).where('status', 'in', ['not_started', 'in_progress']),
+)
 
 export async function savePage(db: Kysely<Database>, save: PageSave): Promise<SaveResult> {
   return db.transaction().execute(async (trx) => {
@@ -186,4 +192,34 @@ export async function reopenResponse(db: Kysely<Database>, responseId: string): 
     await clearFacts(trx, responseId)
     return true
   })
+}
+
+/**
+ * When a wave closes and the team keeps responses in progress: each one with at least one answer
+ * that counts becomes 'partial' and gets its facts as a submission would (flagged partial). Runs in
+ * the close's transaction. Nothing can be answered any more, so every page is taken as settled:
+ * a question whose condition waits on an unanswered question is hidden (not asked), and a visible
+ * question the respondent had not reached is asked but not answered. Stored answers are left as
+ * they are: closing is not the place to delete anything.
+ */
+export async function keepPartialResponses(trx: Transaction<Database>, waveId: string, definition: Definition): Promise<{ kept: number; withoutAnswers: number }> {
+  const inProgress = await trx.selectFrom('responses').select('id').where('wave_id', '=', waveId).where('status', '=', 'in_progress').orderBy('id').execute()
+  const everyPage = new Set(definition.sections.flatMap((section) => section.pages.map((page) => page.id)))
+  const now = nowIso()
+  let kept = 0
+  let withoutAnswers = 0
+  for (const { id } of inProgress) {
+    const stored = await loadResponse(trx, id)
+    const { pages, answers } = walkVisible(definition, stored.answers, everyPage)
+    if (Object.keys(answers).length === 0) {
+      withoutAnswers++
+      continue
+    }
+    // Conditional, so a submission that got in first (PostgreSQL, another process) stays submitted.
+    const marked = await trx.updateTable('responses').set({ status: 'partial', updated_at: now }).where('id', '=', id).where('status', '=', 'in_progress').executeTakeFirst()
+    if (Number(marked.numUpdatedRows) !== 1) continue
+    await recordFacts(trx, waveId, id, pages.flatMap((p) => p.questions), answers, { partial: true })
+    kept++
+  }
+  return { kept, withoutAnswers }
 }

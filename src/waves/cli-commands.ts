@@ -15,7 +15,7 @@ import { importOrganisations } from './organisation-import.js'
 import { waveCounts, waveProgress } from './progress.js'
 import { parseDeadline } from './routes.js'
 import { welshWantedButMissing } from './welsh-wanted.js'
-import { closeWave, createWave, extendDeadline, getWave, inviteOrganisations, launchWave, sendReminders, WaveStateError } from './waves.js'
+import { closeWave, createWave, extendDeadline, getWave, inviteOrganisations, launchWave, responsesInProgress, sendReminders, WaveStateError } from './waves.js'
 
 type Print = (line: string) => void
 
@@ -133,11 +133,21 @@ async function waveCommand(command: string, args: string[], config: AppConfig, o
       return 0
     }
     case 'close': {
-      const w = await wave(args[0])
+      const { values, positionals } = parseArgs({ args, options: { partial: { type: 'string' } }, allowPositionals: true })
+      const w = await wave(positionals[0])
       if (!w) return 1
-      await closeWave(db, w.id)
-      await audit(db, CLI_ACTOR, 'wave_closed', { waveId: w.id })
-      out(`Closed ${w.label}.`)
+      const choice = values.partial === 'keep' ? 'keep_partial' : values.partial === 'ignore' ? 'ignore' : undefined
+      if (values.partial !== undefined && !choice) return fail(err, '--partial must be keep or ignore')
+      // As on the wave's page, the team decides what happens to responses in progress: no default.
+      const inProgress = await responsesInProgress(db, w.id)
+      if (!choice && inProgress > 0) {
+        return fail(err, `${t('admin.count.responses', { count: inProgress })} in progress. Say what happens to them: --partial keep (kept as partial responses, marked and left out of statistics unless included) or --partial ignore (not used)`)
+      }
+      const closed = await closeWave(db, w.id, { inProgress: choice ?? 'ignore', catalogue, actor: CLI_ACTOR })
+      const notKept = closed.withoutAnswers ? ` Not kept, with no answer: ${t('admin.count.responses', { count: closed.withoutAnswers })}.` : ''
+      if (choice === 'keep_partial') out(`Closed ${w.label}. Kept as partial responses: ${t('admin.count.responses', { count: closed.kept })} in progress.${notKept}`)
+      else if (closed.inProgress > 0) out(`Closed ${w.label}. Not used: ${t('admin.count.responses', { count: closed.inProgress })} in progress.`)
+      else out(`Closed ${w.label}.`)
       return 0
     }
     case 'progress': {

@@ -1,7 +1,8 @@
 // How a wave is going: each organisation's state (invited, opened, started, submitted, e-mail
 // failed), the response rate overall and by organisation type and attribute, and who to chase.
+// A partial response (kept when the wave closed) counts as started, never as submitted.
 import type { Kysely } from 'kysely'
-import type { Database } from '../db/schema.js'
+import type { Database, ResponseStatus } from '../db/schema.js'
 
 export interface OrganisationProgress {
   organisationId: string
@@ -11,7 +12,7 @@ export interface OrganisationProgress {
   attributes: Record<string, string>
   language: string
   contacts: string
-  status: 'not_started' | 'in_progress' | 'submitted'
+  status: ResponseStatus
   reference: string
   openedAt: string | null
   submittedAt: string | null
@@ -29,7 +30,7 @@ export interface RateRow {
 
 export interface WaveProgress {
   organisations: OrganisationProgress[]
-  counts: { invited: number; opened: number; started: number; submitted: number; failed: number }
+  counts: { invited: number; opened: number; started: number; submitted: number; failed: number; inProgress: number; partial: number }
   rate: number
   byType: RateRow[]
   byAttribute: Record<string, RateRow[]>
@@ -139,6 +140,8 @@ export async function waveProgress(db: Kysely<Database>, waveId: string, options
     started: organisations.filter((o) => o.status !== 'not_started').length,
     submitted: organisations.filter((o) => o.status === 'submitted').length,
     failed: organisations.filter((o) => o.deliveryProblem?.startsWith('failed')).length,
+    inProgress: organisations.filter((o) => o.status === 'in_progress').length,
+    partial: organisations.filter((o) => o.status === 'partial').length,
   }
   return {
     organisations,

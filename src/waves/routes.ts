@@ -22,7 +22,7 @@ import { defaultPrivacyNotice, PRIVACY_NOTICE_MAX_LENGTH, savePrivacyNotices, st
 import { orgParams, waveParams, type OrgParams, type WaveParams } from './params.js'
 import { waveCounts, waveProgress } from './progress.js'
 import { welshWantedButMissing } from './welsh-wanted.js'
-import { closeWave, createWave, extendDeadline, getWave, inviteOrganisations, launchWave, reissueLink, replaceContacts, sendInvitation, sendReminders, wavePlaceholders, WaveStateError, type WaveContext } from './waves.js'
+import { closeWave, createWave, extendDeadline, getWave, inviteOrganisations, launchWave, reissueLink, replaceContacts, responsesInProgress, sendInvitation, sendReminders, wavePlaceholders, WaveStateError, type InProgressChoice, type WaveContext } from './waves.js'
 
 const formBody = (properties: Record<string, unknown>) => ({ type: 'object', properties: { _csrf: { type: 'string' }, ...properties } }) as const
 const text = (max = 300) => ({ type: 'string', maxLength: max })
@@ -318,9 +318,12 @@ export async function waveRoutes(app: FastifyInstance) {
     return reply.redirect(`/admin/waves/${wave.id}`, 303)
   })
 
-  action('close', {}, async (request, reply, wave) => {
-    await closeWave(app.db, wave.id)
-    await audit(app.db, request.user!, 'wave_closed', { waveId: wave.id })
+  action('close', { in_progress: { type: 'string', enum: ['keep_partial', 'ignore'] } }, async (request, reply, wave) => {
+    const choice = first(request.body.in_progress) as InProgressChoice | ''
+    // The team decides, never a default: asked whenever a response is in progress as the wave closes
+    // (counted again here, as one may have started since the page was shown).
+    if (!choice && (await responsesInProgress(app.db, wave.id)) > 0) return showWave(request, reply, wave, { in_progress: t('admin.partial.close_error') }, 400)
+    await closeWave(app.db, wave.id, { inProgress: choice || 'ignore', catalogue: app.catalogue, actor: request.user! })
     return reply.redirect(`/admin/waves/${wave.id}`, 303)
   })
 

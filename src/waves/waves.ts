@@ -3,6 +3,7 @@
 // reminders, contact changes, reissued links, a later deadline, and closing.
 import { formatUkDate } from '../i18n/uk-dates.js'
 import type { Kysely, Transaction } from 'kysely'
+import { audit, type Actor } from '../accounts/audit.js'
 import { newId, newSecretToken, newReference, nowIso } from '../db/ids.js'
 import type { Database, InvitationTable, OrganisationTable, WaveStatus, WaveTable } from '../db/schema.js'
 import { translator } from '../i18n/catalogue.js'
@@ -10,6 +11,7 @@ import { PUBLIC_URL_MARK, queueMessage } from '../mail/outbox.js'
 import type { Catalogue, SurveyVersion } from '../questionnaire/catalogue.js'
 import type { Language } from '../questionnaire/schema.js'
 import { languagesOf, localize } from '../questionnaire/model.js'
+import { keepPartialResponses } from '../respond/responses.js'
 import { lockVersion } from '../surveys/version-registry.js'
 import { composeMessage, defaultMessages, type MessageKind, type Placeholders, type WaveMessages } from './messages.js'
 
@@ -261,6 +263,49 @@ export async function extendDeadline(db: Kysely<Database>, waveId: string, close
   await db.updateTable('waves').set({ closes_at: closesAt }).where('id', '=', waveId).execute()
 }
 
-export async function closeWave(db: Kysely<Database>, waveId: string): Promise<void> {
-  await db.updateTable('waves').set({ status: 'closed' }).where('id', '=', waveId).execute()
+/** What happens to responses in progress when a wave closes: kept as partial responses, or not used. */
+export type InProgressChoice = 'keep_partial' | 'ignore'
+
+export interface CloseOptions {
+  /** Default 'ignore': what closing always did, the responses stay in progress and count nowhere. */
+  inProgress?: InProgressChoice
+  /** Needed to keep partial responses: their facts depend on the questions the answers make visible. */
+  catalogue?: Catalogue
+  actor?: Actor | null
+}
+
+export interface ClosedWave {
+  /** Responses in progress when the wave closed. */
+  inProgress: number
+  /** Of those, kept as partial responses. */
+  kept: number
+  /** Of those, left out because no answer counted (none given, or only to questions now hidden). */
+  withoutAnswers: number
+}
+
+/** Responses in progress: what the team is asked about before closing. */
+export async function responsesInProgress(db: Db, waveId: string): Promise<number> {
+  const row = await db.selectFrom('responses').select((eb) => eb.fn.countAll<string | number>().as('n')).where('wave_id', '=', waveId).where('status', '=', 'in_progress').executeTakeFirst()
+  return Number(row?.n ?? 0)
+}
+
+/** Closes a wave, keeping responses in progress as partial ones if the team chose so, and audits it: all or nothing. */
+export async function closeWave(db: Kysely<Database>, waveId: string, options: CloseOptions = {}): Promise<ClosedWave> {
+  const choice = options.inProgress ?? 'ignore'
+  return db.transaction().execute(async (trx) => {
+    const wave = await getWave(trx, waveId)
+    if (!wave) throw new Error('No such wave')
+    // The update comes first, so the wave is locked before its responses are read.
+    const closed = await trx.updateTable('waves').set({ status: 'closed' }).where('id', '=', waveId).where('status', '!=', 'closed').executeTakeFirst()
+    if (Number(closed.numUpdatedRows) !== 1) throw new WaveStateError(`The wave "${wave.label}" is already closed`)
+    const inProgress = await responsesInProgress(trx, waveId)
+    let result: ClosedWave = { inProgress, kept: 0, withoutAnswers: 0 }
+    if (choice === 'keep_partial' && inProgress > 0) {
+      const version = options.catalogue?.find(wave.survey_id, wave.version)
+      if (!version) throw new Error(`Wave ${wave.label} uses ${wave.survey_id} ${wave.version}, which is not loaded`)
+      result = { inProgress, ...(await keepPartialResponses(trx, waveId, version.definition)) }
+    }
+    await audit(trx, options.actor ?? null, 'wave_closed', { waveId, inProgressChoice: choice, ...result })
+    return result
+  })
 }

@@ -20,9 +20,10 @@ t.test('the raw data: one row per organisation, one column per question, option 
   const res = await get(`/admin/analysis/waves/${wave1}/raw.csv`)
   t.equal(res.statusCode, 200)
   t.match(res.headers['content-type'], 'text/csv')
-  t.ok(res.body.startsWith('\uFEFFrespondent_id,organisation_type,region,q_role,q_role_other'.replace('q_role_other', 'q_scheme')), 'UTF-8 BOM, then the header')
+  t.ok(res.body.startsWith('\uFEFFrespondent_id,response_status,organisation_type,region,q_role,q_scheme'), 'UTF-8 BOM, then the header')
   const rows = rowsOf(res.body)
   t.equal(rows.length, 5, 'only submitted responses')
+  t.ok(rows.every((r) => r.response_status === '1'), 'each marked submitted (1)')
   t.notOk(Object.keys(rows[0]).includes('organisation_name'), 'no names unless asked for')
   const laundry = rows.find((r) => r.q_tasks_other === 'Laundry')!
   t.same([laundry.q_role, laundry.q_scheme, laundry.q_tasks_1, laundry.q_tasks_2, laundry.q_tasks_3, laundry.q_staff, laundry.q_staff_dk, laundry.q_budget, laundry.q_rate_a], ['2', '2', '0', '1', '1', '4', '0', '-9', '2'])

@@ -39,8 +39,8 @@ t.test('the comparison workbook: a summary, one sheet per section, and the compa
   const book = await workbook(await get(`/admin/analysis/compare.xlsx?waves=${wave1}&waves=${wave2}`))
   t.same(book.worksheets.map((s) => s.name), ['Summary', 'Main', 'Comparison'])
   const summary = cells(book.getWorksheet('Summary')!)
-  t.same(summary[2], ['W1', 6, 5, 83.3, 'no'])
-  t.same(summary[3], ['W2', 6, 6, 100, 'no'])
+  t.same(summary[2], ['W1', 6, 5, 83.3, 'no', 0, 'no'])
+  t.same(summary[3], ['W2', 6, 6, 100, 'no', 0, 'no'])
   const comparison = cells(book.getWorksheet('Comparison')!)
   const manager = comparison.find((r) => r[0] === 'q_role' && r[4] === 1)!
   t.same(manager.slice(6, 14), [2, 4, 50, 1, 5, 20, -30, 'fisher'])
@@ -63,17 +63,17 @@ t.test('free text in Excel and for NVivo, with a malicious answer kept as inert 
   const book = await workbook(await get(`/admin/analysis/waves/${wave1}/free-text.xlsx`))
   const sheet = book.getWorksheet('Free text')!
   const rows = cells(sheet)
-  t.same(rows[0], ['respondent_id', 'wave', 'organisation_type', 'region', 'question_id', 'question', 'answer'])
+  t.same(rows[0], ['respondent_id', 'response_status', 'wave', 'organisation_type', 'region', 'question_id', 'question', 'answer'])
   t.equal(rows.length, 5)
   let formulas = 0
   sheet.eachRow((row) => row.eachCell((cell) => (cell.type === ExcelJS.ValueType.Formula ? formulas++ : undefined)))
   t.equal(formulas, 0, 'no cell is a formula')
-  t.ok(rows.some((r) => r[6] === '=HYPERLINK("http://example.com","click")'), 'the text is kept as typed, as a string')
+  t.ok(rows.some((r) => r[7] === '=HYPERLINK("http://example.com","click")'), 'the text is kept as typed, as a string')
   const nvivo = cells((await workbook(await get(`/admin/analysis/waves/${wave1}/nvivo.xlsx`))).getWorksheet('Dataset')!)
-  t.same(nvivo[0], ['respondent_id', 'wave', 'organisation_type', 'region', 'q_tasks_other: Tasks (other, please specify)', 'q_views: Views'])
+  t.same(nvivo[0], ['respondent_id', 'response_status', 'wave', 'organisation_type', 'region', 'q_tasks_other: Tasks (other, please specify)', 'q_views: Views'])
   t.equal(nvivo.length, 4, 'one row per organisation with free text')
-  const laundry = nvivo.find((r) => r[4] === 'Laundry')!
-  t.equal(laundry[5], '=HYPERLINK("http://example.com","click")')
+  const laundry = nvivo.find((r) => r[5] === 'Laundry')!
+  t.equal(laundry[6], '=HYPERLINK("http://example.com","click")')
 })
 
 t.test('the REFI-QDA project: project.qde and the sources, valid QDA-XML', async (t) => {
