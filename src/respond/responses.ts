@@ -197,10 +197,10 @@ export async function reopenResponse(db: Kysely<Database>, responseId: string): 
 /**
  * When a wave closes and the team keeps responses in progress: each one with at least one answer
  * that counts becomes 'partial' and gets its facts as a submission would (flagged partial). Runs in
- * the close's transaction. Nothing can be answered any more, so every page is taken as settled:
- * a question whose condition waits on an unanswered question is hidden (not asked), and a visible
- * question the respondent had not reached is asked but not answered. Stored answers are left as
- * they are: closing is not the place to delete anything.
+ * the close's transaction. Nothing can be answered any more, so every page counts as settled: a
+ * condition on a question left unanswered is decided as for a submission that left it blank, and
+ * a visible question the respondent had not reached is asked but not answered. Stored answers are
+ * left as they are: closing is not the place to delete anything.
  */
 export async function keepPartialResponses(trx: Transaction<Database>, waveId: string, definition: Definition): Promise<{ kept: number; withoutAnswers: number }> {
   const inProgress = await trx.selectFrom('responses').select('id').where('wave_id', '=', waveId).where('status', '=', 'in_progress').orderBy('id').execute()

@@ -295,7 +295,7 @@ export async function closeWave(db: Kysely<Database>, waveId: string, options: C
   return db.transaction().execute(async (trx) => {
     const wave = await getWave(trx, waveId)
     if (!wave) throw new Error('No such wave')
-    // The update comes first, so the wave is locked before its responses are read.
+    // Compare-and-set first: of two closes at once (a double click, two admins), one does the work.
     const closed = await trx.updateTable('waves').set({ status: 'closed' }).where('id', '=', waveId).where('status', '!=', 'closed').executeTakeFirst()
     if (Number(closed.numUpdatedRows) !== 1) throw new WaveStateError(`The wave "${wave.label}" is already closed`)
     const inProgress = await responsesInProgress(trx, waveId)
