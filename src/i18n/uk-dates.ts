@@ -48,6 +48,13 @@ export function formatUkDate(iso: string | null | undefined, t: Translate): stri
   return `${day} ${t(`month.${month}`)} ${year}`
 }
 
+/** "14:05 on 31 March 2027": the UK wall-clock time and date of an instant. */
+export function formatUkTime(iso: string, t: Translate): string {
+  const { hour, minute } = ukParts(new Date(iso))
+  const time = `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`
+  return t('respond.conflict_time', { time, date: formatUkDate(iso, t) })
+}
+
 /** Today's date on UK clocks, as year, month and day. */
 export function ukToday(now = new Date()): { year: number; month: number; day: number } {
   const { year, month, day } = ukParts(now)

@@ -1,10 +1,10 @@
 // The confirmation e-mail after submission: the reference and a copy of every answer, in plain
 // text and HTML (every value escaped), in the language the respondent used.
+import { escapeHtml } from '../mail/html.js'
 import type { Translate } from '../i18n/catalogue.js'
 import type { OutgoingMessage } from '../mail/outbox.js'
 import type { SummarySection } from './answer-summary.js'
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
 
 export interface ConfirmationInput {
   responseId: string

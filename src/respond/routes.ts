@@ -5,7 +5,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { SECRET_TOKEN } from '../db/ids.js'
-import { formatUkDate } from '../i18n/uk-dates.js'
+import { formatUkDate, formatUkTime } from '../i18n/uk-dates.js'
 import { translator } from '../i18n/catalogue.js'
 import { recordFacts } from '../analysis/facts.js'
 import { isEmailAddress } from '../mail/address.js'
@@ -16,6 +16,7 @@ import { isAnswerable, languagesOf, localize } from '../questionnaire/model.js'
 import type { Language, Question } from '../questionnaire/schema.js'
 import { contactsOf } from '../waves/organisations.js'
 import { privacyNoticeFor } from '../waves/privacy-notices.js'
+import { isCsrfFailure } from '../web/errors.js'
 import { chooseLanguage } from '../web/language.js'
 import { noticeBlocks } from '../web/notice-text.js'
 import { errorSummary, questionView } from '../web/question-view.js'
@@ -232,7 +233,7 @@ export async function respondRoutes(app: FastifyInstance) {
           status: 409,
           returnTo,
           baseVersion: result.current.version,
-          conflict: { at: formatTime(result.current.updatedAt, t), answers: colleague },
+          conflict: { at: formatUkTime(result.current.updatedAt, t), answers: colleague },
         })
       }
       if (action === 'later') return reply.redirect(`${journey.base}/saved?page=${visible.page.id}`, 303)
@@ -506,10 +507,6 @@ export async function respondRoutes(app: FastifyInstance) {
   }
 }
 
-function isCsrfFailure(error: { code?: string }): boolean {
-  return error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET'
-}
-
 /** What was typed for a question whose answer could not be read (a typo in a number), as typed. */
 function typedText(question: Question, values: FormFields): string[] {
   return Object.entries(values)
@@ -517,12 +514,4 @@ function typedText(question: Question, values: FormFields): string[] {
     .flatMap(([, value]) => ([] as string[]).concat(value ?? []))
     .map((v) => v.trim())
     .filter((v) => v !== '')
-}
-
-
-function formatTime(iso: string, t: ReturnType<typeof translator>): string {
-  const d = new Date(iso)
-  // UK wall-clock time, which is what respondents read.
-  const time = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/London' }).format(d)
-  return t('respond.conflict_time', { time, date: formatUkDate(iso, t) })
 }

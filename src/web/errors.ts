@@ -6,8 +6,13 @@ import fp from 'fastify-plugin'
 import { isLanguage } from './language.js'
 import { renderPage } from './render.js'
 
+/** A form post refused by the CSRF check (its cookie gone, or its token not matching). */
+export function isCsrfFailure(error: { code?: string }): boolean {
+  return error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET'
+}
+
 function messageKeyFor(error: FastifyError, status: number): string {
-  if (error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET') return 'error_page.csrf'
+  if (isCsrfFailure(error)) return 'error_page.csrf'
   if (status === 413) return 'error_page.too_large'
   if (status === 429) return 'error_page.rate_limited'
   if (status === 404) return 'error_page.not_found'

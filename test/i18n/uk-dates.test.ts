@@ -2,7 +2,7 @@
 // expected instants are worked out by hand from the UK's clock changes (01:00 UTC on the last
 // Sunday of March and of October): 2026-10-25 and 2027-03-28 are those Sundays.
 import t from 'tap'
-import { endOfUkDay, formatUkDate, ukToday } from '../../src/i18n/uk-dates.js'
+import { endOfUkDay, formatUkDate, formatUkTime, ukToday } from '../../src/i18n/uk-dates.js'
 import { translator } from '../../src/i18n/catalogue.js'
 import { parseDeadline } from '../../src/waves/routes.js'
 import { buildTestApp } from '../helpers/app.js'
@@ -26,6 +26,9 @@ t.test('dates are shown as the UK date of the instant', async (t) => {
   t.equal(formatUkDate('2027-03-31T23:30:00.000Z', en), '1 April 2027', 'half past midnight BST is already the next day in the UK')
   t.equal(formatUkDate('2027-01-31T23:30:00.000Z', en), '31 January 2027')
   t.equal(formatUkDate('2027-03-31T22:59:59.999Z', translator('cy')), '31 Mawrth 2027')
+  t.equal(formatUkTime('2027-03-31T13:05:00.000Z', en), 'at 14:05 on 31 March 2027', 'BST: an hour ahead')
+  t.equal(formatUkTime('2027-01-31T13:05:00.000Z', en), 'at 13:05 on 31 January 2027', 'GMT')
+  t.equal(formatUkTime('2027-03-31T23:30:00.000Z', en), 'at 00:30 on 1 April 2027', 'after midnight on UK clocks')
 })
 
 t.test('a link works all of its last day, and not the day after', async (t) => {
