@@ -18,7 +18,7 @@ import { renderTeamPage } from '../web/render.js'
 import { compareWaves, type ComparedWave, type ComparisonRow } from './comparison.js'
 import { freeTextAnswers } from './free-text.js'
 import { partialResponses } from './partial.js'
-import { attributeNames, partialVariables, rawHeader, rawRows, responseStatusVariable, spssSyntax, variables } from './raw-data.js'
+import { attributeNames, partialVariables, rawHeader, rawRows, responseStatusVariable, spssSyntax, variables, type Variable } from './raw-data.js'
 import { qdpxArchive } from './refi-qda.js'
 import { freeTextWorkbook, nvivoWorkbook, statisticsWorkbook } from './spreadsheets.js'
 import { waveStatistics, type WaveStatistics } from './statistics.js'
@@ -203,10 +203,11 @@ export async function analysisRoutes(app: FastifyInstance) {
     if (!loaded) return reply
     const status = responseStatusVariable()
     const note = await rawDataNote(loaded.wave.id, request.query)
+    const row = (v: Variable, missing: string) => [v.name, v.questionId, v.label, v.type, v.values.map((x) => `${x.code}=${x.label}`).join('; '), v.derivation, v.lineage, missing]
     const rows = [
-      [status.name, '', status.label, status.type, status.values.map((x) => `${x.code}=${x.label}`).join('; '), note ? `${status.derivation}. ${note}` : status.derivation, '', 'never missing'],
-      ...variables(loaded.definition).map((v) => [v.name, v.questionId, v.label, v.type, v.values.map((x) => `${x.code}=${x.label}`).join('; '), v.derivation, v.lineage, v.type === 'text' || v.type === 'date' ? 'blank = not asked or not answered' : `blank = not asked; -9 = not answered`]),
-      ...partialVariables().map((v) => [v.name, '', v.label, v.type, v.values.map((x) => `${x.code}=${x.label}`).join('; '), v.derivation, '', 'never missing']),
+      row({ ...status, derivation: note ? `${status.derivation}. ${note}` : status.derivation }, 'never missing'),
+      ...variables(loaded.definition).map((v) => row(v, v.type === 'text' || v.type === 'date' ? 'blank = not asked or not answered' : `blank = not asked; -9 = not answered`)),
+      ...partialVariables().map((v) => row(v, 'never missing')),
     ]
     const csv = toCsv(['variable', 'question_id', 'label', 'type', 'values', 'derivation', 'lineage', 'missing'], rows)
     return download(request, reply, loaded.wave, 'codebook_csv', `codebook-${loaded.wave.survey_id}-${loaded.wave.label}.csv`, 'text/csv; charset=utf-8', csv)
