@@ -10,7 +10,7 @@ import { answerToFields } from '../../src/questionnaire/answers.js'
 import { isAnswerable, localize } from '../../src/questionnaire/model.js'
 import type { Definition } from '../../src/questionnaire/schema.js'
 import { answerOnBranch, answersToHiddenQuestions, branchesOf, expectedVisible, seededRandom, type Branch } from '../helpers/branches.js'
-import { buildTestApp, FIXTURES, form, REAL_SURVEYS } from '../helpers/app.js'
+import { buildTestApp, FIXTURES, form, formSession, REAL_SURVEYS } from '../helpers/app.js'
 import { testDatabases } from '../helpers/databases.js'
 import { openTestWave } from '../helpers/waves.js'
 
@@ -41,14 +41,6 @@ function sampleOf(definition: Definition): Branch[] {
   return [...picked]
 }
 
-async function cookieAndToken(app: FastifyInstance, url: string, cookie: string) {
-  const res = await app.inject({ url, headers: { cookie } })
-  const set = ([] as string[]).concat(res.headers['set-cookie'] ?? []).map((c) => c.split(';')[0])
-  const jar = new Map(cookie ? cookie.split('; ').map((c) => c.split('=') as [string, string]) : [])
-  for (const pair of set) jar.set(pair.split('=')[0], pair.split('=').slice(1).join('='))
-  return { res, cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; '), token: /name="_csrf" value="([^"]+)"/.exec(res.body)?.[1] ?? '' }
-}
-
 /** One organisation answering as the branch says, through the pages; returns what went wrong. */
 async function respondOverHttp(app: FastifyInstance, definition: Definition, base: string, branch: Branch): Promise<string[]> {
   const problems: string[] = []
@@ -65,14 +57,14 @@ async function respondOverHttp(app: FastifyInstance, definition: Definition, bas
     while (url && url.startsWith(`${base}/pages/`)) {
       if (++visits > pages.size * 2) return [`more than ${pages.size * 2} page visits`]
       const pageId = url.slice(`${base}/pages/`.length)
-      const session = await cookieAndToken(app, url, cookie)
+      // A page that does not open (no form to post) fails here, naming its address and status.
+      const session = await formSession(app, url, cookie)
       cookie = session.cookie
-      if (session.res.statusCode !== 200) return [`${url} answered ${session.res.statusCode}`]
-      const version = /name="_page_version" value="(\d+)"/.exec(session.res.body)?.[1] ?? '0'
+      const version = /name="_page_version" value="(\d+)"/.exec(session.html)?.[1] ?? '0'
       const fields: Record<string, string | string[]> = { _csrf: session.token, _page_version: version, _action: 'continue' }
       for (const q of pages.get(pageId)!.questions.filter(isAnswerable)) {
         // Only what the page shows: a browser never sends a hidden question's fields.
-        if (!session.res.body.includes(`name="${q.id}`)) continue
+        if (!session.html.includes(`name="${q.id}`)) continue
         for (const [name, value] of Object.entries(answerToFields(q, answerOnBranch(q, branch)))) if (value !== undefined) fields[name] = value
       }
       const saved = await app.inject({ method: 'POST', url, headers: { ...FORM, cookie }, payload: form(fields) })
@@ -80,9 +72,9 @@ async function respondOverHttp(app: FastifyInstance, definition: Definition, bas
       url = saved.headers.location as string
     }
   }
-  const check = await cookieAndToken(app, `${base}/check`, cookie)
+  const check = await formSession(app, `${base}/check`, cookie)
   cookie = check.cookie
-  const listed = [...check.res.body.matchAll(/<dt class="govuk-summary-list__key">([\s\S]*?)<\/dt>/g)].map((m) => unescape(m[1].trim()))
+  const listed = [...check.html.matchAll(/<dt class="govuk-summary-list__key">([\s\S]*?)<\/dt>/g)].map((m) => unescape(m[1].trim()))
   const expected = expectedVisible(definition, branch)
   const wanted = expected.questions.map((q) => localize(q.text, 'en').trim())
   if (listed.join('\n') !== wanted.join('\n')) problems.push(`check page lists:\n${listed.join('\n')}\nexpected:\n${wanted.join('\n')}`)
