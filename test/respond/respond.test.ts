@@ -340,3 +340,20 @@ t.test('mid-page when the wave closes: the save is refused with what was typed, 
   const untouched = await app.inject(`/r/${wave.tokens.E06000002}`)
   t.notMatch(untouched.body, '/print"', 'nothing saved: nothing to print')
 })
+
+t.test('in Welsh, an expired form and a save after closing say so in Welsh and keep what was typed', async (t) => {
+  const app = await buildTestApp(t, { surveysDir: `${FIXTURES}/surveys-bilingual`, mailWorker: false })
+  const wave = await openTestWave(app, { surveyId: 'welsh-prisons', version: '1' })
+  const page = `/r/${wave.tokens.E06000001}/pages/scheme_page`
+  const session = await formSession(app, `${page}?lang=cy`)
+  const typed = { _csrf: session.token, _page_version: '0', has_scheme: '1', buddies: '14' }
+  const expired = await app.inject({ method: 'POST', url: page, headers: { ...FORM, cookie: 'lang=cy' }, payload: form(typed) })
+  t.equal(expired.statusCode, 403)
+  t.match(expired.body, 'Nid yw eich atebion ar y dudalen hon wedi’u cadw eto')
+  t.match(expired.body, 'value="14"')
+  await closeWave(app.db, wave.waveId)
+  const late = await post(app, page, typed, { ...session, cookie: `${session.cookie}; lang=cy` })
+  t.equal(late.statusCode, 410)
+  t.match(late.body, 'Ni chadwyd eich atebion: mae’r arolwg wedi cau')
+  t.match(late.body, '14 cyfeillion', 'what was typed, with the Welsh unit')
+})
