@@ -84,9 +84,9 @@ export async function respondRoutes(app: FastifyInstance) {
   /**
    * Finds the response behind a link, or answers with the right page for a bad one. A closed
    * wave (closed by the team, or past its deadline) answers with the closed page unless the
-   * route reads what was saved (`closed: 'allow'`) or must say what was not saved.
+   * route reads what was saved (`allowClosed`) or must say what was not saved.
    */
-  async function openLink(request: FastifyRequest<{ Params: TokenParams }>, reply: FastifyReply, options: { closed?: 'refuse' | 'allow' } = {}): Promise<Journey | undefined> {
+  async function openLink(request: FastifyRequest<{ Params: TokenParams }>, reply: FastifyReply, options: { allowClosed?: boolean } = {}): Promise<Journey | undefined> {
     const token = request.params.token
     const link = SECRET_TOKEN.test(token) ? await findByToken(app.db, token) : undefined
     if (!link) {
@@ -111,7 +111,7 @@ export async function respondRoutes(app: FastifyInstance) {
       return undefined
     }
     const closed = link.wave.status === 'closed' || (link.wave.closes_at !== null && link.wave.closes_at < new Date().toISOString() && link.response.status !== 'submitted')
-    if (closed && options.closed !== 'allow') {
+    if (closed && !options.allowClosed) {
       await linkProblem(request, reply, 'closed', 410, link, language)
       return undefined
     }
@@ -200,7 +200,7 @@ export async function respondRoutes(app: FastifyInstance) {
       },
     },
     async (request, reply) => {
-      const journey = await openLink(request, reply, { closed: 'allow' })
+      const journey = await openLink(request, reply, { allowClosed: true })
       if (!journey) return reply
       const { link, version, language } = journey
       if (journey.closed) return showNotSaved(request, reply, journey)
@@ -346,7 +346,7 @@ export async function respondRoutes(app: FastifyInstance) {
   )
 
   app.get<{ Params: TokenParams }>('/r/:token/print', { schema: { params: tokenParams }, config: routeLimit }, async (request, reply) => {
-    const journey = await openLink(request, reply, { closed: 'allow' })
+    const journey = await openLink(request, reply, { allowClosed: true })
     if (!journey) return reply
     const t = translator(journey.language)
     const progress = await progressOf(journey)
@@ -369,7 +369,7 @@ export async function respondRoutes(app: FastifyInstance) {
   // The wave's privacy notice stays readable once the response is submitted or the wave has
   // closed: people may ask how their answers are used long after they gave them.
   app.get<{ Params: TokenParams }>('/r/:token/privacy', { schema: { params: tokenParams }, config: routeLimit }, async (request, reply) => {
-    const journey = await openLink(request, reply, { closed: 'allow' })
+    const journey = await openLink(request, reply, { allowClosed: true })
     if (!journey) return reply
     const data = common(journey)
     const notice = await privacyNoticeFor(app.db, journey.link.wave.id, journey.language, { team: data.teamName, email: data.teamEmail, survey: data.surveyTitle })
@@ -464,7 +464,7 @@ export async function respondRoutes(app: FastifyInstance) {
    * one more click saves it. Forged posts gain nothing: they only show the sender's own input.
    */
   async function showTypedAgain(request: FastifyRequest<{ Params: PageParams; Body: FormFields }>, reply: FastifyReply) {
-    const journey = await openLink(request, reply, { closed: 'allow' })
+    const journey = await openLink(request, reply, { allowClosed: true })
     if (!journey) return reply
     if (journey.closed) return showNotSaved(request, reply, journey)
     if (journey.link.response.status === 'submitted') return renderSubmittedRefusal(request, reply, journey)
