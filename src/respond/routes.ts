@@ -126,11 +126,13 @@ export async function respondRoutes(app: FastifyInstance) {
     reply.header('x-robots-tag', 'noindex')
     // After closing, what was saved stays readable: the organisation may need its own copy.
     const printHref = kind === 'closed' && link && link.response.status !== 'not_started' ? `/r/${link.invitation.token}/print` : undefined
+    // The wave's own notice stays readable after closing; a replaced or draft link has no pages of its own.
+    const privacyHref = kind === 'closed' && link ? `/r/${link.invitation.token}/privacy` : undefined
     return renderPage(
       request,
       reply,
       'respond/link-problem',
-      { kind, teamName: link?.wave.team_name, teamEmail: link?.wave.team_email, printHref },
+      { kind, teamName: link?.wave.team_name, teamEmail: link?.wave.team_email, printHref, privacyHref },
       { language, status },
     )
   }

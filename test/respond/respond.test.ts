@@ -334,6 +334,8 @@ t.test('mid-page when the wave closes: the save is refused with what was typed, 
   t.equal(start.statusCode, 410)
   t.match(start.body, 'This survey has closed')
   t.match(start.body, `href="${base}/print"`, 'the closed page offers what was saved')
+  t.match(start.body, `href="${base}/privacy"`, 'and its footer leads to the wave’s own privacy notice')
+  t.equal((await app.inject(`${base}/privacy`)).statusCode, 200)
   const print = await app.inject(`${base}/print`)
   t.equal(print.statusCode, 200)
   t.match(print.body, 'Saved before closing')
