@@ -2,6 +2,8 @@
 // real browser. The flags keep it from reaching for the network, which this machine lacks.
 import { existsSync, readFileSync } from 'node:fs'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import type { FastifyInstance } from 'fastify'
+import { openTestWave } from './waves.js'
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
@@ -92,3 +94,16 @@ export async function fillPage(page: Page, chosen: Record<string, string | strin
   }
 }
 
+
+/**
+ * One organisation of a fresh wave, its link opened by a browser with JavaScript off: the app
+ * listens on a free port and the browser is closed when the test ends.
+ */
+export async function respondentWithoutJavaScript(t: { teardown(fn: () => unknown): void }, app: FastifyInstance, wave: Parameters<typeof openTestWave>[1] = {}) {
+  const opened = await openTestWave(app, { ...wave, organisations: ['ORG0001'] })
+  const address = await app.listen({ port: 0, host: '127.0.0.1' })
+  const browser = await launchBrowser()
+  t.teardown(() => browser.close())
+  const context = await withoutJavaScript(browser)
+  return { wave: opened, link: `${address}/r/${opened.tokens.ORG0001}`, browser, context, page: await context.newPage() }
+}

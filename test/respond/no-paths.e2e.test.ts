@@ -3,11 +3,9 @@
 // Before this test existed, both stayed at "Cannot start yet" for ever.
 import t, { type Test } from 'tap'
 import type { Browser, Page } from 'playwright-core'
-import type { FastifyInstance } from 'fastify'
 import { loadCatalogue } from '../../src/questionnaire/catalogue.js'
-import { axeViolationsWithoutJavaScript, browserAvailable, fillPage, launchBrowser, withoutJavaScript } from '../helpers/browser.js'
+import { axeViolationsWithoutJavaScript, browserAvailable, fillPage, respondentWithoutJavaScript } from '../helpers/browser.js'
 import { buildTestApp, REAL_SURVEYS } from '../helpers/app.js'
-import { openTestWave } from '../helpers/waves.js'
 
 const { available, reason } = browserAvailable()
 const catalogue = loadCatalogue(REAL_SURVEYS).catalogue!
@@ -46,21 +44,13 @@ async function submitFromCheck(t: Test, browser: Browser, page: Page) {
   t.match(await page.locator('h1').textContent(), 'Response submitted')
 }
 
-async function openWave(t: Test, app: FastifyInstance, survey: string, version: string) {
-  const wave = await openTestWave(app, { surveyId: survey, version, organisations: ['ORG0001'], closesAt: '2099-03-31T22:59:59.999Z' })
-  const address = await app.listen({ port: 0, host: '127.0.0.1' })
-  const browser = await launchBrowser()
-  t.teardown(() => browser.close())
-  const page = await (await withoutJavaScript(browser)).newPage()
-  return { link: `${address}/r/${wave.tokens.ORG0001}`, browser, page }
-}
 
 if (!available) {
   t.test('the "no" paths in a browser', { skip: reason }, async () => {})
 } else {
   t.test('a council with no prison in its area submits, without JavaScript', async (t) => {
     const app = await buildTestApp(t, { mailWorker: false, mailDir: t.testdir() })
-    const { link, browser, page } = await openWave(t, app, 'la-release-social-care', '2020')
+    const { link, browser, page } = await respondentWithoutJavaScript(t, app, { surveyId: 'la-release-social-care', version: '2020', closesAt: '2099-03-31T22:59:59.999Z' })
     await page.goto(link)
     t.match(await page.textContent('#status-in_prison'), 'Cannot start yet', 'before the number of prisons is known')
 
@@ -77,7 +67,7 @@ if (!available) {
 
   t.test('a prison without a buddy scheme submits, without JavaScript', async (t) => {
     const app = await buildTestApp(t, { mailWorker: false, mailDir: t.testdir() })
-    const { link, browser, page } = await openWave(t, app, 'prison-peer-social-care', '2024')
+    const { link, browser, page } = await respondentWithoutJavaScript(t, app, { surveyId: 'prison-peer-social-care', version: '2024', closesAt: '2099-03-31T22:59:59.999Z' })
     await page.goto(link)
     const answers = noToEverything('prison-peer-social-care', '2024')
     const seen = await answerEverySection(t, page, link, answers)

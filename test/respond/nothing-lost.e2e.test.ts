@@ -2,9 +2,8 @@
 // while it was open, and a form saved after the wave closed.
 import t from 'tap'
 import { closeWave } from '../../src/waves/waves.js'
-import { axeViolationsWithoutJavaScript, browserAvailable, launchBrowser, withoutJavaScript } from '../helpers/browser.js'
+import { axeViolationsWithoutJavaScript, browserAvailable, respondentWithoutJavaScript } from '../helpers/browser.js'
 import { buildTestApp } from '../helpers/app.js'
-import { openTestWave } from '../helpers/waves.js'
 
 const { available, reason } = browserAvailable()
 
@@ -13,13 +12,8 @@ if (!available) {
 } else {
   t.test('cookies cleared while a page was open: the answers come back and save on the next click', async (t) => {
     const app = await buildTestApp(t, { mailWorker: false })
-    const wave = await openTestWave(app, { organisations: ['E06000001'] })
-    const address = await app.listen({ port: 0, host: '127.0.0.1' })
-    const browser = await launchBrowser()
-    t.teardown(() => browser.close())
-    const context = await withoutJavaScript(browser)
-    const page = await context.newPage()
-    await page.goto(`${address}/r/${wave.tokens.E06000001}/pages/about_respondent`)
+    const { link, browser, context, page } = await respondentWithoutJavaScript(t, app)
+    await page.goto(`${link}/pages/about_respondent`)
     await page.check('input[name="respondent_role"][value="5"]')
     await page.fill('#respondent_role__other', 'Head of prison partnerships')
     await page.fill('#respondent_team', 'Adult social care')
@@ -38,12 +32,7 @@ if (!available) {
 
   t.test('mid-page when the wave closes: what was typed is shown back, what was saved can be printed', async (t) => {
     const app = await buildTestApp(t, { mailWorker: false })
-    const wave = await openTestWave(app, { organisations: ['E06000001'] })
-    const address = await app.listen({ port: 0, host: '127.0.0.1' })
-    const browser = await launchBrowser()
-    t.teardown(() => browser.close())
-    const page = await (await withoutJavaScript(browser)).newPage()
-    const link = `${address}/r/${wave.tokens.E06000001}`
+    const { wave, link, browser, page } = await respondentWithoutJavaScript(t, app)
     await page.goto(`${link}/pages/about_respondent`)
     await page.check('input[name="respondent_role"][value="2"]')
     await page.fill('#respondent_team', 'Saved before the close')
