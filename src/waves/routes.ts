@@ -15,6 +15,7 @@ import { isEmailAddress } from '../mail/address.js'
 import { toCsv } from '../web/csv.js'
 import { noticeBlocks } from '../web/notice-text.js'
 import { renderTeamPage } from '../web/render.js'
+import { redirectDone } from '../web/done-notice.js'
 import { eraseOrganisationContacts, eraseWave } from './erasure.js'
 import { composeMessage, defaultMessages, PLACEHOLDERS, unknownPlaceholders, type MessageKind, type WaveMessages } from './messages.js'
 import { contactsOf } from './organisations.js'
@@ -306,7 +307,7 @@ export async function waveRoutes(app: FastifyInstance) {
     const round = first(request.body.round) || randomUUID()
     const queued = await sendReminders(app.db, wave.id, context, target, round)
     await audit(app.db, request.user!, 'reminders_sent', { waveId: wave.id, target, queued })
-    return reply.redirect(`/admin/waves/${wave.id}?reminded=${queued}`, 303)
+    return redirectDone(reply, `/admin/waves/${wave.id}`, 'reminders_queued', queued)
   })
 
   action('deadline', { deadline__day: text(2), deadline__month: text(2), deadline__year: text(4) }, async (request, reply, wave) => {

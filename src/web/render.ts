@@ -2,6 +2,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { translator } from '../i18n/catalogue.js'
 import type { Language } from '../questionnaire/schema.js'
+import { doneNotice } from './done-notice.js'
 
 export interface PageContext {
   language: Language
@@ -33,7 +34,10 @@ export async function renderPage(
     .send(html)
 }
 
-/** A research team page: in English (the team's pages are English only), showing who is signed in. */
+/**
+ * A research team page: in English (the team's pages are English only), showing who is signed in
+ * and, after an action, what was done (see done-notice.ts).
+ */
 export function renderTeamPage(request: FastifyRequest, reply: FastifyReply, template: string, data: Record<string, unknown>, status = 200) {
-  return renderPage(request, reply, template, { ...data, user: request.user }, { language: 'en', status })
+  return renderPage(request, reply, template, { doneNotice: doneNotice(request, translator('en')), ...data, user: request.user }, { language: 'en', status })
 }

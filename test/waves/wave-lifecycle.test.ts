@@ -123,7 +123,12 @@ t.test('a launched wave reaches every contact over SMTP; links lead to responses
   // Reminders go only to those who have not submitted, once per click.
   t.same(await app.sendMail(), { sent: 2, failed: 0, retrying: 0 }, 'first, the two confirmation e-mails')
   const round = /name="round" value="([^"]+)"/.exec(dashboard.body)![1]
-  await adminPost(app, cookie, `/admin/waves/${waveId}/remind`, { target: 'not_submitted', round })
+  const reminded = await adminPost(app, cookie, `/admin/waves/${waveId}/remind`, { target: 'not_submitted', round })
+  t.equal(reminded.headers.location, `/admin/waves/${waveId}?done=reminders_queued&n=1`)
+  const after = await app.inject({ url: reminded.headers.location as string, headers: { cookie } })
+  t.match(after.body, /id="done-notice"[\s\S]*Reminders queued for 1 organisation</, 'the page says what was done, in the singular')
+  const crafted = await app.inject({ url: `/admin/waves/${waveId}?done=title&n=2`, headers: { cookie } })
+  t.notMatch(crafted.body, 'id="done-notice"', 'only sentences made for actions are shown')
   await adminPost(app, cookie, `/admin/waves/${waveId}/remind`, { target: 'not_submitted', round })
   t.same(await app.sendMail(), { sent: 1, failed: 0, retrying: 0 }, 'a double click sends one reminder')
   const reminder = smtp.received[5]
