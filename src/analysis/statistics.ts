@@ -126,8 +126,6 @@ export async function waveStatistics(db: Kysely<Database>, waveId: string, defin
       (eb) => eb.fn.avg<string | number>('number_value').as('mean'),
       (eb) => eb.fn.min<number>('number_value').as('min'),
       (eb) => eb.fn.max<number>('number_value').as('max'),
-      sql<string | number>`sum(number_value * number_value)`.as('sum_squares'),
-      (eb) => eb.fn.sum<string | number>('number_value').as('sum'),
     ])
     .where('wave_id', '=', waveId)
     .where('number_value', 'is not', null)
@@ -207,16 +205,27 @@ async function numberStats(
   db: Kysely<Database>,
   waveId: string,
   questionId: string,
-  row: { n: string | number; mean: string | number; min: number; max: number; sum_squares: string | number; sum: string | number } | undefined,
+  row: { n: string | number; mean: string | number; min: number; max: number } | undefined,
   dontKnow: number,
   includePartial: boolean,
 ): Promise<NumberStats> {
   const n = Number(row?.n ?? 0)
   if (!row || n === 0) return { n: 0, dontKnow, mean: null, sd: null, median: null, q1: null, q3: null, min: null, max: null }
   const mean = Number(row.mean)
-  const sum = Number(row.sum)
-  const sumSquares = Number(row.sum_squares)
-  const sd = n > 1 ? Math.sqrt(Math.max(0, (sumSquares - (sum * sum) / n) / (n - 1))) : null
+  // Two passes: the squared deviations from the mean, summed by the database. The one-pass
+  // formula (sum of squares minus square of sum) cancels catastrophically for large values
+  // (0.8336 for 0.8367 around ten million).
+  const deviations = n > 1
+    ? await db
+        .selectFrom('answer_values')
+        .select(sql<string | number>`sum((number_value - ${mean}) * (number_value - ${mean}))`.as('ss'))
+        .where('wave_id', '=', waveId)
+        .where('question_id', '=', questionId)
+        .where('number_value', 'is not', null)
+        .$if(!includePartial, (qb) => qb.where('partial', '=', 0))
+        .executeTakeFirst()
+    : undefined
+  const sd = deviations ? Math.sqrt(Math.max(0, Number(deviations.ss) / (n - 1))) : null
   // Order statistics fetched one at a time from the database, so memory does not grow with n.
   const valueAt = async (index: number) =>
     Number(
