@@ -13,7 +13,7 @@ import type { WaveTable } from '../db/schema.js'
 import { translator } from '../i18n/catalogue.js'
 import { waveParams, type WaveParams } from '../waves/params.js'
 import { localize, placedQuestions } from '../questionnaire/model.js'
-import { neutralise, toCsv, UTF8_BOM } from '../web/csv.js'
+import { CSV_OPTIONS, neutralise, toCsv, UTF8_BOM } from '../web/csv.js'
 import { renderTeamPage } from '../web/render.js'
 import { compareWaves, type ComparedWave, type ComparisonRow } from './comparison.js'
 import { freeTextAnswers } from './free-text.js'
@@ -173,7 +173,7 @@ export async function analysisRoutes(app: FastifyInstance) {
     const withNames = request.query.names === '1'
     const attributes = await attributeNames(app.db, loaded.wave.id)
     const header = rawHeader(loaded.definition, attributes, withNames)
-    const csv = stringify({ record_delimiter: '\r\n', cast: { string: neutralise } })
+    const csv = stringify({ ...CSV_OPTIONS, cast: { string: neutralise } })
     const rows = rawRows(app.db, loaded.wave.id, loaded.definition, attributes, withNames, { includePartial: includePartialOf(request.query) })
     // Stream: rows are written as each batch of responses is read, with back-pressure.
     void (async () => {

@@ -1,0 +1,68 @@
+// Answers of several lines, and formulas hidden behind a line break, as R and a spreadsheet read
+// them: R's read.csv must count one row per organisation (it read two-line answers as two rows
+// when a lone LF was left unquoted), and no cell may start a formula after leading blanks.
+import t from 'tap'
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parse } from 'csv-parse/sync'
+import { createOrganisation } from '../../src/waves/organisations.js'
+import { createWave, inviteOrganisations } from '../../src/waves/waves.js'
+import { buildTestApp, FIXTURES, signIn } from '../helpers/app.js'
+import { submitAnswers } from '../helpers/responses.js'
+
+const VIEWS = ['First line\nsecond line', 'Windows line\r\nends here', '\n=1+1', '  @SUM(A1:A2)', 'Plain, with a comma and "quotes"']
+
+/** Rows and the q_views column as R reads the file (read.csv with its defaults, UTF-8 with BOM). */
+function readInR(csv: string): { rows: number; views: string[] } {
+  const dir = mkdtempSync(join(tmpdir(), 'csv-in-r-'))
+  try {
+    const file = join(dir, 'data.csv')
+    writeFileSync(file, csv)
+    const script = `d <- read.csv(${JSON.stringify(file)}, fileEncoding = "UTF-8-BOM", stringsAsFactors = FALSE); cat(nrow(d), "\\n"); cat(jsonlite_free <- paste(gsub("\\n", "\\\\\\\\n", gsub("\\r", "\\\\\\\\r", d[[COLUMN]])), collapse = "\\t"))`
+    const out = execFileSync('Rscript', ['-e', script.replace('COLUMN', '"q_views"')], { encoding: 'utf8' })
+    const [rows, views] = out.split('\n')
+    return { rows: Number(rows.trim()), views: views.split('\t') }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+function rAvailable(): boolean {
+  try {
+    execFileSync('Rscript', ['--version'], { stdio: 'ignore' })
+    return true
+  } catch {
+    if (process.env.CI) throw new Error('CI must read the exports in R: Rscript is missing (see .ci/run)')
+    return false
+  }
+}
+
+t.test('raw data and free text with answers of several lines: one row per organisation in R', { skip: rAvailable() ? false : 'R not found (apt-get install -y r-base-core)' }, async (t) => {
+  const app = await buildTestApp(t, { surveysDir: `${FIXTURES}/surveys-analysis`, mailWorker: false })
+  const organisations: string[] = []
+  for (const [i] of VIEWS.entries()) organisations.push(await createOrganisation(app.db, { code: `M${i}`, name: `Organisation ${i}`, type: 'prison', contacts: [{ name: 'C', email: `c${i}@example.org` }] }))
+  const wave = await createWave(app.db, { surveyId: 'demo-analysis', version: '1', label: 'W1', teamName: 'Team', teamEmail: 'team@example.org' })
+  await inviteOrganisations(app.db, wave, organisations)
+  for (const [i, value] of VIEWS.entries()) {
+    await submitAnswers(app, wave, organisations[i], { q_role: { code: 1 }, q_scheme: { code: 2 }, q_tasks: { codes: [1] }, q_staff: { value: 1 }, q_rate: { rows: { a: 1 } }, q_views: { value } })
+  }
+  const cookie = await signIn(app, 'analyst')
+  const raw = (await app.inject({ url: `/admin/analysis/waves/${wave}/raw.csv`, headers: { cookie } })).body
+  const free = (await app.inject({ url: `/admin/analysis/waves/${wave}/free-text.csv`, headers: { cookie } })).body
+
+  const r = readInR(raw)
+  t.equal(r.rows, 5, 'R reads five rows for five organisations')
+  // As typed, except that a cell a spreadsheet would run as a formula starts with an apostrophe
+  // (R reads a quoted CRLF as one line break, as the form itself stores it).
+  t.same(r.views.sort(), ["'\\n=1+1", "'  @SUM(A1:A2)", 'First line\\nsecond line', 'Plain, with a comma and "quotes"', 'Windows line\\nends here'].sort())
+  const freeInR = execFileSync('Rscript', ['-e', `cat(nrow(read.csv(file("stdin"), stringsAsFactors = FALSE)))`], { input: free.replace(/^\uFEFF/, ''), encoding: 'utf8' })
+  t.equal(Number(freeInR), 5, 'R reads five answers in the free text')
+
+  for (const body of [raw, free]) {
+    const cells = (parse(body.replace(/^\uFEFF/, ''), { relax_column_count: true }) as string[][]).flat()
+    t.notOk(cells.some((c) => /^\s*[=+@]/.test(c)), 'no cell starts a formula, even after blanks or a line break')
+    t.notOk(/[^\r]\n/.test(body.replace(/"(?:[^"]|"")*"/g, '')), 'outside quotes, every line ends CRLF')
+  }
+})
