@@ -88,3 +88,26 @@ t.test('lineage that refers to questions or codes missing from the previous vers
     `${file}:26:36 sections[0].pages[0].questions[2].lineage.split_from: refers to "helpers", which is not a question in version 1`,
   ])
 })
+
+t.test('files that could hang or garble the loader are refused at their line', async (t) => {
+  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs')
+  const { join } = await import('node:path')
+  const { tmpdir } = await import('node:os')
+  const tmp = mkdtempSync(join(tmpdir(), 'broken-def-'))
+  t.teardown(() => rmSync(tmp, { recursive: true, force: true }))
+  const write = (name: string, content: string | Buffer) => {
+    writeFileSync(join(tmp, name), content)
+    return loadDefinitionFile(join(tmp, name), name).problems.map(formatProblem)
+  }
+  // Nine to the fifth power of values from five lines: the "billion laughs" shape.
+  const bomb = 'survey: demo\nversion: "1"\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: [*d, *d, *d, *d, *d, *d, *d, *d, *d]\n'
+  t.same(write('bomb.yaml', bomb), ['bomb.yaml:4:8 YAML: the aliases (*name) repeat their anchors too many times over (more than 100 repetitions): write the repeated parts out, or repeat each only a few times'])
+  t.same(write('alias.yaml', 'survey: demo\nversion: "1"\ntitle: *title\n'), ['alias.yaml:3:8 YAML: the alias *title refers to no anchor &title set before it'])
+  // "Siân" saved as Windows-1252 by a word processor: â is the single byte 0xE2 on line 3.
+  const latin = Buffer.concat([Buffer.from('survey: demo\nversion: "1"\ntitle: Si'), Buffer.from([0xe2]), Buffer.from('n\n')])
+  t.same(write('latin.yaml', latin), ['latin.yaml:3:10 is not UTF-8: byte 0xE2 (byte 36 of the file) is not valid UTF-8. Save the file as UTF-8 (in most editors: Save as, Encoding, UTF-8)'])
+  // Valid UTF-8 Welsh (ŵ is three bytes) before the bad byte still counts as one column each.
+  const welsh = Buffer.concat([Buffer.from('title: Gŵyl '), Buffer.from([0xff]), Buffer.from('\n')])
+  t.match(write('welsh.yaml', welsh)[0], /^welsh\.yaml:1:13 is not UTF-8: byte 0xFF/)
+  t.same(write('big.yaml', `survey: demo\n# ${'x'.repeat(1024 * 1024)}\n`), ['big.yaml:1:1 is 1.0 MB: a definition file may be at most 1 MB'])
+})
