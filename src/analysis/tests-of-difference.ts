@@ -83,6 +83,55 @@ function logGamma(x: number): number {
   return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(a)
 }
 
+/** P(X ≥ x) for a chi-square variable with df degrees of freedom. */
+export function chiSquareSurvival(x: number, df: number): number {
+  return gammaQ(df / 2, x / 2)
+}
+
+/** Regularised incomplete beta I_x(a, b), by its continued fraction: for Student's t. */
+export function incompleteBeta(x: number, a: number, b: number): number {
+  if (x <= 0) return 0
+  if (x >= 1) return 1
+  const front = Math.exp(logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log(1 - x))
+  // The fraction converges fast only below the mean of the distribution; use the symmetry above it.
+  if (x > (a + 1) / (a + b + 2)) return 1 - incompleteBeta(1 - x, b, a)
+  let c = 1
+  let d = 1 - ((a + b) * x) / (a + 1)
+  if (Math.abs(d) < 1e-300) d = 1e-300
+  d = 1 / d
+  let h = d
+  for (let m = 1; m < 1000; m++) {
+    const m2 = 2 * m
+    let aa = (m * (b - m) * x) / ((a + m2 - 1) * (a + m2))
+    d = 1 + aa * d
+    if (Math.abs(d) < 1e-300) d = 1e-300
+    c = 1 + aa / c
+    if (Math.abs(c) < 1e-300) c = 1e-300
+    d = 1 / d
+    h *= d * c
+    aa = (-(a + m) * (a + b + m) * x) / ((a + m2) * (a + m2 + 1))
+    d = 1 + aa * d
+    if (Math.abs(d) < 1e-300) d = 1e-300
+    c = 1 + aa / c
+    if (Math.abs(c) < 1e-300) c = 1e-300
+    d = 1 / d
+    const delta = d * c
+    h *= delta
+    if (Math.abs(delta - 1) < 1e-15) break
+  }
+  return (front * h) / a
+}
+
+/** Two-sided p-value of Student's t with df degrees of freedom (df need not be whole). */
+export function studentTTwoSided(t: number, df: number): number {
+  return incompleteBeta(df / (df + t * t), df / 2, 0.5)
+}
+
+/** Two-sided p-value of a standard normal z, through the chi-square with 1 degree of freedom. */
+export function normalTwoSided(z: number): number {
+  return chiSquareSurvival(z * z, 1)
+}
+
 export interface ChiSquare {
   statistic: number
   df: number
