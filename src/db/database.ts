@@ -66,6 +66,9 @@ export function openDatabase(url: string): DatabaseHandle {
   // WAL lets the export and dashboard read while respondents write; the busy timeout makes a
   // second writer wait its turn instead of failing.
   connection.pragma('journal_mode = WAL')
+  // FULL syncs the WAL at every commit, so an acknowledged save or submission survives a power
+  // cut or a VM reset; NORMAL (better-sqlite3's default in WAL mode) may lose the last commits.
+  connection.pragma('synchronous = FULL')
   connection.pragma('foreign_keys = ON')
   connection.pragma('busy_timeout = 5000')
   // Kysely runs everything on one connection, one query at a time, so a page view would wait
