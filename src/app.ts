@@ -29,6 +29,7 @@ import { DefinitionError, hasErrors } from './questionnaire/problems.js'
 import { registerVersions } from './surveys/version-registry.js'
 import { surveyRoutes } from './surveys/routes.js'
 import { errorHandling } from './web/errors.js'
+import { formBodies } from './web/form-bodies.js'
 import { FailureLimiter } from './web/failure-limiter.js'
 import { homeRoutes } from './web/home.js'
 import { organisationRoutes } from './waves/organisation-routes.js'
@@ -109,6 +110,7 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(formbody, { bodyLimit: config.bodyLimit })
   // CSV uploads: the fields (CSRF token included) arrive in request.body, the file as a Buffer.
   await app.register(multipart, { attachFieldsToBody: 'keyValues', limits: { fileSize: 5 * 1024 * 1024, files: 1, fields: 20 } })
+  await app.register(formBodies)
   await app.register(cookie)
   await app.register(csrf, { cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', signed: false } })
   await app.register(rateLimit, { global: false })

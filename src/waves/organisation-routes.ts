@@ -38,7 +38,7 @@ export async function organisationRoutes(app: FastifyInstance) {
 
   app.post<{ Body: { _csrf?: string; csv?: Buffer | string } }>(
     '/admin/organisations/import',
-    { onRequest: app.requireAdmin, preHandler: app.csrfProtection },
+    { onRequest: app.requireAdmin, preHandler: app.csrfProtection, config: { fileFields: ['csv'] } },
     async (request, reply) => {
       const upload = request.body?.csv
       const text = Buffer.isBuffer(upload) ? upload.toString('utf8') : typeof upload === 'string' ? upload : ''

@@ -92,4 +92,29 @@ t.test('hostile input on every route: never a 500, and no change without a valid
     }
   }
   t.same(failures, [], `still no 500 after ${requests} requests with valid tokens and garbage fields`)
+
+  // And with valid tokens, fields of the wrong shape: numbers, arrays and objects sent as JSON,
+  // and a file part where a text field belongs. Each is a 4xx or a normal page with an error.
+  const refused: string[] = []
+  const shapes = [5, true, null, ['a', 'b'], { nested: { deeper: 1 } }, [{ a: 1 }]]
+  const names = ['email', 'name', 'role', 'types', 'version', 'label', 'respondent_role', 'respondent_team', 'copy_to', 'target', '_page_version', '_action', 'deadline__day']
+  for (const route of routes.filter((r) => r.method === 'POST' && !/erase|close|launch|reissue|reopen|remind|logout/.test(r.url))) {
+    const own = route.url.startsWith('/r/') ? respondent : session
+    const url = fill(route.url, false).replace(wave.tokens.E06000001, wave.tokens.E06000002)
+    for (const shape of shapes) {
+      const payload = JSON.stringify({ _csrf: own.token, ...Object.fromEntries(names.map((n) => [n, shape])) })
+      const res = await send({ method: 'POST', url, headers: { cookie: own.cookie, 'content-type': 'application/json' }, payload })
+      if (res.statusCode !== 415) refused.push(`${route.url} JSON ${JSON.stringify(shape)} -> ${res.statusCode}`)
+    }
+    const boundary = 'hostileboundary'
+    const part = (name: string, body: string, filename?: string) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"${filename ? `; filename="${filename}"` : ''}\r\n${filename ? 'Content-Type: application/octet-stream\r\n' : ''}\r\n${body}\r\n`
+    // One file where a text field belongs: 400. Many files: over the upload limit, 413.
+    for (const [files, status] of [[names.slice(0, 1), 400], [names, 413]] as const) {
+      const multipartBody = part('_csrf', own.token) + files.map((n) => part(n, 'x', `${n}.bin`)).join('') + `--${boundary}--\r\n`
+      const res = await send({ method: 'POST', url, headers: { cookie: own.cookie, 'content-type': `multipart/form-data; boundary=${boundary}` }, payload: multipartBody })
+      if (res.statusCode !== status) refused.push(`${route.url} ${files.length} file parts -> ${res.statusCode}`)
+    }
+  }
+  t.same(failures, [], `no 500 for JSON numbers, arrays, objects or file parts after ${requests} requests`)
+  t.same(refused, [], 'JSON is refused as an unsupported type (415), a file part in a text field as a bad request (400)')
 })
