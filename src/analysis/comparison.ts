@@ -8,6 +8,7 @@ import { isComparable, lineageSources } from '../questionnaire/check-lineage.js'
 import { isAnswerable, localize, placedQuestions, questionOptions } from '../questionnaire/model.js'
 import type { AnswerableQuestion, Definition } from '../questionnaire/schema.js'
 import type { ChoiceStats, NumberStats, QuestionStats, WaveStatistics } from './statistics.js'
+import { benjaminiHochberg, holm } from './more-tests.js'
 import { chiSquare, fisherExact, wilson, type ChiSquare } from './tests-of-difference.js'
 
 export interface ComparedWave {
@@ -83,9 +84,54 @@ export interface ComparisonRow {
   type: AnswerableQuestion['type']
   status: Link | 'dropped'
   wordings: { label: string; text: string }[]
-  options: { code: number; label: string; special?: string; changePp: number | null; p?: number; test?: 'fisher' }[]
+  options: { code: number; label: string; special?: string; changePp: number | null; p?: number; test?: 'fisher'; adjusted?: Adjusted }[]
   waves: WaveCell[]
-  test?: { kind: 'fisher' | 'chi_square'; p: number; statistic?: number; df?: number; warning?: string }
+  test?: { kind: 'fisher' | 'chi_square'; p: number; statistic?: number; df?: number; warning?: string; adjusted?: Adjusted }
+}
+
+/** A p-value adjusted for the number of tests in the same comparison (see adjustForManyTests). */
+export interface Adjusted {
+  holm: number
+  bh: number
+}
+
+/**
+ * Adjusts every p-value of a comparison for the number of tests it holds: Holm's (the chance of
+ * any false finding) and Benjamini–Hochberg's (the expected share of false findings). A yes/no
+ * question is one test even though both of its options show it.
+ */
+function adjustForManyTests(rows: ComparisonRow[]): void {
+  const family: { p: number; assign: (a: Adjusted) => void }[] = []
+  for (const row of rows) {
+    if (row.test) {
+      const test = row.test
+      // Fisher on a row is its two options' one test: they share the adjusted value.
+      const sharing = test.kind === 'fisher' ? row.options.filter((o) => o.p !== undefined) : []
+      family.push({ p: test.p, assign: (a) => { test.adjusted = a; for (const o of sharing) o.adjusted = a } })
+      continue
+    }
+    for (const option of row.options) if (option.p !== undefined) family.push({ p: option.p, assign: (a) => { option.adjusted = a } })
+  }
+  const p = family.map((f) => f.p)
+  const byHolm = holm(p)
+  const byBh = benjaminiHochberg(p)
+  family.forEach((f, i) => f.assign({ holm: byHolm[i], bh: byBh[i] }))
+}
+
+/**
+ * The test shown on an option's line of a table: its own (a multiple-choice option, a yes/no
+ * question), or its question's (chi-square). Never on a "don't know" or "not applicable" line,
+ * which no test covers.
+ */
+export function testForOption(row: ComparisonRow, option: ComparisonRow['options'][number]): { kind: string; p: number; adjusted?: Adjusted } | undefined {
+  if (option.special) return undefined
+  if (option.p !== undefined) return { kind: option.test ?? 'fisher', p: option.p, adjusted: option.adjusted }
+  return row.test ? { kind: row.test.kind, p: row.test.p, adjusted: row.test.adjusted } : undefined
+}
+
+/** How many tests a comparison holds, counted as adjustForManyTests counted them. */
+export function testsIn(rows: ComparisonRow[]): number {
+  return rows.reduce((n, row) => n + (row.test ? 1 : row.options.filter((o) => o.p !== undefined).length), 0)
 }
 
 function remap(choice: ChoiceStats, codes: Map<number, number | null> | undefined, newOptions: { code: number; special?: string }[], includeSpecial: boolean): WaveCell['options'] & { base?: number } {
@@ -230,5 +276,6 @@ export function compareWaves(catalogue: Catalogue, surveyId: string, waves: Comp
       })
     }
   })
+  adjustForManyTests(rows)
   return rows
 }

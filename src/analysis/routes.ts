@@ -15,7 +15,7 @@ import { waveParams, type WaveParams } from '../waves/params.js'
 import { localize, placedQuestions } from '../questionnaire/model.js'
 import { CSV_OPTIONS, neutralise, toCsv, UTF8_BOM } from '../web/csv.js'
 import { renderTeamPage } from '../web/render.js'
-import { compareWaves, type ComparedWave, type ComparisonRow } from './comparison.js'
+import { compareWaves, testForOption, testsIn, type ComparedWave, type ComparisonRow } from './comparison.js'
 import { freeTextAnswers } from './free-text.js'
 import { partialResponses } from './partial.js'
 import { attributeNames, partialVariables, rawHeader, rawRows, responseStatusVariable, spssSyntax, variables, type Variable } from './raw-data.js'
@@ -309,7 +309,7 @@ export async function analysisRoutes(app: FastifyInstance) {
     const waveIds = ([] as string[]).concat(request.query.waves ?? [])
     const partial = result.compared.map((w) => ({ label: w.label, count: w.stats.partial }))
     const link = (params: Record<string, string | undefined> = {}) => linkQuery(includePartial, { waves: waveIds, ...params })
-    return renderTeamPage(request, reply, 'analysis/compare', { ...result, percent, link, waveIds, includePartial, partial, hasPartial: partial.some((p) => p.count > 0) })
+    return renderTeamPage(request, reply, 'analysis/compare', { ...result, percent, link, waveIds, includePartial, partial, hasPartial: partial.some((p) => p.count > 0), tests: testsIn(result.rows) })
   })
 
   app.get<{ Querystring: CompareQuery }>('/admin/analysis/compare.xlsx', { schema: { querystring: compareQuery } }, async (request, reply) => {
@@ -366,7 +366,7 @@ export function statisticsCsv(stats: WaveStatistics, publication?: Publication):
 export function comparisonCsv(waves: ComparedWave[], rows: ComparisonRow[], publication?: Publication): string {
   const header = ['question_id', 'row', 'question', 'status', 'code', 'option']
   for (const w of waves) header.push(`${w.label}_count`, `${w.label}_base`, `${w.label}_percent`, `${w.label}_ci95_low`, `${w.label}_ci95_high`)
-  header.push('change_pp', 'test', 'p_value', 'note', ...waves.map((w) => `${w.label}_wording`), 'partial_included', ...waves.map((w) => `${w.label}_partial_responses`))
+  header.push('change_pp', 'test', 'p_value', 'p_holm', 'p_bh', 'note', ...waves.map((w) => `${w.label}_wording`), 'partial_included', ...waves.map((w) => `${w.label}_partial_responses`))
   const partial = [waves[0]?.stats.includePartial ? 'yes' : 'no', ...waves.map((w) => w.stats.partial)]
   const out: unknown[][] = []
   for (const row of rows) {
@@ -394,8 +394,9 @@ export function comparisonCsv(waves: ComparedWave[], rows: ComparisonRow[], publ
         line.push(o?.count ?? 0, cell.base, o?.percent === null || o?.percent === undefined ? '[z]' : percent(o.percent), o?.ci ? percent(o.ci.low) : '[z]', o?.ci ? percent(o.ci.high) : '[z]')
       })
       const anyHidden = hidden.some((h) => h[row.options.findIndex((x) => x.code === option.code)])
-      const p = 'p' in option && option.p !== undefined ? option.p : row.test?.p
-      line.push(anyHidden ? '[c]' : option.changePp === null ? (row.status === 'not_comparable' ? '[b]' : '[x]') : option.changePp.toFixed(1), 'test' in option && option.test ? option.test : (row.test?.kind ?? ''), p === undefined ? '' : p.toFixed(4), row.test?.warning ?? '', ...row.waves.map((w) => w.wording ?? ''), ...partial)
+      const test = Number.isNaN(option.code) ? undefined : testForOption(row, option as ComparisonRow['options'][number])
+      const p = (value: number | undefined) => (value === undefined ? '' : value.toFixed(4))
+      line.push(anyHidden ? '[c]' : option.changePp === null ? (row.status === 'not_comparable' ? '[b]' : '[x]') : option.changePp.toFixed(1), test?.kind ?? '', p(test?.p), p(test?.adjusted?.holm), p(test?.adjusted?.bh), row.test?.warning ?? '', ...row.waves.map((w) => w.wording ?? ''), ...partial)
       out.push(line)
     }
   }

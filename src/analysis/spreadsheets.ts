@@ -4,7 +4,7 @@
 // are written as text cells, never formulas, so "=HYPERLINK(…)" stays inert.
 import ExcelJS from 'exceljs'
 import { translator } from '../i18n/catalogue.js'
-import type { ComparedWave, ComparisonRow } from './comparison.js'
+import { testForOption, type ComparedWave, type ComparisonRow } from './comparison.js'
 import type { FreeTextSet } from './free-text.js'
 import { partialNote } from './partial.js'
 import type { WaveStatistics } from './statistics.js'
@@ -61,10 +61,11 @@ export async function statisticsWorkbook(title: string, waves: { label: string; 
   }
   if (comparison) {
     const sheet = book.addWorksheet(sheetName('Comparison', used))
-    const header = ['Question id', 'Row', 'Question', 'Status', 'Code', 'Answer', ...comparison.waves.flatMap((w) => [`${w.label} count`, `${w.label} base`, `${w.label} %`]), 'Change (points)', 'Test', 'p']
+    const header = ['Question id', 'Row', 'Question', 'Status', 'Code', 'Answer', ...comparison.waves.flatMap((w) => [`${w.label} count`, `${w.label} base`, `${w.label} %`]), 'Change (points)', 'Test', 'p', 'p (Holm)', 'p (Benjamini–Hochberg)']
     const rows: unknown[][] = []
     for (const row of comparison.rows) {
       for (const option of row.options) {
+        const test = testForOption(row, option)
         rows.push([
           row.id,
           row.rowId ?? '',
@@ -78,8 +79,10 @@ export async function statisticsWorkbook(title: string, waves: { label: string; 
             return [o?.count ?? 0, w.base, o?.percent === null || o?.percent === undefined ? '[z]' : pct(o.percent)]
           }),
           option.changePp === null ? null : Math.round(option.changePp * 10) / 10,
-          option.test ?? row.test?.kind ?? '',
-          option.p ?? row.test?.p ?? null,
+          test?.kind ?? '',
+          test?.p ?? null,
+          test?.adjusted?.holm ?? null,
+          test?.adjusted?.bh ?? null,
         ])
       }
     }

@@ -67,6 +67,9 @@ t.test('statistics and comparison CSVs, with the statistical shorthand across br
   t.equal(comparison.find((r) => r.question_id === 'q_new' && r.code === '1')!.W1_percent, '[x]', 'not asked: [x]')
   t.equal(comparison.find((r) => r.question_id === 'q_role' && r.code === '9')!.W1_percent, '[z]', "don't know is outside the base: [z]")
   t.equal(comparison.find((r) => r.question_id === 'q_rate')!.p_value, '0.6763')
+  t.same([manager2.p_value, manager2.p_holm, manager2.p_bh], ['0.5238', '1.0000', '1.0000'], 'p = 44/84, adjusted for six tests')
+  const roleDontKnow = comparison.find((r) => r.question_id === 'q_role' && r.code === '9')!
+  t.same([roleDontKnow.test, roleDontKnow.p_value, roleDontKnow.p_holm], ['', '', ''], "no test on the don't know line (it repeated the yes/no test's p)")
 })
 
 t.test('free text for thematic coding, neutralised, pseudonymous unless names are asked for', async (t) => {
@@ -99,6 +102,8 @@ t.test('the report and comparison pages, escaped, for analysts only', async (t) 
   t.match(compare.body, 'Waves compared: W1 – W2', 'ordered by version whatever the order asked')
   t.match(compare.body, 'Reworded, comparable')
   t.match(compare.body, 'Not comparable')
+  t.match(compare.body, 'This comparison holds 6 tests.')
+  t.match(compare.body, 'Adjusted for the number of tests: Holm 1.0000, Benjamini–Hochberg 1.0000.')
   t.equal((await get(`/admin/analysis/compare?waves=${wave1}`)).statusCode, 400, 'one wave is not a comparison')
   t.equal((await app.inject(`/admin/analysis/waves/${wave1}/raw.csv`)).statusCode, 303, 'no account, no data')
 })

@@ -1,7 +1,7 @@
 // Descriptive statistics and the wave comparison, against figures worked out by hand (see the
 // comments: every count, percentage, interval and p-value below was computed on paper).
 import t from 'tap'
-import { compareWaves } from '../../src/analysis/comparison.js'
+import { compareWaves, testsIn } from '../../src/analysis/comparison.js'
 import { waveStatistics } from '../../src/analysis/statistics.js'
 import { chiSquare, fisherExact, wilson } from '../../src/analysis/tests-of-difference.js'
 import { buildTestApp, FIXTURES } from '../helpers/app.js'
@@ -83,6 +83,18 @@ t.test('the comparison lines up questions across versions, through recodes, with
   t.equal(rate.test?.kind, 'chi_square')
   t.equal(r4(rate.test?.p), 0.6763)
   t.match(rate.test?.warning, 'expected count is below 5')
+
+  // Six tests: role and scheme (one each, yes/no), the three task options, the rate grid row.
+  // Their p: 44/84, 132/252, 1, 1 ([[2,3],[3,3]]: every table of the 462 as likely or less),
+  // 10/55 = 0.1818 ([[2,3],[0,6]]: 15 of the 55 more likely), 0.6763. Holm: the smallest times 6 is
+  // 1.09, so every adjusted value is 1. Benjamini–Hochberg: 6/k × the k-th smallest is above 1
+  // for every k (1.09, 1.57, 1.05, 1.01, 1.2, 1), so every value is 1 too.
+  t.equal(testsIn(rows), 6)
+  t.equal(r4(tasks.options[2].p), r4(10 / 55))
+  t.same([role.test?.adjusted, role.options[0].adjusted, role.options[1].adjusted], [{ holm: 1, bh: 1 }, { holm: 1, bh: 1 }, { holm: 1, bh: 1 }], 'a yes/no question is one test, shown on both options')
+  t.equal(role.options[2].adjusted, undefined, "no test on don't know")
+  t.same(tasks.options.map((o) => o.adjusted), [{ holm: 1, bh: 1 }, { holm: 1, bh: 1 }, { holm: 1, bh: 1 }])
+  t.same(rate.test?.adjusted, { holm: 1, bh: 1 })
 
   t.equal(row('q_staff').status, 'not_comparable')
   t.same(row('q_staff').waves.map((w) => w.available), [false, true], 'a break in series')
