@@ -72,7 +72,8 @@ export interface WaveCell {
   label: string
   available: boolean
   base: number
-  options: { code: number; count: number; percent: number | null; ci?: { low: number; high: number } }[]
+  /** asked: false for an option the wave's version did not offer (added later, or removed): [x]. */
+  options: { code: number; count: number; percent: number | null; ci?: { low: number; high: number }; asked?: boolean }[]
   number?: NumberStats
   wording?: string
 }
@@ -87,6 +88,8 @@ export interface ComparisonRow {
   options: { code: number; label: string; special?: string; changePp: number | null; p?: number; test?: 'fisher'; adjusted?: Adjusted }[]
   waves: WaveCell[]
   test?: { kind: 'fisher' | 'chi_square'; p: number; statistic?: number; df?: number; warning?: string; adjusted?: Adjusted }
+  /** What changed in the options between the waves, and what that means for the figures, in words. */
+  notes: string[]
 }
 
 /** A p-value adjusted for the number of tests in the same comparison (see adjustForManyTests). */
@@ -134,41 +137,56 @@ export function testsIn(rows: ComparisonRow[]): number {
   return rows.reduce((n, row) => n + (row.test ? 1 : row.options.filter((o) => o.p !== undefined).length), 0)
 }
 
-function remap(choice: ChoiceStats, codes: Map<number, number | null> | undefined, newOptions: { code: number; special?: string }[], includeSpecial: boolean): WaveCell['options'] & { base?: number } {
+/** The newest version's codes that some option of an older wave maps to: the options that wave offered. */
+function reachedCodes(codes: Map<number, number | null> | undefined): Set<number> | undefined {
+  return codes ? new Set([...codes.values()].filter((c): c is number => c !== null)) : undefined
+}
+
+function remap(choice: ChoiceStats, codes: Map<number, number | null> | undefined, newOptions: { code: number; special?: string }[], includeSpecial: boolean, multiple: boolean): WaveCell['options'] {
   const counts = new Map<number, number>()
-  let dropped = 0
   for (const option of choice.options) {
     const target = codes ? codes.get(option.code) : option.code
-    if (target === null || target === undefined) {
-      if (!option.special) dropped += option.count
-      continue
-    }
+    if (target === null || target === undefined) continue
     counts.set(target, (counts.get(target) ?? 0) + option.count)
   }
-  const base = choice.base - dropped
+  const base = baseOf(choice, codes, multiple)
+  const reached = reachedCodes(codes)
   return newOptions.map((o) => {
+    // An option this wave never offered was not asked: no count, no percentage, no test.
+    if (reached && !reached.has(o.code) && !o.special) return { code: o.code, count: 0, percent: null, asked: false }
     const count = counts.get(o.code) ?? 0
     const inBase = includeSpecial || !o.special
-    return { code: o.code, count, percent: inBase && base > 0 ? count / base : null, ci: inBase ? wilson(count, base) : undefined }
+    return { code: o.code, count, percent: inBase && base > 0 ? count / base : null, ci: inBase ? wilson(count, base) : undefined, asked: true }
   })
 }
 
-function baseOf(choice: ChoiceStats, codes: Map<number, number | null> | undefined): number {
-  if (!codes) return choice.base
+/**
+ * A single choice's base leaves out those who chose an option with no equivalent in the newest
+ * version (they could not have given any of its answers). A multiple choice's base is everyone
+ * who answered: ticking a removed option does not remove the other ticks.
+ */
+function baseOf(choice: ChoiceStats, codes: Map<number, number | null> | undefined, multiple: boolean): number {
+  if (!codes || multiple) return choice.base
   return choice.base - choice.options.filter((o) => !o.special && (codes.get(o.code) ?? null) === null).reduce((n, o) => n + o.count, 0)
 }
 
-function testChoice(row: ComparisonRow, multiple: boolean): void {
+function testChoice(row: ComparisonRow, multiple: boolean, optionsDiffer: boolean): void {
   const waves = row.waves.filter((w) => w.available)
   if (waves.length < 2 || row.status === 'not_comparable' || row.status === 'new') return
+  // A single choice whose list of answers changed between the waves has no common question to
+  // test: those who would have chosen an added answer chose another one before.
+  if (!multiple && optionsDiffer) return
   const valid = row.options.filter((o) => !o.special)
   if (multiple || valid.length === 2) {
     // Per option: chosen / not chosen in the first and last wave.
     const first = waves[0]
     const last = waves[waves.length - 1]
     for (const option of valid) {
-      const a = first.options.find((o) => o.code === option.code)!.count
-      const c = last.options.find((o) => o.code === option.code)!.count
+      const inFirst = first.options.find((o) => o.code === option.code)!
+      const inLast = last.options.find((o) => o.code === option.code)!
+      if (inFirst.asked === false || inLast.asked === false) continue
+      const a = inFirst.count
+      const c = inLast.count
       if (first.base === 0 || last.base === 0) continue
       option.p = fisherExact(a, first.base - a, c, last.base - c)
       option.test = 'fisher'
@@ -187,6 +205,36 @@ function testChoice(row: ComparisonRow, multiple: boolean): void {
       warning: result.smallExpected ? `an expected count is below 5 (smallest ${result.minExpected.toFixed(1)}): treat the p-value with caution` : undefined,
     }
   }
+}
+
+const NO_TEST_NOTE = 'The answers offered differ between the waves, so the distributions are not tested against each other.'
+
+/**
+ * In words, the answers an earlier wave did not offer (added since: [x] there) and those it
+ * offered that have no equivalent now (removed: their organisations shown here, and for a single
+ * choice left out of that wave's base).
+ */
+function optionNotes(q: AnswerableQuestion, waves: ComparedWave[], traces: Trace[], cells: WaveCell[]): string[] {
+  const notes: string[] = []
+  const newOptions = questionOptions(q).filter((o) => !o.special)
+  traces.forEach((trace, i) => {
+    if (!cells[i].available || !trace.codes || !trace.sourceId) return
+    const reached = reachedCodes(trace.codes)!
+    const added = newOptions.filter((o) => !reached.has(o.code))
+    if (added.length) notes.push(`Not offered in ${waves[i].label}: ${added.map((o) => `“${localize(o.label, 'en')}”`).join(', ')} ([x]: no percentage, no test).`)
+    const old = byId(waves[i].definition).get(trace.sourceId)
+    const removed = old ? questionOptions(old).filter((o) => !o.special && trace.codes!.get(o.code) === null) : []
+    if (removed.length) {
+      const stats = waves[i].stats.questions.find((s) => s.id === trace.sourceId)?.choice
+      const described = removed.map((o) => `“${localize(o.label, 'en')}” (${stats?.options.find((x) => x.code === o.code)?.count ?? 0})`).join(', ')
+      notes.push(
+        q.type === 'multiple_choice'
+          ? `Offered in ${waves[i].label} but not since, with organisations choosing it: ${described}.`
+          : `Offered in ${waves[i].label} but not since, with organisations choosing it: ${described}; they are left out of ${waves[i].label}’s base.`,
+      )
+    }
+  })
+  return notes
 }
 
 export function compareWaves(catalogue: Catalogue, surveyId: string, waves: ComparedWave[], includeSpecial = false): ComparisonRow[] {
@@ -214,13 +262,15 @@ export function compareWaves(catalogue: Catalogue, surveyId: string, waves: Comp
     const statsOf = (i: number): QuestionStats | undefined => (traces[i].sourceId ? waves[i].stats.questions.find((s) => s.id === traces[i].sourceId) : undefined)
     const newOptions = questionOptions(q)
     const cell = (i: number, choice: ChoiceStats | undefined, number?: NumberStats): WaveCell => {
-      const available = traces[i].link !== 'new' && traces[i].sourceId !== undefined && (choice !== undefined || number !== undefined || q.type !== 'number')
+      // A grid row added since that wave has no figures there: not asked, like a new question.
+      const hasFigures = q.type === 'number' ? number !== undefined : q.type === 'grid' ? choice !== undefined : true
+      const available = traces[i].link !== 'new' && traces[i].sourceId !== undefined && hasFigures
       const comparable = traces[i].link !== 'not_comparable'
       return {
         label: waves[i].label,
         available: available && comparable,
-        base: choice ? baseOf(choice, traces[i].codes) : (number?.n ?? 0),
-        options: choice && available && comparable ? remap(choice, traces[i].codes, newOptions, includeSpecial) : newOptions.map((o) => ({ code: o.code, count: 0, percent: null })),
+        base: choice ? baseOf(choice, traces[i].codes, q.type === 'multiple_choice') : (number?.n ?? 0),
+        options: choice && available && comparable ? remap(choice, traces[i].codes, newOptions, includeSpecial, q.type === 'multiple_choice') : newOptions.map((o) => ({ code: o.code, count: 0, percent: null })),
         number,
         wording: wordings[i].text,
       }
@@ -241,8 +291,12 @@ export function compareWaves(catalogue: Catalogue, surveyId: string, waves: Comp
           const last = available[available.length - 1]?.options.find((x) => x.code === o.code)?.percent
           return { code: o.code, label: localize(o.label, 'en'), special: o.special, changePp: available.length >= 2 && first != null && last != null ? (last - first) * 100 : null }
         }),
+        notes: [],
       }
-      if (q.type !== 'number' && q.type !== 'short_text' && q.type !== 'long_text' && q.type !== 'date') testChoice(row, q.type === 'multiple_choice')
+      const notes = optionNotes(q, waves, traces, cells)
+      row.notes.push(...notes)
+      if (q.type !== 'number' && q.type !== 'short_text' && q.type !== 'long_text' && q.type !== 'date') testChoice(row, q.type === 'multiple_choice', notes.length > 0)
+      if (notes.length && q.type !== 'multiple_choice' && cells.filter((c) => c.available).length >= 2 && worst !== 'not_comparable' && worst !== 'new') row.notes.push(NO_TEST_NOTE)
       return row
     }
     if (q.type === 'grid') {
@@ -262,6 +316,7 @@ export function compareWaves(catalogue: Catalogue, surveyId: string, waves: Comp
         type: question.type,
         status: 'dropped',
         wordings: [],
+        notes: [],
         options: questionOptions(question).map((o) => ({ code: o.code, label: localize(o.label, 'en'), special: o.special, changePp: null })),
         waves: waves.map((w, j) => ({
           label: w.label,

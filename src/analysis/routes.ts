@@ -387,6 +387,10 @@ export function comparisonCsv(waves: ComparedWave[], rows: ComparisonRow[], publ
           return
         }
         const o = cell.options.find((x) => x.code === option.code)
+        if (o?.asked === false) {
+          line.push('[x]', cell.base, '[x]', '[x]', '[x]')
+          return
+        }
         if (hidden[row.waves.indexOf(cell)][row.options.findIndex((x) => x.code === option.code)]) {
           line.push('[c]', cell.base, '[c]', '[c]', '[c]')
           return
@@ -396,7 +400,7 @@ export function comparisonCsv(waves: ComparedWave[], rows: ComparisonRow[], publ
       const anyHidden = hidden.some((h) => h[row.options.findIndex((x) => x.code === option.code)])
       const test = Number.isNaN(option.code) ? undefined : testForOption(row, option as ComparisonRow['options'][number])
       const p = (value: number | undefined) => (value === undefined ? '' : value.toFixed(4))
-      line.push(anyHidden ? '[c]' : option.changePp === null ? (row.status === 'not_comparable' ? '[b]' : '[x]') : option.changePp.toFixed(1), test?.kind ?? '', p(test?.p), p(test?.adjusted?.holm), p(test?.adjusted?.bh), row.test?.warning ?? '', ...row.waves.map((w) => w.wording ?? ''), ...partial)
+      line.push(anyHidden ? '[c]' : option.changePp === null ? (row.status === 'not_comparable' ? '[b]' : '[x]') : option.changePp.toFixed(1), test?.kind ?? '', p(test?.p), p(test?.adjusted?.holm), p(test?.adjusted?.bh), [row.test?.warning, ...row.notes].filter(Boolean).join(' '), ...row.waves.map((w) => w.wording ?? ''), ...partial)
       out.push(line)
     }
   }

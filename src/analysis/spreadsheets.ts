@@ -61,7 +61,7 @@ export async function statisticsWorkbook(title: string, waves: { label: string; 
   }
   if (comparison) {
     const sheet = book.addWorksheet(sheetName('Comparison', used))
-    const header = ['Question id', 'Row', 'Question', 'Status', 'Code', 'Answer', ...comparison.waves.flatMap((w) => [`${w.label} count`, `${w.label} base`, `${w.label} %`]), 'Change (points)', 'Test', 'p', 'p (Holm)', 'p (Benjamini–Hochberg)']
+    const header = ['Question id', 'Row', 'Question', 'Status', 'Code', 'Answer', ...comparison.waves.flatMap((w) => [`${w.label} count`, `${w.label} base`, `${w.label} %`]), 'Change (points)', 'Test', 'p', 'p (Holm)', 'p (Benjamini–Hochberg)', 'Note']
     const rows: unknown[][] = []
     for (const row of comparison.rows) {
       for (const option of row.options) {
@@ -76,6 +76,7 @@ export async function statisticsWorkbook(title: string, waves: { label: string; 
           ...row.waves.flatMap((w) => {
             if (!w.available) return row.status === 'not_comparable' ? ['[b]', '[b]', '[b]'] : ['[x]', '[x]', '[x]']
             const o = w.options.find((x) => x.code === option.code)
+            if (o?.asked === false) return ['[x]', w.base, '[x]']
             return [o?.count ?? 0, w.base, o?.percent === null || o?.percent === undefined ? '[z]' : pct(o.percent)]
           }),
           option.changePp === null ? null : Math.round(option.changePp * 10) / 10,
@@ -83,6 +84,7 @@ export async function statisticsWorkbook(title: string, waves: { label: string; 
           test?.p ?? null,
           test?.adjusted?.holm ?? null,
           test?.adjusted?.bh ?? null,
+          [row.test?.warning, ...row.notes].filter(Boolean).join(' '),
         ])
       }
     }

@@ -1,0 +1,87 @@
+// Answers added, removed and grid rows added between versions: an answer a wave never offered is
+// "not asked" there ([x], no percentage, no change, no test), a single choice whose answers
+// changed is not tested, and the page and the files say so. Every figure worked out by hand.
+import t from 'tap'
+import { parse } from 'csv-parse/sync'
+import { compareWaves, testsIn } from '../../src/analysis/comparison.js'
+import { waveStatistics } from '../../src/analysis/statistics.js'
+import type { Answers } from '../../src/questionnaire/answers.js'
+import { createOrganisation } from '../../src/waves/organisations.js'
+import { createWave, inviteOrganisations } from '../../src/waves/waves.js'
+import { buildTestApp, FIXTURES, signIn } from '../helpers/app.js'
+import { submitAnswers } from '../helpers/responses.js'
+
+const W1: Answers[] = [
+  { q_tasks: { codes: [1, 3] }, q_route: { code: 1 }, q_help: { rows: { a: 1 } } },
+  { q_tasks: { codes: [1] }, q_route: { code: 1 }, q_help: { rows: { a: 1 } } },
+  { q_tasks: { codes: [2, 3] }, q_route: { code: 2 }, q_help: { rows: { a: 2 } } },
+  { q_tasks: { codes: [3] }, q_route: { code: 2 }, q_help: { rows: { a: 2 } } },
+  { q_tasks: { codes: [1, 2] }, q_route: { code: 9 }, q_help: { rows: { a: 1 } } },
+]
+const W2: Answers[] = [
+  { q_tasks: { codes: [1, 4] }, q_route: { code: 1 }, q_help: { rows: { a: 1, c: 1 } } },
+  { q_tasks: { codes: [4] }, q_route: { code: 3 }, q_help: { rows: { a: 2, c: 1 } } },
+  { q_tasks: { codes: [1, 2, 4] }, q_route: { code: 3 }, q_help: { rows: { a: 2, c: 1 } } },
+  { q_tasks: { codes: [2, 4] }, q_route: { code: 2 }, q_help: { rows: { a: 2, c: 2 } } },
+  { q_tasks: { codes: [1] }, q_route: { code: 1 }, q_help: { rows: { a: 2, c: 2 } } },
+]
+
+t.test('answers added and removed between versions', async (t) => {
+  const app = await buildTestApp(t, { surveysDir: `${FIXTURES}/surveys-options`, mailWorker: false })
+  const organisations: string[] = []
+  for (let i = 1; i <= 5; i++) organisations.push(await createOrganisation(app.db, { code: `P${i}`, name: `Prison ${i}`, type: 'prison', contacts: [{ name: 'C', email: `c${i}@example.org` }] }))
+  const waves: string[] = []
+  for (const [version, label, answers] of [['1', 'W1', W1], ['2', 'W2', W2]] as const) {
+    const wave = await createWave(app.db, { surveyId: 'options-lineage', version, label, teamName: 'Team', teamEmail: 'team@example.org' })
+    await inviteOrganisations(app.db, wave, organisations)
+    for (const [i, a] of answers.entries()) await submitAnswers(app, wave, organisations[i], a)
+    waves.push(wave)
+  }
+  const v1 = app.catalogue.find('options-lineage', '1')!.definition
+  const v2 = app.catalogue.find('options-lineage', '2')!.definition
+  const rows = compareWaves(app.catalogue, 'options-lineage', [
+    { label: 'W1', definition: v1, stats: await waveStatistics(app.db, waves[0], v1) },
+    { label: 'W2', definition: v2, stats: await waveStatistics(app.db, waves[1], v2) },
+  ])
+  const row = (id: string, rowId?: string) => rows.find((r) => r.id === id && r.rowId === rowId)!
+
+  // Tasks (multiple choice), base 5 in each wave. Cleaning 3 and 3: Fisher [[3,2],[3,2]], p = 1.
+  // Meals 2 and 2: p = 1. Pushing wheelchairs: never offered in W1, 4 of 5 in W2: no test, no change.
+  const tasks = row('q_tasks')
+  t.same(tasks.waves.map((w) => w.base), [5, 5], 'the base of a multiple choice keeps those who ticked Laundry')
+  t.same(tasks.waves.map((w) => w.options.map((o) => [o.count, o.percent, o.asked])), [
+    [[3, 0.6, true], [2, 0.4, true], [0, null, false]],
+    [[3, 0.6, true], [2, 0.4, true], [4, 0.8, true]],
+  ])
+  t.same(tasks.options.map((o) => [o.changePp, o.p === undefined ? undefined : Math.round(o.p * 10000) / 10000]), [[0, 1], [0, 1], [null, undefined]], 'no change and no test for an answer not offered before')
+  t.same(tasks.notes, ['Not offered in W1: “Pushing wheelchairs” ([x]: no percentage, no test).', 'Offered in W1 but not since, with organisations choosing it: “Laundry” (3).'])
+
+  // Route (single choice): W1 base 4 (don't know left out): 2 and 2; W2 base 5: 2, 1, 2.
+  // Self-referral was not offered in W1: the answers differ, so nothing is tested.
+  const route = row('q_route')
+  t.same(route.waves.map((w) => w.base), [4, 5])
+  t.same(route.waves[0].options.map((o) => [o.count, o.percent, o.asked]), [[2, 0.5, true], [2, 0.5, true], [0, null, false], [1, null, true]])
+  t.same(route.waves[1].options.slice(0, 3).map((o) => [o.count, o.percent]), [[2, 0.4], [1, 0.2], [2, 0.4]])
+  t.equal(route.test, undefined, 'no chi-square across different lists of answers')
+  t.ok(route.options.every((o) => o.p === undefined))
+  t.same(route.notes, ['Not offered in W1: “Self-referral” ([x]: no percentage, no test).', 'The answers offered differ between the waves, so the distributions are not tested against each other.'])
+
+  // Grid row a in both waves: Well 3 of 5, then 1 of 5: Fisher [[3,2],[1,4]]: of the 210 tables with
+  // these margins, 5, 50, 100, 50, 5; p = (5 + 50 + 50 + 5) / 210 = 0.5238. Row c is new in W2.
+  t.equal(Math.round(row('q_help', 'a').test!.p * 10000) / 10000, 0.5238)
+  t.same(row('q_help', 'c').waves.map((w) => w.available), [false, true], 'a grid row added since W1 is not asked there')
+  t.equal(testsIn(rows), 3, 'Cleaning, Meals and the grid row a')
+
+  // The same in the CSV and on the page.
+  const cookie = await signIn(app, 'analyst')
+  const csv = parse((await app.inject({ url: `/admin/analysis/compare.csv?waves=${waves[0]}&waves=${waves[1]}`, headers: { cookie } })).body.replace(/^\uFEFF/, ''), { columns: true }) as Record<string, string>[]
+  const wheelchairs = csv.find((r) => r.question_id === 'q_tasks' && r.code === '4')!
+  t.same([wheelchairs.W1_count, wheelchairs.W1_percent, wheelchairs.W2_percent, wheelchairs.change_pp, wheelchairs.p_value], ['[x]', '[x]', '80.0', '[x]', ''])
+  t.match(wheelchairs.note, 'Not offered in W1: “Pushing wheelchairs”')
+  const selfReferral = csv.find((r) => r.question_id === 'q_route' && r.code === '3')!
+  t.same([selfReferral.W1_percent, selfReferral.p_value, selfReferral.test], ['[x]', '', ''])
+  t.match(selfReferral.note, 'not tested against each other')
+  const page = (await app.inject({ url: `/admin/analysis/compare?waves=${waves[0]}&waves=${waves[1]}`, headers: { cookie } })).body
+  t.match(page, 'Not offered in W1: “Pushing wheelchairs” ([x]: no percentage, no test).')
+  t.match(page, 'This comparison holds 3 tests.')
+})
