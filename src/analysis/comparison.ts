@@ -22,8 +22,8 @@ type Link = 'comparable' | 'reworded' | 'not_comparable' | 'new'
 interface Trace {
   link: Link
   sourceId?: string
-  /** Old code -> code in the newest version (null: no equivalent). */
-  codes?: Map<number, number | null>
+  /** Old code -> its codes in the newest version: none (no equivalent), one, or several (split). */
+  codes?: Map<number, number[]>
 }
 
 function byId(definition: Definition): Map<string, AnswerableQuestion> {
@@ -44,7 +44,7 @@ function chain(catalogue: Catalogue, surveyId: string, from: string, to: string)
 function trace(versions: Definition[], id: string): Trace {
   let currentId = id
   let link: Link = 'comparable'
-  let codes: Map<number, number | null> | undefined
+  let codes: Map<number, number[]> | undefined
   for (let i = versions.length - 1; i > 0; i--) {
     const newer = byId(versions[i]).get(currentId)
     const older = byId(versions[i - 1])
@@ -56,13 +56,14 @@ function trace(versions: Definition[], id: string): Trace {
     if (!old) return { link: 'new' }
     if (newer.lineage?.reworded && link === 'comparable') link = 'reworded'
     // Map this hop's old codes to new codes, then through the later hops already composed.
-    const hop = new Map<number, number | null>()
+    const hop = new Map<number, number[]>()
     const newCodes = new Set(questionOptions(newer).map((o) => o.code))
     for (const option of questionOptions(old)) {
       const declared = newer.lineage?.recode?.[String(option.code)]
-      hop.set(option.code, declared !== undefined ? declared : newCodes.has(option.code) ? option.code : null)
+      hop.set(option.code, declared === undefined ? (newCodes.has(option.code) ? [option.code] : []) : declared === null ? [] : ([] as number[]).concat(declared))
     }
-    codes = codes ? new Map([...hop].map(([from, to]) => [from, to === null ? null : (codes!.get(to) ?? null)])) : hop
+    const later = codes
+    codes = later ? new Map([...hop].map(([from, to]) => [from, [...new Set(to.flatMap((c) => later.get(c) ?? []))]])) : hop
     currentId = old.id
   }
   return { link, sourceId: currentId, codes }
@@ -85,7 +86,8 @@ export interface ComparisonRow {
   type: AnswerableQuestion['type']
   status: Link | 'dropped'
   wordings: { label: string; text: string }[]
-  options: { code: number; label: string; special?: string; changePp: number | null; p?: number; test?: 'fisher'; adjusted?: Adjusted }[]
+  /** combines: the newest version's codes shown as this one line (a split compared on the coarser coding). */
+  options: { code: number; label: string; special?: string; combines?: number[]; changePp: number | null; p?: number; test?: 'fisher'; adjusted?: Adjusted }[]
   waves: WaveCell[]
   test?: { kind: 'fisher' | 'chi_square'; p: number; statistic?: number; df?: number; warning?: string; adjusted?: Adjusted }
   /** What changed in the options between the waves, and what that means for the figures, in words. */
@@ -137,12 +139,58 @@ export function testsIn(rows: ComparisonRow[]): number {
   return rows.reduce((n, row) => n + (row.test ? 1 : row.options.filter((o) => o.p !== undefined).length), 0)
 }
 
-/** The newest version's codes that some option of an older wave maps to: the options that wave offered. */
-function reachedCodes(codes: Map<number, number | null> | undefined): Set<number> | undefined {
+/** Old code -> the code of the line it is counted in (null: not counted), for one wave of one row. */
+type Counting = Map<number, number | null>
+
+/** The lines' codes that some option of an older wave is counted in: the answers that wave offered. */
+function reachedCodes(codes: Counting | undefined): Set<number> | undefined {
   return codes ? new Set([...codes.values()].filter((c): c is number => c !== null)) : undefined
 }
 
-function remap(choice: ChoiceStats, codes: Map<number, number | null> | undefined, newOptions: { code: number; special?: string }[], includeSpecial: boolean, multiple: boolean): WaveCell['options'] {
+/** A line of a compared question: an option of the newest version, or several it was split into. */
+interface Line {
+  code: number
+  label: Definition['title']
+  special?: string
+  /** The newest version's codes compared as one answer, because an earlier wave offered them as one. */
+  combines?: number[]
+}
+
+/**
+ * The common, coarser coding: options an earlier wave offered as one answer (a split since) are
+ * compared as one line, for a single choice. A multiple choice cannot be added back together (one
+ * organisation may tick both), so its split options stay apart and are not asked in that wave.
+ */
+function linesOf(q: AnswerableQuestion, traces: Trace[]): { lines: Line[]; lineOf: (code: number) => number } {
+  const options = questionOptions(q)
+  const parent = new Map(options.map((o) => [o.code, o.code]))
+  const find = (c: number): number => (parent.get(c) === c || parent.get(c) === undefined ? c : find(parent.get(c)!))
+  if (q.type !== 'multiple_choice') {
+    for (const trace of traces) for (const targets of trace.codes?.values() ?? []) {
+      for (const other of targets.slice(1)) {
+        const [a, b] = [find(targets[0]), find(other)]
+        if (a !== b) parent.set(Math.max(a, b), Math.min(a, b))
+      }
+    }
+  }
+  const lines: Line[] = []
+  for (const option of options) {
+    const root = find(option.code)
+    if (root !== option.code) continue
+    const members = options.filter((o) => find(o.code) === root)
+    lines.push(members.length > 1 ? { code: root, label: { en: members.map((m) => localize(m.label, 'en')).join(' or ') }, special: option.special, combines: members.map((m) => m.code) } : { code: root, label: option.label, special: option.special })
+  }
+  return { lines, lineOf: find }
+}
+
+/** How each old code of a wave is counted in the lines; undefined when the codes are the lines' own. */
+function countingFor(trace: Trace, q: AnswerableQuestion, lineOf: (code: number) => number, grouped: boolean): Counting | undefined {
+  if (!trace.codes) return grouped ? new Map(questionOptions(q).map((o) => [o.code, lineOf(o.code)])) : undefined
+  const multiple = q.type === 'multiple_choice'
+  return new Map([...trace.codes].map(([from, to]) => [from, to.length === 0 || (multiple && to.length > 1) ? null : lineOf(to[0])]))
+}
+
+function remap(choice: ChoiceStats, codes: Counting | undefined, newOptions: { code: number; special?: string }[], includeSpecial: boolean, multiple: boolean): WaveCell['options'] {
   const counts = new Map<number, number>()
   for (const option of choice.options) {
     const target = codes ? codes.get(option.code) : option.code
@@ -165,7 +213,7 @@ function remap(choice: ChoiceStats, codes: Map<number, number | null> | undefine
  * version (they could not have given any of its answers). A multiple choice's base is everyone
  * who answered: ticking a removed option does not remove the other ticks.
  */
-function baseOf(choice: ChoiceStats, codes: Map<number, number | null> | undefined, multiple: boolean): number {
+function baseOf(choice: ChoiceStats, codes: Counting | undefined, multiple: boolean): number {
   if (!codes || multiple) return choice.base
   return choice.base - choice.options.filter((o) => !o.special && (codes.get(o.code) ?? null) === null).reduce((n, o) => n + o.count, 0)
 }
@@ -209,32 +257,52 @@ function testChoice(row: ComparisonRow, multiple: boolean, optionsDiffer: boolea
 
 const NO_TEST_NOTE = 'The answers offered differ between the waves, so the distributions are not tested against each other.'
 
+const quoted = (labels: Definition['title'][]) => labels.map((l) => `“${localize(l, 'en')}”`).join(', ')
+const joined = (labels: Definition['title'][]) => labels.map((l) => `“${localize(l, 'en')}”`).join(' and ')
+
 /**
- * In words, the answers an earlier wave did not offer (added since: [x] there) and those it
- * offered that have no equivalent now (removed: their organisations shown here, and for a single
- * choice left out of that wave's base).
+ * In words, per earlier wave: the answers it did not offer (added since: [x] there), those it
+ * offered with no equivalent now (removed: how many chose them, and for a single choice left out
+ * of its base) and those split since (compared as one answer, or for a multiple choice [x]).
+ * `differ` is true when answers were added or removed: a single choice is then not tested.
  */
-function optionNotes(q: AnswerableQuestion, waves: ComparedWave[], traces: Trace[], cells: WaveCell[]): string[] {
+function optionNotes(q: AnswerableQuestion, waves: ComparedWave[], traces: Trace[], cells: WaveCell[], lines: Line[]): { notes: string[]; differ: boolean } {
   const notes: string[] = []
-  const newOptions = questionOptions(q).filter((o) => !o.special)
+  let differ = false
+  const multiple = q.type === 'multiple_choice'
+  const newOptions = questionOptions(q)
+  const labelOf = (code: number) => newOptions.find((o) => o.code === code)!.label
   traces.forEach((trace, i) => {
     if (!cells[i].available || !trace.codes || !trace.sourceId) return
-    const reached = reachedCodes(trace.codes)!
-    const added = newOptions.filter((o) => !reached.has(o.code))
-    if (added.length) notes.push(`Not offered in ${waves[i].label}: ${added.map((o) => `“${localize(o.label, 'en')}”`).join(', ')} ([x]: no percentage, no test).`)
+    const label = waves[i].label
     const old = byId(waves[i].definition).get(trace.sourceId)
-    const removed = old ? questionOptions(old).filter((o) => !o.special && trace.codes!.get(o.code) === null) : []
+    const oldOptions = old ? questionOptions(old).filter((o) => !o.special) : []
+    const splits = oldOptions.filter((o) => (trace.codes!.get(o.code) ?? []).length > 1)
+    const splitTargets = new Set(splits.flatMap((o) => trace.codes!.get(o.code)!))
+    const reached = new Set([...trace.codes.values()].flat())
+    const added = lines.filter((l) => !l.special && !(l.combines ?? [l.code]).some((c) => reached.has(c) || splitTargets.has(c)))
+    if (added.length) notes.push(`Not offered in ${label}: ${quoted(added.map((l) => l.label))} ([x]: no percentage, no test).`)
+    for (const split of splits) {
+      const into = joined(trace.codes.get(split.code)!.map(labelOf))
+      notes.push(
+        multiple
+          ? `${label} offered ${into} as one answer, “${localize(split.label, 'en')}”: ticks cannot be added back together, so they are [x] in ${label}.`
+          : `${into} are compared as one answer, as ${label} offered them: “${localize(split.label, 'en')}”.`,
+      )
+    }
+    const removed = oldOptions.filter((o) => (trace.codes!.get(o.code) ?? []).length === 0)
     if (removed.length) {
       const stats = waves[i].stats.questions.find((s) => s.id === trace.sourceId)?.choice
       const described = removed.map((o) => `“${localize(o.label, 'en')}” (${stats?.options.find((x) => x.code === o.code)?.count ?? 0})`).join(', ')
       notes.push(
-        q.type === 'multiple_choice'
-          ? `Offered in ${waves[i].label} but not since, with organisations choosing it: ${described}.`
-          : `Offered in ${waves[i].label} but not since, with organisations choosing it: ${described}; they are left out of ${waves[i].label}’s base.`,
+        multiple
+          ? `Offered in ${label} but not since, with organisations choosing it: ${described}.`
+          : `Offered in ${label} but not since, with organisations choosing it: ${described}; they are left out of ${label}’s base.`,
       )
     }
+    if (added.length || removed.length) differ = true
   })
-  return notes
+  return { notes, differ }
 }
 
 export function compareWaves(catalogue: Catalogue, surveyId: string, waves: ComparedWave[], includeSpecial = false): ComparisonRow[] {
@@ -260,7 +328,9 @@ export function compareWaves(catalogue: Catalogue, surveyId: string, waves: Comp
       return { label: w.label, text: source ? localize(source.text, 'en') : '' }
     })
     const statsOf = (i: number): QuestionStats | undefined => (traces[i].sourceId ? waves[i].stats.questions.find((s) => s.id === traces[i].sourceId) : undefined)
-    const newOptions = questionOptions(q)
+    const { lines, lineOf } = linesOf(q, traces)
+    const grouped = lines.some((l) => l.combines)
+    const countings = traces.map((trace) => countingFor(trace, q, lineOf, grouped))
     const cell = (i: number, choice: ChoiceStats | undefined, number?: NumberStats): WaveCell => {
       // A grid row added since that wave has no figures there: not asked, like a new question.
       const hasFigures = q.type === 'number' ? number !== undefined : q.type === 'grid' ? choice !== undefined : true
@@ -269,8 +339,8 @@ export function compareWaves(catalogue: Catalogue, surveyId: string, waves: Comp
       return {
         label: waves[i].label,
         available: available && comparable,
-        base: choice ? baseOf(choice, traces[i].codes, q.type === 'multiple_choice') : (number?.n ?? 0),
-        options: choice && available && comparable ? remap(choice, traces[i].codes, newOptions, includeSpecial, q.type === 'multiple_choice') : newOptions.map((o) => ({ code: o.code, count: 0, percent: null })),
+        base: choice ? baseOf(choice, countings[i], q.type === 'multiple_choice') : (number?.n ?? 0),
+        options: choice && available && comparable ? remap(choice, countings[i], lines, includeSpecial, q.type === 'multiple_choice') : lines.map((o) => ({ code: o.code, count: 0, percent: null })),
         number,
         wording: wordings[i].text,
       }
@@ -286,17 +356,17 @@ export function compareWaves(catalogue: Catalogue, surveyId: string, waves: Comp
         status: worst,
         wordings: worst === 'reworded' || worst === 'not_comparable' ? wordings : [],
         waves: cells,
-        options: newOptions.map((o) => {
+        options: lines.map((o) => {
           const first = available[0]?.options.find((x) => x.code === o.code)?.percent
           const last = available[available.length - 1]?.options.find((x) => x.code === o.code)?.percent
-          return { code: o.code, label: localize(o.label, 'en'), special: o.special, changePp: available.length >= 2 && first != null && last != null ? (last - first) * 100 : null }
+          return { code: o.code, label: localize(o.label, 'en'), special: o.special, combines: o.combines, changePp: available.length >= 2 && first != null && last != null ? (last - first) * 100 : null }
         }),
         notes: [],
       }
-      const notes = optionNotes(q, waves, traces, cells)
+      const { notes, differ } = optionNotes(q, waves, traces, cells, lines)
       row.notes.push(...notes)
-      if (q.type !== 'number' && q.type !== 'short_text' && q.type !== 'long_text' && q.type !== 'date') testChoice(row, q.type === 'multiple_choice', notes.length > 0)
-      if (notes.length && q.type !== 'multiple_choice' && cells.filter((c) => c.available).length >= 2 && worst !== 'not_comparable' && worst !== 'new') row.notes.push(NO_TEST_NOTE)
+      if (q.type !== 'number' && q.type !== 'short_text' && q.type !== 'long_text' && q.type !== 'date') testChoice(row, q.type === 'multiple_choice', differ)
+      if (differ && q.type !== 'multiple_choice' && cells.filter((c) => c.available).length >= 2 && worst !== 'not_comparable' && worst !== 'new') row.notes.push(NO_TEST_NOTE)
       return row
     }
     if (q.type === 'grid') {

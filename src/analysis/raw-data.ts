@@ -36,7 +36,7 @@ function lineageText(q: AnswerableQuestion): string {
   if (l.merged_from) parts.push(`merged from ${l.merged_from.join(', ')}`)
   if (l.reworded) parts.push('reworded')
   if (l.comparable === false) parts.push('not comparable with the previous version')
-  if (l.recode) parts.push(`recoded from the previous version: ${Object.entries(l.recode).map(([a, b]) => `${a}->${b ?? 'none'}`).join(', ')}`)
+  if (l.recode) parts.push(`recoded from the previous version: ${Object.entries(l.recode).map(([a, b]) => `${a}->${b === null ? 'none' : ([] as number[]).concat(b).join('+')}`).join(', ')}`)
   if (l.note) parts.push(l.note)
   return parts.join('; ')
 }

@@ -115,7 +115,9 @@ function checkRecode(
   if (recode) {
     for (const [from, to] of Object.entries(recode)) {
       if (!oldOptions.some((o) => o.code === Number(from))) error([...lineagePath, 'recode', from], `${prev} of "${old.id}" has no option code ${from}`)
-      if (to !== null && !newCodes.has(to)) error([...lineagePath, 'recode', from], `maps to ${to}, which is not an option code of "${q.id}" in this version`)
+      for (const code of to === null ? [] : ([] as number[]).concat(to)) {
+        if (!newCodes.has(code)) error([...lineagePath, 'recode', from], `maps to ${code}, which is not an option code of "${q.id}" in this version`)
+      }
     }
   }
   if (!mustCoverOldCodes || newCodes.size === 0) return

@@ -165,7 +165,10 @@ export function diffVersions(from: Definition, to: Definition): VersionDiff {
         ...ref(p),
         mappings: Object.entries(recode).map(([code, target]) => ({
           from: `${code} ${text(oldOptions.find((o) => o.code === Number(code))?.label)}`.trim(),
-          to: target === null ? 'no equivalent' : `${target} ${text(newOptions.find((o) => o.code === target)?.label)}`.trim(),
+          to:
+            target === null
+              ? 'no equivalent'
+              : ([] as number[]).concat(target).map((code) => `${code} ${text(newOptions.find((o) => o.code === code)?.label)}`.trim()).join(' and ') + (Array.isArray(target) ? ' (split)' : ''),
         })),
       })
     }

@@ -119,9 +119,10 @@ export const Lineage = Type.Object(
       Type.Boolean({ description: 'Whether figures can be compared with the previous version (default true, false for split and merged).' }),
     ),
     recode: Type.Optional(
-      Type.Record(Type.String({ pattern: '^-?[0-9]+$' }), Type.Union([Type.Integer(), Type.Null()]), {
-        description: "Previous version's option code -> this version's code (null when it has no equivalent).",
-        'x-message': 'must map previous option codes to this version’s codes, e.g. { 3: 2, 4: null }',
+      Type.Record(Type.String({ pattern: '^-?[0-9]+$' }), Type.Union([Type.Integer(), Type.Null(), Type.Array(Type.Integer(), { minItems: 2, uniqueItems: true })]), {
+        description:
+          "Previous version's option code -> this version's code; null when it has no equivalent; a list of codes when it was split (7: [7, 9]), compared on the coarser coding.",
+        'x-message': 'must map previous option codes to this version’s codes, e.g. { 3: 2, 4: null, 7: [7, 9] }',
       }),
     ),
     split_from: Type.Optional(Identifier),

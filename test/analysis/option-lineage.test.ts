@@ -12,18 +12,18 @@ import { buildTestApp, FIXTURES, signIn } from '../helpers/app.js'
 import { submitAnswers } from '../helpers/responses.js'
 
 const W1: Answers[] = [
-  { q_tasks: { codes: [1, 3] }, q_route: { code: 1 }, q_help: { rows: { a: 1 } } },
-  { q_tasks: { codes: [1] }, q_route: { code: 1 }, q_help: { rows: { a: 1 } } },
-  { q_tasks: { codes: [2, 3] }, q_route: { code: 2 }, q_help: { rows: { a: 2 } } },
-  { q_tasks: { codes: [3] }, q_route: { code: 2 }, q_help: { rows: { a: 2 } } },
-  { q_tasks: { codes: [1, 2] }, q_route: { code: 9 }, q_help: { rows: { a: 1 } } },
+  { q_tasks: { codes: [1, 3] }, q_route: { code: 1 }, q_help: { rows: { a: 1 } }, q_category: { code: 1 }, q_support: { codes: [1] } },
+  { q_tasks: { codes: [1] }, q_route: { code: 1 }, q_help: { rows: { a: 1 } }, q_category: { code: 7 }, q_support: { codes: [2] } },
+  { q_tasks: { codes: [2, 3] }, q_route: { code: 2 }, q_help: { rows: { a: 2 } }, q_category: { code: 7 }, q_support: { codes: [1, 2] } },
+  { q_tasks: { codes: [3] }, q_route: { code: 2 }, q_help: { rows: { a: 2 } }, q_category: { code: 8 }, q_support: { codes: [2] } },
+  { q_tasks: { codes: [1, 2] }, q_route: { code: 9 }, q_help: { rows: { a: 1 } }, q_category: { code: 7 }, q_support: { codes: [1] } },
 ]
 const W2: Answers[] = [
-  { q_tasks: { codes: [1, 4] }, q_route: { code: 1 }, q_help: { rows: { a: 1, c: 1 } } },
-  { q_tasks: { codes: [4] }, q_route: { code: 3 }, q_help: { rows: { a: 2, c: 1 } } },
-  { q_tasks: { codes: [1, 2, 4] }, q_route: { code: 3 }, q_help: { rows: { a: 2, c: 1 } } },
-  { q_tasks: { codes: [2, 4] }, q_route: { code: 2 }, q_help: { rows: { a: 2, c: 2 } } },
-  { q_tasks: { codes: [1] }, q_route: { code: 1 }, q_help: { rows: { a: 2, c: 2 } } },
+  { q_tasks: { codes: [1, 4] }, q_route: { code: 1 }, q_help: { rows: { a: 1, c: 1 } }, q_category: { code: 7 }, q_support: { codes: [1, 2] } },
+  { q_tasks: { codes: [4] }, q_route: { code: 3 }, q_help: { rows: { a: 2, c: 1 } }, q_category: { code: 9 }, q_support: { codes: [3] } },
+  { q_tasks: { codes: [1, 2, 4] }, q_route: { code: 3 }, q_help: { rows: { a: 2, c: 1 } }, q_category: { code: 9 }, q_support: { codes: [1] } },
+  { q_tasks: { codes: [2, 4] }, q_route: { code: 2 }, q_help: { rows: { a: 2, c: 2 } }, q_category: { code: 1 }, q_support: { codes: [2, 3] } },
+  { q_tasks: { codes: [1] }, q_route: { code: 1 }, q_help: { rows: { a: 2, c: 2 } }, q_category: { code: 8 }, q_support: { codes: [1] } },
 ]
 
 t.test('answers added and removed between versions', async (t) => {
@@ -70,7 +70,23 @@ t.test('answers added and removed between versions', async (t) => {
   // these margins, 5, 50, 100, 50, 5; p = (5 + 50 + 50 + 5) / 210 = 0.5238. Row c is new in W2.
   t.equal(Math.round(row('q_help', 'a').test!.p * 10000) / 10000, 0.5238)
   t.same(row('q_help', 'c').waves.map((w) => w.available), [false, true], 'a grid row added since W1 is not asked there')
-  t.equal(testsIn(rows), 3, 'Cleaning, Meals and the grid row a')
+  // Category: "remand or local" split into "local" and "remand": compared as one answer.
+  // W1 1, 3, 1 of 5; W2 Local 1 + Remand 2 = 3, and 1, 1: the same population, chi-square 0, p = 1.
+  const category = row('q_category')
+  t.same(category.options.map((o) => [o.code, o.label, o.combines]), [[1, 'Category B', undefined], [7, 'Local or Remand', [7, 9]], [8, 'Open', undefined]])
+  t.same(category.waves.map((w) => w.options.map((o) => o.count)), [[1, 3, 1], [1, 3, 1]])
+  t.equal(category.test?.kind, 'chi_square')
+  t.equal(Math.round(category.test!.p * 10000) / 10000, 1, 'an unchanged population is not reported as changed')
+  t.same(category.notes, ['“Local” and “Remand” are compared as one answer, as W1 offered them: “Remand or local”.'])
+
+  // Support (multiple choice): "benefits and debt" split; ticks cannot be added back together.
+  const support = row('q_support')
+  t.same(support.waves[0].options.map((o) => [o.count, o.percent, o.asked]), [[3, 0.6, true], [0, null, false], [0, null, false]])
+  t.same(support.waves[1].options.map((o) => [o.count, o.percent]), [[3, 0.6], [2, 0.4], [2, 0.4]])
+  t.same(support.options.map((o) => o.p === undefined ? undefined : Math.round(o.p * 10000) / 10000), [1, undefined, undefined])
+  t.same(support.notes, ['W1 offered “Benefits” and “Debt” as one answer, “Benefits and debt”: ticks cannot be added back together, so they are [x] in W1.'])
+
+  t.equal(testsIn(rows), 5, 'Cleaning, Meals, the grid row a, category, housing')
 
   // The same in the CSV and on the page.
   const cookie = await signIn(app, 'analyst')
@@ -83,5 +99,6 @@ t.test('answers added and removed between versions', async (t) => {
   t.match(selfReferral.note, 'not tested against each other')
   const page = (await app.inject({ url: `/admin/analysis/compare?waves=${waves[0]}&waves=${waves[1]}`, headers: { cookie } })).body
   t.match(page, 'Not offered in W1: “Pushing wheelchairs” ([x]: no percentage, no test).')
-  t.match(page, 'This comparison holds 3 tests.')
+  t.match(page, 'This comparison holds 5 tests.')
+  t.match(page, '“Local” and “Remand” are compared as one answer')
 })

@@ -4,6 +4,9 @@ import t from 'tap'
 import { formatDiff } from '../../src/cli.js'
 import { loadCatalogue } from '../../src/questionnaire/catalogue.js'
 import { diffVersions } from '../../src/questionnaire/diff.js'
+import { checkLineage } from '../../src/questionnaire/check-lineage.js'
+import { parseDefinition } from '../../src/questionnaire/load-definition.js'
+import { readFileSync } from 'node:fs'
 
 const { catalogue } = loadCatalogue('surveys')
 const from = catalogue!.find('la-release-social-care', '2015-16')!.definition
@@ -69,4 +72,14 @@ t.test('the command-line summary lists every kind of change', async (t) => {
   t.match(text, /Dropped \(2\)/)
   t.match(text, /eligible_needs \(not comparable\)\n\s+was: How many of the people assessed/)
   t.match(text, /4 Less than a week -> 3 Less than two weeks/)
+})
+
+t.test('an option split in two is shown as a split, and must name real codes', async (t) => {
+  const { catalogue: options } = loadCatalogue('test/fixtures/surveys-options')
+  const v1 = options!.find('options-lineage', '1')!.definition
+  const v2 = options!.find('options-lineage', '2')!.definition
+  t.same(diffVersions(v1, v2).recoded.find((r) => r.id === 'q_category')!.mappings, [{ from: '7 Remand or local', to: '7 Local and 9 Remand (split)' }])
+  const text = readFileSync('test/fixtures/surveys-options/options-lineage/2.yaml', 'utf8').replace('recode: { 7: [7, 9] }', 'recode: { 7: [7, 6] }')
+  const broken = parseDefinition(text, '2.yaml').definition!
+  t.same(checkLineage(broken, v1).map((f) => f.message), ['maps to 6, which is not an option code of "q_category" in this version'])
 })
