@@ -3,8 +3,7 @@
 // be sent. Counted with grouped queries, so the page is as quick for 30,000 organisations as for 30.
 import { sql, type Kysely } from 'kysely'
 import type { Database, WaveTable } from '../db/schema.js'
-import { contactsOf } from './organisations.js'
-import { composeWaveMessage, type WaveContext } from './waves.js'
+import { composeWaveMessage, waveContacts, type WaveContext } from './waves.js'
 
 export interface LaunchPreview {
   /** Organisations in the wave, with a link. */
@@ -47,7 +46,7 @@ export async function launchPreview(db: Kysely<Database>, wave: WaveTable, conte
     .executeTakeFirst()
   let sample: LaunchPreview['sample'] = null
   if (sampled) {
-    const contacts = await contactsOf(db, sampled.id)
+    const contacts = await waveContacts(db, sampled.id)
     const message = composeWaveMessage(context, wave, sampled, contacts, 'invitation', `${publicUrl}/r/${sampled.token}`)
     sample = { organisation: sampled.name, to: contacts.map((c) => `${c.name} <${c.email}>`).join(', '), subject: message.subject, text: message.text }
   }

@@ -137,6 +137,11 @@ export function composeWaveMessage(context: WaveContext, wave: WaveTable, organi
   }))
 }
 
+/** An organisation's contacts in the order its e-mails name them. */
+export async function waveContacts(db: Db, organisationId: string) {
+  return db.selectFrom('contacts').selectAll().where('organisation_id', '=', organisationId).orderBy('created_at').execute()
+}
+
 async function queueWaveMessage(
   trx: Db,
   context: WaveContext,
@@ -146,7 +151,7 @@ async function queueWaveMessage(
   kind: MessageKind,
   dedupeKey: string,
 ): Promise<boolean> {
-  const contacts = await trx.selectFrom('contacts').selectAll().where('organisation_id', '=', organisation.id).orderBy('created_at').execute()
+  const contacts = await waveContacts(trx, organisation.id)
   if (contacts.length === 0) return false
   const message = composeWaveMessage(context, wave, organisation, contacts, kind, `${PUBLIC_URL_MARK}/r/${invitation.token}`)
   await queueMessage(trx, {
