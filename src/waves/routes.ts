@@ -206,7 +206,7 @@ export async function waveRoutes(app: FastifyInstance) {
   function describeRule(rule: ReminderRule): string {
     const who = t(`admin.reminders.target.${rule.target}`)
     if (rule.kind === 'dates') return t('admin.reminders.rule_dates', { count: rule.dates.length, who })
-    return t('admin.reminders.rule_every', { count: rule.everyDays, times: t('admin.reminders.times', { count: rule.maxTimes }), who })
+    return t('admin.reminders.rule_every', { days: t('admin.reminders.days', { count: rule.everyDays }), times: t('admin.reminders.times', { count: rule.maxTimes }), who })
   }
 
   app.get<{ Params: WaveParams }>('/admin/waves/:waveId/tracking.csv', { schema: { params: waveParams }, onRequest: app.requireUser }, async (request, reply) => {
