@@ -34,6 +34,7 @@ import { FailureLimiter } from './web/failure-limiter.js'
 import { homeRoutes } from './web/home.js'
 import { organisationRoutes } from './waves/organisation-routes.js'
 import { waveRoutes } from './waves/routes.js'
+import { scheduleWorker } from './waves/schedule-worker.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -45,6 +46,8 @@ declare module 'fastify' {
     routeTable: { method: string; url: string }[]
     /** Guessing limits shared by every process on the database: respondent links and sign-ins. */
     failureLimiters: { links: FailureLimiter; logins: FailureLimiter }
+    /** The current time: the clock, unless a test set another (BuildOptions.now). */
+    now(): Date
   }
 }
 
@@ -53,6 +56,8 @@ export const ASSETS_DIR = fileURLToPath(new URL('../public/build', import.meta.u
 
 export interface BuildOptions {
   logger?: FastifyServerOptions['logger']
+  /** The clock the wave schedule reads (reminder times, deadlines); tests set the time with it. */
+  now?: () => Date
 }
 
 export async function buildApp(config: AppConfig, options: BuildOptions = {}): Promise<FastifyInstance> {
@@ -90,6 +95,7 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   app.decorate('db', handle.db)
   app.decorate('databaseKind', handle.kind)
   app.decorate('catalogue', catalogue)
+  app.decorate('now', options.now ?? (() => new Date()))
   const routeTable: { method: string; url: string }[] = []
   app.decorate('routeTable', routeTable)
   app.addHook('onRoute', (route) => {
@@ -144,5 +150,6 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(previewRoutes)
   await app.register(respondRoutes)
   await app.register(mailWorker)
+  await app.register(scheduleWorker)
   return app
 }

@@ -21,6 +21,7 @@ import { CLI_ACTOR, withDatabase, withWorkspace } from './cli-workspace.js'
 import { registeredVersions } from './surveys/version-registry.js'
 import { backupDatabase, restoreDatabase } from './db/backup.js'
 import { reopenResponse } from './respond/responses.js'
+import { ID_PATTERN } from './db/ids.js'
 import { eraseOrganisationContacts, eraseWave } from './waves/erasure.js'
 import { createDemoWave } from './waves/demo.js'
 import { runWaveCommand } from './waves/cli-commands.js'
@@ -38,6 +39,7 @@ const USAGE = `Usage: npm run cli -- <command>
   demo-wave [survey] [version]   open a demo wave with three made-up organisations and print their links
   send-mail                      send the e-mails waiting in the outbox now
   reopen <reference>             let an organisation change a submitted response again
+  reopen <wave-id> <YYYY-MM-DD>  reopen a closed wave until a new deadline: its links work again
   create-user --email E --name N --role admin|analyst
                                  password from NEW_USER_PASSWORD, or one is generated and printed
   import-organisations <file.csv>  import organisations and contacts (nothing if any row is bad)
@@ -45,7 +47,7 @@ const USAGE = `Usage: npm run cli -- <command>
   waves                          list waves with their response rates
   launch <wave-id>               send the invitations
   remind <wave-id> [--not-started]  remind those who have not submitted (or not started)
-  extend <wave-id> <YYYY-MM-DD>  move the deadline
+  extend <wave-id> <YYYY-MM-DD>  move the deadline of a wave not yet closed
   close <wave-id> [--partial keep|ignore]
                                  close the wave: links then say it has closed. With responses in
                                  progress, say whether they are kept as partial responses (keep) or not used (ignore)
@@ -181,6 +183,8 @@ export async function runCli(
       })
     case 'reopen': {
       const [reference] = rest
+      // A wave is named by its id, a response by its reference (7K3F-Q9XA): never the same shape.
+      if (new RegExp(ID_PATTERN).test(reference ?? '')) return runWaveCommand('reopen', rest, config, out, err, env)
       if (!reference) return usage(err, 'reopen <response reference, e.g. 7K3F-Q9XA>')
       return withDatabase(config, async (db) => {
         const response = await db.selectFrom('responses').select(['id', 'status']).where('reference', '=', reference.toUpperCase()).executeTakeFirst()

@@ -26,6 +26,10 @@ export interface AppConfig {
   mailRatePerMinute: number
   /** How long a claimed e-mail may stay "sending" before another worker presumes its sender died. */
   mailClaimLeaseMs: number
+  /** Whether this process queues scheduled reminders and closes waves at their deadline (every process may; each time is claimed by one). */
+  scheduleWorker: boolean
+  /** Pause between looks at the wave schedule, in milliseconds. */
+  schedulePollMs: number
   /** Requests a minute one client address may make to respondent links (council offices share addresses). */
   linkRatePerMinute: number
   /** An unknown link is answered after this many milliseconds for each unknown link its address tried lately. */
@@ -55,6 +59,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
     mailWorker: env.MAIL_WORKER !== 'false',
     mailPollMs: Number(env.MAIL_POLL_MS ?? 2000),
     mailRatePerMinute: Number(env.MAIL_RATE_PER_MINUTE ?? 120),
+    scheduleWorker: env.SCHEDULE_WORKER !== 'false',
+    schedulePollMs: Number(env.SCHEDULE_POLL_MS ?? 30_000),
     linkRatePerMinute: Number(env.LINK_RATE_PER_MINUTE ?? 300),
     linkGuessDelayMs: Number(env.LINK_GUESS_DELAY_MS ?? 100),
     mailClaimLeaseMs: Number(env.MAIL_CLAIM_LEASE_MS ?? DEFAULT_MAIL_CLAIM_LEASE_MS),

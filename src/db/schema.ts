@@ -216,6 +216,28 @@ export interface WavePrivacyNoticeTable {
   updated_by: string | null
 }
 
+/** A wave's scheduled reminders: one rule (see src/waves/reminder-schedule.ts); no row, none. */
+export interface ReminderScheduleTable {
+  wave_id: string
+  /** { kind: 'dates', dates: ['2027-03-01', …] } or { kind: 'every', everyDays, maxTimes }, with the target. */
+  rule_json: string
+  updated_at: string
+  /** E-mail address of the team member who saved it. */
+  updated_by: string | null
+}
+
+/** A reminder time the worker has dealt with: claimed by one process, and the record of what was sent. */
+export interface ReminderSlotTable {
+  wave_id: string
+  /** The time the reminder was due (09:00 UK time on its day), as an ISO instant. */
+  due_at: string
+  target: 'not_started' | 'not_submitted'
+  /** 'queued': the reminders were queued; 'missed': a later time was already due when the worker got to it. */
+  status: 'queued' | 'missed'
+  queued: number
+  done_at: string
+}
+
 export interface Database {
   failure_counts: FailureCountTable
   asked_questions: AskedQuestionTable
@@ -229,6 +251,8 @@ export interface Database {
   contacts: ContactTable
   waves: WaveTable
   wave_privacy_notices: WavePrivacyNoticeTable
+  reminder_schedules: ReminderScheduleTable
+  reminder_slots: ReminderSlotTable
   invitations: InvitationTable
   responses: ResponseTable
   response_answers: ResponseAnswerTable

@@ -60,3 +60,22 @@ export function ukToday(now = new Date()): { year: number; month: number; day: n
   const { year, month, day } = ukParts(now)
   return { year, month, day }
 }
+
+/**
+ * A time of day on UK clocks (hour 2 to 23), as an ISO instant, or undefined for a date that does
+ * not exist. The clocks change at 01:00 UTC, so from 02:00 the day's offset is already settled and
+ * the offset at that hour in UTC is the offset at that hour in the UK.
+ */
+export function ukTimeOnDay(year: number, month: number, day: number, hour: number, minute = 0): string | undefined {
+  if (![year, month, day, hour, minute].every(Number.isInteger) || hour < 2 || hour > 23) return undefined
+  const wall = Date.UTC(year, month - 1, day, hour, minute)
+  const date = new Date(wall)
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return undefined
+  return new Date(wall - ukOffsetMs(wall)).toISOString()
+}
+
+/** The calendar date `days` after a date (no clocks involved: a day in the calendar, not 24 hours). */
+export function addDays(date: { year: number; month: number; day: number }, days: number): { year: number; month: number; day: number } {
+  const d = new Date(Date.UTC(date.year, date.month - 1, date.day + days))
+  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() }
+}

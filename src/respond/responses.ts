@@ -223,3 +223,18 @@ export async function keepPartialResponses(trx: Transaction<Database>, waveId: s
   }
   return { kept, withoutAnswers }
 }
+
+/**
+ * When the team reopens a closed wave: responses kept as partial go back to in progress, so their
+ * organisations carry on where they stopped and submit; until then they count nowhere, as a
+ * reopened response does. Runs in the reopening's transaction.
+ */
+export async function resumePartialResponses(trx: Transaction<Database>, waveId: string): Promise<number> {
+  const partial = await trx.selectFrom('responses').select('id').where('wave_id', '=', waveId).where('status', '=', 'partial').execute()
+  const now = nowIso()
+  for (const { id } of partial) {
+    await trx.updateTable('responses').set({ status: 'in_progress', updated_at: now }).where('id', '=', id).where('status', '=', 'partial').execute()
+    await clearFacts(trx, id)
+  }
+  return partial.length
+}

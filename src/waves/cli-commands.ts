@@ -15,7 +15,7 @@ import { importOrganisations } from './organisation-import.js'
 import { waveCounts, waveProgress } from './progress.js'
 import { parseDeadline } from './routes.js'
 import { welshWantedButMissing } from './welsh-wanted.js'
-import { closeWave, createWave, extendDeadline, getWave, inviteOrganisations, launchWave, responsesInProgress, sendReminders, WaveStateError } from './waves.js'
+import { closeWave, createWave, extendDeadline, getWave, inviteOrganisations, launchWave, reopenWave, responsesInProgress, sendReminders, WaveStateError } from './waves.js'
 
 type Print = (line: string) => void
 
@@ -122,11 +122,22 @@ async function waveCommand(command: string, args: string[], config: AppConfig, o
       out(`${t('admin.count.reminders', { count: queued })} queued.`)
       return 0
     }
-    case 'extend': {
+    case 'extend':
+    case 'reopen': {
       const w = await wave(args[0])
       if (!w) return 1
       const deadline = isoDeadline(args[1])
-      if (!deadline) return fail(err, 'The new deadline must be a date like 2027-03-31')
+      if (!deadline) return fail(err, `Usage: npm run cli -- ${command} <wave-id> <new deadline, like 2027-04-30>`)
+      if (deadline < new Date().toISOString()) return fail(err, 'The new deadline must be in the future')
+      if (command === 'reopen') {
+        if (w.status !== 'closed') return fail(err, `The wave "${w.label}" is ${w.status}, not closed: nothing to reopen. To move its deadline: npm run cli -- extend ${w.id} ${args[1]}`)
+        const { resumed } = await reopenWave(db, w.id, deadline, CLI_ACTOR)
+        const partial = resumed ? ` ${t('admin.count.responses', { count: resumed })} kept as partial when it closed can be finished and submitted.` : ''
+        out(`Reopened ${w.label} until the end of ${args[1]} (UK time): its links work again.${partial}`)
+        return 0
+      }
+      // A closed wave stays closed until someone reopens it, deliberately: never as a side effect.
+      if (w.status === 'closed') return fail(err, `The wave "${w.label}" is closed, so its deadline was not changed. To open it again until ${args[1]}: npm run cli -- reopen ${w.id} ${args[1]}`)
       await extendDeadline(db, w.id, deadline)
       await audit(db, CLI_ACTOR, 'deadline_changed', { waveId: w.id, from: w.closes_at, to: deadline })
       out(`The deadline is now ${args[1]}.`)

@@ -1,7 +1,7 @@
 // How a wave is going: each organisation's state (invited, opened, started, submitted, e-mail
 // failed), the response rate overall and by organisation type and attribute, and who to chase.
 // A partial response (kept when the wave closed) counts as started, never as submitted.
-import type { Kysely } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import type { Database, ResponseStatus } from '../db/schema.js'
 
 export interface OrganisationProgress {
@@ -36,14 +36,15 @@ export interface WaveProgress {
   byAttribute: Record<string, RateRow[]>
 }
 
-function rates(rows: OrganisationProgress[], groupOf: (o: OrganisationProgress) => string | undefined): RateRow[] {
+/** Rows counted by group: an organisation each, or the grouped rows of a summary with their count. */
+function rates<R extends { status: string; n?: number }>(rows: R[], groupOf: (row: R) => string | undefined): RateRow[] {
   const groups = new Map<string, { invited: number; submitted: number }>()
-  for (const o of rows) {
-    const group = groupOf(o)
+  for (const row of rows) {
+    const group = groupOf(row)
     if (group === undefined) continue
     const g = groups.get(group) ?? { invited: 0, submitted: 0 }
-    g.invited++
-    if (o.status === 'submitted') g.submitted++
+    g.invited += row.n ?? 1
+    if (row.status === 'submitted') g.submitted += row.n ?? 1
     groups.set(group, g)
   }
   return [...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([group, g]) => ({ group, ...g, rate: g.invited ? g.submitted / g.invited : 0 }))
@@ -72,6 +73,24 @@ function byOrganisation<T extends { organisation_id: string | null }>(rows: T[])
     else grouped.set(row.organisation_id, [row])
   }
   return grouped
+}
+
+interface MailRow {
+  kind: string
+  status: string
+  sent_at: string | null
+  last_error: string | null
+}
+
+/** An organisation's e-mails (oldest first) as the team follows them: the last one sent, and the latest problem. */
+function mailSummary(mine: MailRow[]): { lastContact: { kind: string; at: string } | null; deliveryProblem: string | null } {
+  const sent = mine.filter((m) => m.status === 'sent' && m.kind !== 'confirmation')
+  const last = sent[sent.length - 1]
+  const problem = [...mine].reverse().find((m) => m.status === 'failed' || (m.status === 'queued' && m.last_error))
+  return {
+    lastContact: last ? { kind: last.kind, at: last.sent_at! } : null,
+    deliveryProblem: problem ? `${problem.status === 'failed' ? 'failed' : 'retrying'}: ${problem.last_error ?? ''}` : null,
+  }
 }
 
 /** The wave's progress; with `organisationId`, only that organisation's row (rates then describe it alone). */
@@ -112,10 +131,7 @@ export async function waveProgress(db: Kysely<Database>, waveId: string, options
   const contactsBy = byOrganisation(await contactsQuery.execute())
 
   const organisations = rows.map<OrganisationProgress>((r) => {
-    const mine = mailBy.get(r.organisation_id) ?? []
-    const sent = mine.filter((m) => m.status === 'sent' && m.kind !== 'confirmation')
-    const last = sent[sent.length - 1]
-    const problem = [...mine].reverse().find((m) => m.status === 'failed' || (m.status === 'queued' && m.last_error))
+    const { lastContact, deliveryProblem } = mailSummary(mailBy.get(r.organisation_id) ?? [])
     return {
       organisationId: r.organisation_id,
       code: r.code,
@@ -128,8 +144,8 @@ export async function waveProgress(db: Kysely<Database>, waveId: string, options
       reference: r.reference,
       openedAt: r.first_opened_at ?? null,
       submittedAt: r.submitted_at,
-      lastContact: last ? { kind: last.kind, at: last.sent_at! } : null,
-      deliveryProblem: problem ? `${problem.status === 'failed' ? 'failed' : 'retrying'}: ${problem.last_error ?? ''}` : null,
+      lastContact,
+      deliveryProblem,
       token: r.token ?? null,
     }
   })
@@ -150,4 +166,146 @@ export async function waveProgress(db: Kysely<Database>, waveId: string, options
     byType: rates(organisations, (o) => o.type),
     byAttribute: Object.fromEntries(attributeNames.map((name) => [name, rates(organisations, (o) => o.attributes[name])])),
   }
+}
+
+export interface WaveSummary {
+  counts: WaveProgress['counts']
+  rate: number
+  byType: RateRow[]
+  byAttribute: Record<string, RateRow[]>
+  byStatus: Record<ResponseStatus, number>
+}
+
+/**
+ * The dashboard's figures from grouped queries: organisations with the same type, attributes and
+ * status are one row, so a wave of 30,000 organisations is read as a few hundred rows.
+ */
+export async function waveSummary(db: Kysely<Database>, waveId: string): Promise<WaveSummary> {
+  const grouped = (
+    await db
+      .selectFrom('responses')
+      .innerJoin('organisations', 'organisations.id', 'responses.organisation_id')
+      .select(['organisations.type', 'organisations.attributes_json', 'responses.status', (eb) => eb.fn.countAll<string | number>().as('n')])
+      .where('responses.wave_id', '=', waveId)
+      .groupBy(['organisations.type', 'organisations.attributes_json', 'responses.status'])
+      .execute()
+  ).map((r) => ({ type: r.type, attributes: JSON.parse(r.attributes_json) as Record<string, string>, status: r.status, n: Number(r.n) }))
+  const opened = await db
+    .selectFrom('invitations')
+    .select((eb) => eb.fn.countAll<string | number>().as('n'))
+    .where('wave_id', '=', waveId)
+    .where('status', '=', 'active')
+    .where('first_opened_at', 'is not', null)
+    .executeTakeFirstOrThrow()
+  const failed = await db
+    .selectFrom('outbox')
+    .select((eb) => eb.fn.count<string | number>('organisation_id').distinct().as('n'))
+    .where('wave_id', '=', waveId)
+    .where('status', '=', 'failed')
+    .executeTakeFirstOrThrow()
+  const byStatus: Record<ResponseStatus, number> = { not_started: 0, in_progress: 0, submitted: 0, partial: 0 }
+  for (const row of grouped) byStatus[row.status] += row.n
+  const invited = grouped.reduce((sum, row) => sum + row.n, 0)
+  const attributeNames = [...new Set(grouped.flatMap((row) => Object.keys(row.attributes)))].sort()
+  return {
+    counts: {
+      invited,
+      opened: Number(opened.n),
+      started: invited - byStatus.not_started,
+      submitted: byStatus.submitted,
+      failed: Number(failed.n),
+      inProgress: byStatus.in_progress,
+      partial: byStatus.partial,
+    },
+    rate: invited ? byStatus.submitted / invited : 0,
+    byType: rates(grouped, (row) => row.type),
+    byAttribute: Object.fromEntries(attributeNames.map((name) => [name, rates(grouped, (row) => row.attributes[name])])),
+    byStatus,
+  }
+}
+
+/** The lists of a wave's organisations the team can look at; 'not_submitted' is the one to chase. */
+export const STATUS_FILTERS = ['not_submitted', 'not_started', 'in_progress', 'submitted', 'partial', 'all'] as const
+export type StatusFilter = (typeof STATUS_FILTERS)[number]
+
+export function countFor(filter: StatusFilter, byStatus: Record<ResponseStatus, number>): number {
+  if (filter === 'all') return byStatus.not_started + byStatus.in_progress + byStatus.submitted + byStatus.partial
+  if (filter === 'not_submitted') return byStatus.not_started + byStatus.in_progress + byStatus.partial
+  return byStatus[filter]
+}
+
+export interface ListedOrganisation {
+  organisationId: string
+  code: string
+  name: string
+  type: string
+  status: ResponseStatus
+  reference: string
+  submittedAt: string | null
+  openedAt: string | null
+  contacts: string
+  lastContact: { kind: string; at: string } | null
+  deliveryProblem: string | null
+}
+
+/** A reference as people type it: any case, spaces or no dash ("abcd efgh" is ABCD-EFGH). */
+function asReference(text: string): string {
+  const compact = text.toUpperCase().replace(/[\s-]+/g, '')
+  return compact.length === 8 ? `${compact.slice(0, 4)}-${compact.slice(4)}` : compact
+}
+
+/**
+ * One page of a wave's organisations, by name, in one status or all, matching a search by name
+ * (any part, any case), code (its start) or reference (exactly). Contacts and e-mails are read
+ * for that page only, so the page costs the same for 30 organisations or 30,000.
+ */
+export async function listWaveOrganisations(
+  db: Kysely<Database>,
+  waveId: string,
+  query: { status: StatusFilter; search?: string; page: number; pageSize: number },
+): Promise<{ rows: ListedOrganisation[]; total: number }> {
+  let base = db
+    .selectFrom('responses')
+    .innerJoin('organisations', 'organisations.id', 'responses.organisation_id')
+    .where('responses.wave_id', '=', waveId)
+  if (query.status === 'not_submitted') base = base.where('responses.status', '!=', 'submitted')
+  else if (query.status !== 'all') base = base.where('responses.status', '=', query.status)
+  const search = query.search?.trim().toLowerCase()
+  if (search) {
+    const like = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`)
+    base = base.where((eb) =>
+      eb.or([
+        sql<boolean>`lower(${sql.ref('organisations.name')}) like ${`%${like(search)}%`} escape '\\'`,
+        sql<boolean>`lower(${sql.ref('organisations.code')}) like ${`${like(search)}%`} escape '\\'`,
+        eb('responses.reference', '=', asReference(search)),
+      ]),
+    )
+  }
+  const total = Number((await base.select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow()).n)
+  const found = await base
+    .leftJoin('invitations', (join) => join.onRef('invitations.wave_id', '=', 'responses.wave_id').onRef('invitations.organisation_id', '=', 'responses.organisation_id').on('invitations.status', '=', 'active'))
+    .select(['organisations.id', 'organisations.code', 'organisations.name', 'organisations.type', 'responses.status', 'responses.reference', 'responses.submitted_at', 'invitations.first_opened_at'])
+    .orderBy('organisations.name')
+    .orderBy('organisations.code')
+    .limit(query.pageSize)
+    .offset((query.page - 1) * query.pageSize)
+    .execute()
+  const ids = found.map((r) => r.id)
+  const mail = ids.length
+    ? byOrganisation(await db.selectFrom('outbox').select(['organisation_id', 'kind', 'status', 'sent_at', 'last_error', 'created_at']).where('wave_id', '=', waveId).where('organisation_id', 'in', ids).orderBy('created_at').execute())
+    : new Map()
+  const contacts = ids.length ? byOrganisation(await db.selectFrom('contacts').select(['organisation_id', 'name', 'email']).where('organisation_id', 'in', ids).orderBy('created_at').execute()) : new Map()
+  const rows = found.map<ListedOrganisation>((r) => ({
+    organisationId: r.id,
+    code: r.code,
+    name: r.name,
+    type: r.type,
+    status: r.status,
+    reference: r.reference,
+    submittedAt: r.submitted_at,
+    openedAt: r.first_opened_at ?? null,
+    contacts: ((contacts.get(r.id) ?? []) as { name: string; email: string }[]).map((c) => `${c.name} <${c.email}>`).join(', '),
+    ...mailSummary((mail.get(r.id) ?? []) as MailRow[]),
+  }))
+  return { rows, total }
 }

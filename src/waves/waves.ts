@@ -11,9 +11,10 @@ import { PUBLIC_URL_MARK, queueMessage } from '../mail/outbox.js'
 import type { Catalogue, SurveyVersion } from '../questionnaire/catalogue.js'
 import type { Language } from '../questionnaire/schema.js'
 import { languagesOf, localize } from '../questionnaire/model.js'
-import { keepPartialResponses } from '../respond/responses.js'
+import { keepPartialResponses, resumePartialResponses } from '../respond/responses.js'
 import { lockVersion } from '../surveys/version-registry.js'
 import { composeMessage, defaultMessages, type MessageKind, type Placeholders, type WaveMessages } from './messages.js'
+import type { ReminderTarget } from './reminder-schedule.js'
 
 type Db = Kysely<Database> | Transaction<Database>
 
@@ -122,6 +123,25 @@ export function wavePlaceholders(wave: WaveTable, version: SurveyVersion, langua
   }
 }
 
+/** The e-mail one organisation gets, exactly as queued: the launch confirmation shows it as a sample. */
+export function composeWaveMessage(context: WaveContext, wave: WaveTable, organisation: Pick<OrganisationTable, 'name' | 'language'>, contacts: { name: string }[], kind: MessageKind, link: string) {
+  const version = context.catalogue.find(wave.survey_id, wave.version)
+  if (!version) throw new Error(`Wave ${wave.label} uses ${wave.survey_id} ${wave.version}, which is not loaded`)
+  const available = languagesOf(version.definition)
+  const texts: WaveMessages = { ...defaultMessages(available), ...(JSON.parse(wave.messages_json) as WaveMessages) }
+  return composeMessage(texts, kind, organisation.language, available, (language) => ({
+    ...wavePlaceholders(wave, version, language),
+    organisation: organisation.name,
+    contact: contacts.map((c) => c.name).join(', ') || translator(language)('mail.contact_fallback'),
+    link,
+  }))
+}
+
+/** An organisation's contacts in the order its e-mails name them. */
+export async function waveContacts(db: Db, organisationId: string) {
+  return db.selectFrom('contacts').selectAll().where('organisation_id', '=', organisationId).orderBy('created_at').execute()
+}
+
 async function queueWaveMessage(
   trx: Db,
   context: WaveContext,
@@ -131,18 +151,9 @@ async function queueWaveMessage(
   kind: MessageKind,
   dedupeKey: string,
 ): Promise<boolean> {
-  const contacts = await trx.selectFrom('contacts').selectAll().where('organisation_id', '=', organisation.id).orderBy('created_at').execute()
+  const contacts = await waveContacts(trx, organisation.id)
   if (contacts.length === 0) return false
-  const version = context.catalogue.find(wave.survey_id, wave.version)
-  if (!version) throw new Error(`Wave ${wave.label} uses ${wave.survey_id} ${wave.version}, which is not loaded`)
-  const available = languagesOf(version.definition)
-  const texts: WaveMessages = { ...defaultMessages(available), ...(JSON.parse(wave.messages_json) as WaveMessages) }
-  const message = composeMessage(texts, kind, organisation.language, available, (language) => ({
-    ...wavePlaceholders(wave, version, language),
-    organisation: organisation.name,
-    contact: contacts.map((c) => c.name).join(', ') || translator(language)('mail.contact_fallback'),
-    link: `${PUBLIC_URL_MARK}/r/${invitation.token}`,
-  }))
+  const message = composeWaveMessage(context, wave, organisation, contacts, kind, `${PUBLIC_URL_MARK}/r/${invitation.token}`)
   await queueMessage(trx, {
     dedupeKey,
     kind,
@@ -157,8 +168,8 @@ async function queueWaveMessage(
   return true
 }
 
-async function activeInvitations(db: Db, waveId: string, organisationIds?: string[]) {
-  let query = db
+function activeInvitationsQuery(db: Db, waveId: string) {
+  return db
     .selectFrom('invitations')
     .innerJoin('organisations', 'organisations.id', 'invitations.organisation_id')
     .innerJoin('responses', (join) => join.onRef('responses.wave_id', '=', 'invitations.wave_id').onRef('responses.organisation_id', '=', 'invitations.organisation_id'))
@@ -166,6 +177,10 @@ async function activeInvitations(db: Db, waveId: string, organisationIds?: strin
     .select(['responses.status as response_status'])
     .where('invitations.wave_id', '=', waveId)
     .where('invitations.status', '=', 'active')
+}
+
+async function activeInvitations(db: Db, waveId: string, organisationIds?: string[]) {
+  let query = activeInvitationsQuery(db, waveId)
   if (organisationIds) query = query.where('invitations.organisation_id', 'in', organisationIds.length ? organisationIds : [''])
   return query.execute()
 }
@@ -198,21 +213,34 @@ export async function launchWave(db: Kysely<Database>, waveId: string, context: 
 export class WaveStateError extends Error {}
 
 /**
+ * The invitations a reminder goes to: active links of organisations that have not started, or not
+ * submitted. One query, so a condition added here (an organisation no longer active, say) holds for
+ * the team's button and the schedule alike.
+ */
+export async function remindersDue(db: Db, waveId: string, target: ReminderTarget) {
+  const query = activeInvitationsQuery(db, waveId)
+  return (target === 'not_started' ? query.where('responses.status', '=', 'not_started') : query.where('responses.status', '!=', 'submitted')).orderBy('invitations.created_at').execute()
+}
+
+/** Queues a reminder to each organisation due one; `keyOf` names each message so queuing it twice is a no-op. */
+export async function queueReminders(trx: Db, context: WaveContext, wave: WaveTable, target: ReminderTarget, keyOf: (invitation: InvitationTable) => string): Promise<number> {
+  let queued = 0
+  for (const invitation of await remindersDue(trx, wave.id, target)) {
+    const organisation = await organisationOf(trx, invitation.organisation_id)
+    if (await queueWaveMessage(trx, context, wave, organisation, invitation, 'reminder', keyOf(invitation))) queued++
+  }
+  return queued
+}
+
+/**
  * Reminds organisations that have not started, or not submitted. `round` identifies this one
  * reminder (the form carries it), so a double click queues each reminder once.
  */
-export async function sendReminders(db: Kysely<Database>, waveId: string, context: WaveContext, target: 'not_started' | 'not_submitted', round: string): Promise<number> {
+export async function sendReminders(db: Kysely<Database>, waveId: string, context: WaveContext, target: ReminderTarget, round: string): Promise<number> {
   return db.transaction().execute(async (trx) => {
     const wave = await getWave(trx, waveId)
     if (!wave || wave.status !== 'open') throw new WaveStateError('Reminders can only be sent for an open wave')
-    let queued = 0
-    for (const invitation of await activeInvitations(trx, waveId)) {
-      const due = target === 'not_started' ? invitation.response_status === 'not_started' : invitation.response_status !== 'submitted'
-      if (!due) continue
-      const organisation = await organisationOf(trx, invitation.organisation_id)
-      if (await queueWaveMessage(trx, context, wave, organisation, invitation, 'reminder', `reminder:${round}:${invitation.id}`)) queued++
-    }
-    return queued
+    return queueReminders(trx, context, wave, target, (invitation) => `reminder:${round}:${invitation.id}`)
   })
 }
 
@@ -259,8 +287,28 @@ export async function reissueLink(db: Kysely<Database>, waveId: string, organisa
   })
 }
 
+/** Moves the deadline of a wave not yet closed. A closed wave stays closed: it is reopened, deliberately, with reopenWave. */
 export async function extendDeadline(db: Kysely<Database>, waveId: string, closesAt: string): Promise<void> {
-  await db.updateTable('waves').set({ closes_at: closesAt }).where('id', '=', waveId).execute()
+  const moved = await db.updateTable('waves').set({ closes_at: closesAt }).where('id', '=', waveId).where('status', '!=', 'closed').executeTakeFirst()
+  if (Number(moved.numUpdatedRows) !== 1) throw new WaveStateError(closedMessage)
+}
+
+const closedMessage = 'The wave is closed, so its deadline was not changed: reopen the wave with a new deadline instead'
+
+/**
+ * Reopens a closed wave until a new deadline: its links work again, responses kept as partial go
+ * back to in progress so their organisations can finish, and the audit log records it, all or nothing.
+ */
+export async function reopenWave(db: Kysely<Database>, waveId: string, closesAt: string, actor: Actor | null): Promise<{ resumed: number }> {
+  return db.transaction().execute(async (trx) => {
+    const wave = await getWave(trx, waveId)
+    if (!wave) throw new Error('No such wave')
+    const reopened = await trx.updateTable('waves').set({ status: 'open', closes_at: closesAt }).where('id', '=', waveId).where('status', '=', 'closed').executeTakeFirst()
+    if (Number(reopened.numUpdatedRows) !== 1) throw new WaveStateError(`The wave "${wave.label}" is not closed`)
+    const resumed = await resumePartialResponses(trx, waveId)
+    await audit(trx, actor, 'wave_reopened', { waveId, label: wave.label, from: wave.closes_at, to: closesAt, partialResumed: resumed })
+    return { resumed }
+  })
 }
 
 /** What happens to responses in progress when a wave closes: kept as partial responses, or not used. */
@@ -272,6 +320,8 @@ export interface CloseOptions {
   /** Needed to keep partial responses: their facts depend on the questions the answers make visible. */
   catalogue?: Catalogue
   actor?: Actor | null
+  /** Set when the wave closes itself at its deadline, for the audit log. */
+  atDeadline?: string
 }
 
 export interface ClosedWave {
@@ -305,7 +355,7 @@ export async function closeWave(db: Kysely<Database>, waveId: string, options: C
       if (!version) throw new Error(`Wave ${wave.label} uses ${wave.survey_id} ${wave.version}, which is not loaded`)
       result = { inProgress, ...(await keepPartialResponses(trx, waveId, version.definition)) }
     }
-    await audit(trx, options.actor ?? null, 'wave_closed', { waveId, inProgressChoice: choice, ...result })
+    await audit(trx, options.actor ?? null, 'wave_closed', { waveId, inProgressChoice: choice, ...result, ...(options.atDeadline ? { atDeadline: options.atDeadline } : {}) })
     return result
   })
 }

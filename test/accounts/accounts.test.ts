@@ -96,7 +96,7 @@ t.test('an analyst can look and export but cannot reach any admin action', async
   }
   const outboxBefore = await app.db.selectFrom('outbox').select('id').execute()
   const wavesBefore = JSON.stringify(await app.db.selectFrom('waves').selectAll().execute())
-  const gets = ['/admin/users', '/admin/audit', '/admin/waves/new', `/admin/waves/${wave.waveId}/messages`, `/admin/waves/${wave.waveId}/organisations/${organisationId}`]
+  const gets = ['/admin/users', '/admin/audit', '/admin/waves/new', `/admin/waves/${wave.waveId}/messages`, `/admin/waves/${wave.waveId}/organisations/${organisationId}`, `/admin/waves/${wave.waveId}/organisations/${organisationId}/reopen`, `/admin/waves/${wave.waveId}/launch`, `/admin/waves/${wave.waveId}/close`, `/admin/waves/${wave.waveId}/reopen`, `/admin/waves/${wave.waveId}/reminders`]
   const posts = [
     '/admin/users',
     '/admin/waves',
@@ -107,6 +107,8 @@ t.test('an analyst can look and export but cannot reach any admin action', async
     `/admin/waves/${wave.waveId}/remind`,
     `/admin/waves/${wave.waveId}/deadline`,
     `/admin/waves/${wave.waveId}/close`,
+    `/admin/waves/${wave.waveId}/reopen`,
+    `/admin/waves/${wave.waveId}/reminders`,
     `/admin/waves/${wave.waveId}/organisations/${organisationId}/contacts`,
     `/admin/waves/${wave.waveId}/organisations/${organisationId}/reissue`,
     `/admin/waves/${wave.waveId}/organisations/${organisationId}/reopen`,

@@ -17,8 +17,9 @@ import { PARTIAL_SURVEYS, partlyAnsweredWave } from '../analysis/partial-fixture
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' }
 
+/** Closes from the confirmation page; once the wave is closed that page is gone, and a stale one (the wave's page in another tab) is used. */
 async function closeAs(app: FastifyInstance, cookie: string, waveId: string, fields: Record<string, string>) {
-  const page = await formSession(app, `/admin/waves/${waveId}`, cookie)
+  const page = await formSession(app, `/admin/waves/${waveId}/close`, cookie).catch(() => formSession(app, `/admin/waves/${waveId}`, cookie))
   return app.inject({ method: 'POST', url: `/admin/waves/${waveId}/close`, headers: { ...FORM, cookie: page.cookie }, payload: form({ _csrf: page.token, ...fields }) })
 }
 
@@ -39,8 +40,11 @@ for (const database of databases) {
     const wave = await partlyAnsweredWave(app)
     const admin = await signIn(app, 'admin')
 
-    const page = await app.inject({ url: `/admin/waves/${wave.waveId}`, headers: { cookie: admin } })
-    t.match(page.body, 'What should happen to responses in progress?', 'the close form asks')
+    const dashboard0 = await app.inject({ url: `/admin/waves/${wave.waveId}`, headers: { cookie: admin } })
+    t.match(dashboard0.body, `href="/admin/waves/${wave.waveId}/close"`, 'the wave page leads to the close confirmation')
+    t.notMatch(dashboard0.body, `action="/admin/waves/${wave.waveId}/close"`, 'and does not close at one click')
+    const page = await app.inject({ url: `/admin/waves/${wave.waveId}/close`, headers: { cookie: admin } })
+    t.match(page.body, 'What should happen to responses in progress?', 'the close confirmation asks')
     t.match(page.body, '3 responses have been started but not submitted.', 'P1, P2 and E1 are in progress')
     t.match(page.body, /<input class="govuk-radios__input" id="in_progress" name="in_progress" type="radio" value="keep_partial"[^>]*>/)
     t.notMatch(page.body, /value="keep_partial"[^>]* checked/, 'no choice is made for the team')
@@ -85,8 +89,9 @@ for (const database of databases) {
     t.match(dashboard.body, /id="count-submitted">3</, 'three submitted, not five')
     t.match(dashboard.body, '3 of 7 responded (43%)')
     t.match(dashboard.body, 'Responses kept as partial responses when the wave closed: 2.')
-    t.equal((dashboard.body.match(/Partial: not submitted before the survey closed/g) ?? []).length, 2, 'both listed as partial among those not submitted')
-    t.notMatch(dashboard.body, 'What should happen to responses in progress?', 'a closed wave has no close form')
+    t.equal((dashboard.body.match(/Partial: not submitted when the wave closed/g) ?? []).length, 2, 'both listed as partial among those not submitted')
+    t.notMatch(dashboard.body, `href="/admin/waves/${wave.waveId}/close"`, 'a closed wave has no close button')
+    t.equal((await app.inject({ url: `/admin/waves/${wave.waveId}/close`, headers: { cookie: admin } })).statusCode, 303, 'nor a close confirmation')
 
     const tracking = parse((await app.inject({ url: `/admin/waves/${wave.waveId}/tracking.csv`, headers: { cookie: admin } })).body.replace(/^\uFEFF/, ''), { columns: true }) as Record<string, string>[]
     const p1 = tracking.find((r) => r.code === 'P1')!
@@ -130,7 +135,8 @@ t.test('only an admin, with the form’s CSRF token, can close a wave', async (t
   const wave = await partlyAnsweredWave(app)
   const analyst = await signIn(app, 'analyst')
   const page = await app.inject({ url: `/admin/waves/${wave.waveId}`, headers: { cookie: analyst } })
-  t.notMatch(page.body, 'What should happen to responses in progress?', 'an analyst is not offered the form')
+  t.notMatch(page.body, `/admin/waves/${wave.waveId}/close"`, 'an analyst is not offered the close button')
+  t.equal((await app.inject({ url: `/admin/waves/${wave.waveId}/close`, headers: { cookie: analyst } })).statusCode, 403, 'nor its confirmation page')
   const refused = await closeAs(app, analyst, wave.waveId, { in_progress: 'keep_partial' })
   t.equal(refused.statusCode, 403, 'an analyst is refused')
 

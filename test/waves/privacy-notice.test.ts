@@ -58,7 +58,8 @@ for (const database of databases) {
 
       const saved = await adminPost(app, cookie, url, { _action: 'save', notice_en: text })
       t.equal(saved.statusCode, 303)
-      t.equal(saved.headers.location, `/admin/waves/${wave.waveId}`)
+      t.equal(saved.headers.location, `/admin/waves/${wave.waveId}?done=privacy_notice_saved`)
+      t.match((await app.inject({ url: saved.headers.location!, headers: { cookie } })).body, /id="done-notice"[\s\S]*Privacy notice saved</, 'the wave page says it was saved')
       const [row] = await storedNotices(app, wave.waveId)
       t.equal(row.body, text)
       t.match(row.updated_by, /^admin-.*@example\.org$/)

@@ -40,7 +40,7 @@ async function createPrisonWave(app: FastifyInstance, cookie: string, extra: Rec
     ...extra,
   })
   t.equal(res.statusCode, 303, 'wave created')
-  return res.headers.location!.split('/').pop()!
+  return new URL(res.headers.location!, 'http://x').pathname.split('/').pop()!
 }
 
 /** The CSV imported, a wave of its three prisons launched and the invitations sent over SMTP. */
