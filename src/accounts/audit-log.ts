@@ -8,7 +8,7 @@
 import type { Kysely } from 'kysely'
 import type { AuditLogTable, Database } from '../db/schema.js'
 import { messages, type Translate } from '../i18n/catalogue.js'
-import { formatUkDate, formatUkTime } from '../i18n/uk-dates.js'
+import { formatUkDate, ukParts } from '../i18n/uk-dates.js'
 
 export interface AuditFilter {
   userId?: string
@@ -142,13 +142,19 @@ export function describeEntry(entry: AuditLogTable, names: Names, t: Translate):
   }
   return {
     id: entry.id,
-    when: formatUkTime(entry.at, t),
+    when: when(entry.at, t),
     sentence: sentence ?? t('audit.fallback', { who: String(params.who), action: humanise(entry.action) }),
     details: sentence ? [] : Object.entries(details).filter(([, v]) => v !== null && v !== undefined && v !== '').map(([name, v]) => ({ name: humanise(name), value: value(name, v) })),
     waveId: entry.wave_id,
     organisationId: entry.organisation_id,
     userId: entry.user_id,
   }
+}
+
+/** "14:05 on 31 March 2027", on UK clocks. */
+function when(iso: string, t: Translate): string {
+  const { hour, minute } = ukParts(new Date(iso))
+  return t('audit.when', { time: `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`, date: formatUkDate(iso, t) })
 }
 
 /** "wave_organisations_added" → "Wave organisations added"; "organisationId" → "Organisation id". */
