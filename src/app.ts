@@ -20,6 +20,9 @@ import type { Database } from './db/schema.js'
 import { accounts } from './accounts/plugin.js'
 import { analysisRoutes } from './analysis/routes.js'
 import { accountRoutes } from './accounts/routes.js'
+import { ADDRESS_LIMIT, PAIR_LIMIT, WINDOW_MS as SIGN_IN_WINDOW_MS, type SignInLimiters } from './accounts/sign-in-limits.js'
+import { userRoutes } from './accounts/user-routes.js'
+import { auditRoutes } from './accounts/audit-routes.js'
 import { translator } from './i18n/catalogue.js'
 import { previewRoutes } from './preview/routes.js'
 import { respondRoutes } from './respond/routes.js'
@@ -45,7 +48,7 @@ declare module 'fastify' {
     /** Every route, for the hostile-input tests and for anyone auditing the surface. */
     routeTable: { method: string; url: string }[]
     /** Guessing limits shared by every process on the database: respondent links and sign-ins. */
-    failureLimiters: { links: FailureLimiter; logins: FailureLimiter }
+    failureLimiters: { links: FailureLimiter } & SignInLimiters
     /** The current time: the clock, unless a test set another (BuildOptions.now). */
     now(): Date
   }
@@ -103,7 +106,10 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   })
   const failureLimiters = {
     links: new FailureLimiter(handle.db, 'link', { maxFailures: 20, windowMs: 15 * 60_000 }),
-    logins: new FailureLimiter(handle.db, 'login', { maxFailures: 10, windowMs: 15 * 60_000 }),
+    logins: new FailureLimiter(handle.db, 'login', { maxFailures: PAIR_LIMIT, windowMs: SIGN_IN_WINDOW_MS }),
+    loginAddresses: new FailureLimiter(handle.db, 'login-address', { maxFailures: ADDRESS_LIMIT, windowMs: SIGN_IN_WINDOW_MS }),
+    // Counts only, never a block: the largest value an integer column holds on both databases.
+    loginAccounts: new FailureLimiter(handle.db, 'login-account', { maxFailures: 2 ** 31 - 1, windowMs: SIGN_IN_WINDOW_MS }),
   }
   app.decorate('failureLimiters', failureLimiters)
   for (const limiter of Object.values(failureLimiters)) await limiter.start((err) => app.log.error({ err }, 'Could not read the shared failure counts'))
@@ -142,6 +148,8 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(errorHandling)
   await app.register(accounts)
   await app.register(accountRoutes)
+  await app.register(userRoutes)
+  await app.register(auditRoutes)
   await app.register(waveRoutes)
   await app.register(organisationRoutes)
   await app.register(analysisRoutes)

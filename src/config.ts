@@ -34,6 +34,8 @@ export interface AppConfig {
   linkRatePerMinute: number
   /** An unknown link is answered after this many milliseconds for each unknown link its address tried lately. */
   linkGuessDelayMs: number
+  /** A failed sign-in is answered after this many milliseconds for each failure its address (or account) had lately. */
+  loginGuessDelayMs: number
 }
 
 /** How long a claimed e-mail may stay "sending" before another worker presumes its sender died. */
@@ -63,6 +65,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
     schedulePollMs: Number(env.SCHEDULE_POLL_MS ?? 30_000),
     linkRatePerMinute: Number(env.LINK_RATE_PER_MINUTE ?? 300),
     linkGuessDelayMs: Number(env.LINK_GUESS_DELAY_MS ?? 100),
+    loginGuessDelayMs: Number(env.LOGIN_GUESS_DELAY_MS ?? 200),
     mailClaimLeaseMs: Number(env.MAIL_CLAIM_LEASE_MS ?? DEFAULT_MAIL_CLAIM_LEASE_MS),
   }
 }

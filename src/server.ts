@@ -16,7 +16,8 @@ try {
   await app.listen({ port: config.port, host: config.host })
   // No default password: with no accounts yet, a one-time link creates the first admin.
   const setupToken = await issueSetupToken(app.db)
-  if (setupToken) app.log.warn(`No accounts yet. Create the first admin at: ${config.publicUrl}/setup/${setupToken}`)
+  // A plain line on stdout, not a JSON log record: the person starting the server reads it at once.
+  if (setupToken) process.stdout.write(`\nNo accounts yet. Create the first admin at: ${config.publicUrl}/setup/${setupToken}\n\n`)
   app.log.info(`Questionnaire previews: http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/surveys`)
 } catch (err) {
   if (err instanceof DefinitionError) {

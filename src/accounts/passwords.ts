@@ -30,3 +30,10 @@ export async function verifyPassword(password: string, stored: string): Promise<
 
 /** A hash to compare against when the e-mail is unknown, so the time taken does not reveal it. */
 export const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$' + Buffer.alloc(64).toString('base64')
+
+/** Why a new password cannot be used, as a message key, or undefined when it can. */
+export function newPasswordProblem(password: string): string | undefined {
+  if (!password) return 'admin.password.error.new_missing'
+  if (password.length < MIN_PASSWORD_LENGTH) return 'admin.password.error.new_short'
+  return undefined
+}

@@ -1,17 +1,30 @@
-// Signing in and out, the one-time setup of the first admin, and the admins' list of accounts.
-import type { FastifyInstance } from 'fastify'
+// Signing in and out, the one-time setup of the first admin, changing your own password, and
+// choosing a new one with a reset link an admin sent.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { SECRET_TOKEN_PATTERN } from '../db/ids.js'
 import type { Role } from '../db/schema.js'
 import { translator } from '../i18n/catalogue.js'
-import { renderPage } from '../web/render.js'
+import { redirectDone } from '../web/done-notice.js'
+import { renderPage, renderTeamPage } from '../web/render.js'
 import { audit } from './audit.js'
-import { DUMMY_HASH, verifyPassword } from './passwords.js'
-import { endSession, SESSION_COOKIE, startSession } from './sessions.js'
-import { checkNewUser, createUser, normaliseEmail, ROLES, setupTokenValid, useSetupToken } from './users.js'
+import { decodeCarried, keepFormDraft } from './form-drafts.js'
+import { DUMMY_HASH, hashPassword, newPasswordProblem, verifyPassword } from './passwords.js'
+import { resetAccount, useReset } from './password-resets.js'
+import { endSession, endSessionsOf, SESSION_COOKIE, startSession } from './sessions.js'
+import { renderSignIn, safeNext } from './sign-in-page.js'
+import { SignInLimits } from './sign-in-limits.js'
+import { checkNewUser, normaliseEmail, setupTokenValid, useSetupToken } from './users.js'
 
 const loginBody = {
   type: 'object',
-  properties: { _csrf: { type: 'string' }, email: { type: 'string', maxLength: 320 }, password: { type: 'string', maxLength: 1000 }, next: { type: 'string', maxLength: 500 } },
+  properties: {
+    _csrf: { type: 'string' },
+    email: { type: 'string', maxLength: 320 },
+    password: { type: 'string', maxLength: 1000 },
+    next: { type: 'string', maxLength: 500 },
+    // What a form held when its session ended; as large as a form post may be.
+    _carried: { type: 'string', maxLength: 2_000_000 },
+  },
 } as const
 
 const userBody = {
@@ -26,42 +39,59 @@ const userBody = {
   },
 } as const
 
-type UserForm = { email?: string; name?: string; role?: string; password?: string; password_again?: string }
+const newPasswordBody = {
+  type: 'object',
+  properties: { _csrf: { type: 'string' }, current_password: { type: 'string', maxLength: 1000 }, new_password: { type: 'string', maxLength: 1000 }, new_password_again: { type: 'string', maxLength: 1000 } },
+} as const
 
-/** Only local paths, so a crafted link cannot send someone elsewhere after signing in. */
-function safeNext(next: string | undefined): string {
-  return next && /^\/(?!\/)[^\s\\]*$/.test(next) ? next : '/surveys'
-}
+type UserForm = { email?: string; name?: string; role?: string; password?: string; password_again?: string }
+type PasswordForm = { current_password?: string; new_password?: string; new_password_again?: string }
 
 const t = translator('en')
 const translated = (keys: Record<string, string>) => Object.fromEntries(Object.entries(keys).map(([field, key]) => [field, t(key)]))
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** Problems with a new password and its repetition, as messages by field, in field order. */
+function newPasswordErrors(password: string, again: string): Record<string, string> {
+  const errors: Record<string, string> = {}
+  const problem = newPasswordProblem(password)
+  if (problem) errors.new_password = t(problem)
+  else if (password !== again) errors.new_password_again = t('admin.password.error.again')
+  return errors
+}
 
 export async function accountRoutes(app: FastifyInstance) {
-  const limiter = app.failureLimiters.logins
+  const limits = new SignInLimits(app.failureLimiters, app.config.loginGuessDelayMs)
   const secureCookies = app.config.publicUrl.startsWith('https://')
   const cookieOptions = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: secureCookies }
 
-  app.get<{ Querystring: { next?: string } }>('/login', { schema: { querystring: { type: 'object', properties: { next: { type: 'string', maxLength: 500 } } } } }, async (request, reply) =>
-    renderPage(request, reply, 'accounts/login', { email: '', next: safeNext(request.query.next), error: null }, { language: 'en' }),
+  app.get<{ Querystring: { next?: string } }>('/login', { schema: { querystring: { type: 'object', properties: { next: { type: 'string', maxLength: 500 }, done: { type: 'string', maxLength: 60 } } } } }, async (request, reply) =>
+    renderSignIn(request, reply, { next: request.query.next }),
   )
 
-  app.post<{ Body: { email?: string; password?: string; next?: string } }>('/login', { schema: { body: loginBody }, preHandler: app.csrfProtection }, async (request, reply) => {
-    const email = normaliseEmail(request.body.email ?? '')
-    const keys = [`ip:${request.ip}`, `account:${email}`]
+  app.post<{ Body: { email?: string; password?: string; next?: string; _carried?: string } }>('/login', { schema: { body: loginBody }, preHandler: app.csrfProtection }, async (request, reply) => {
+    const typed = request.body.email ?? ''
+    const email = normaliseEmail(typed)
+    const password = request.body.password ?? ''
     const next = safeNext(request.body.next)
-    if (keys.some((k) => limiter.blocked(k))) {
-      return renderPage(request, reply, 'accounts/login', { email, next, error: t('admin.login.too_many') }, { language: 'en', status: 429 })
-    }
+    const carried = decodeCarried(request.body._carried)
+    const again = { email: typed, next, carried, sessionEnded: carried !== undefined }
+    const errors = { ...(email ? {} : { email: 'admin.login.error.email_missing' }), ...(password ? {} : { password: 'admin.login.error.password_missing' }) }
+    if (Object.keys(errors).length) return renderSignIn(request, reply, { ...again, errors }, 400)
+    if (limits.blocked(request.ip, email)) return renderSignIn(request, reply, { ...again, errors: { email: 'admin.login.too_many' } }, 429)
     const user = await app.db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst()
-    const ok = await verifyPassword(request.body.password ?? '', user?.password_hash ?? DUMMY_HASH)
+    const ok = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH)
     if (!user || !ok || user.disabled) {
-      for (const k of keys) await limiter.recordFailure(k)
+      const wait = await limits.failed(request.ip, email)
       await audit(app.db, null, 'login_failed', { email })
-      return renderPage(request, reply, 'accounts/login', { email, next, error: t('admin.login.error') }, { language: 'en', status: 401 })
+      await sleep(wait)
+      return renderSignIn(request, reply, { ...again, errors: { email: 'admin.login.error' } }, 401)
     }
     const secret = await startSession(app.db, user.id)
     await audit(app.db, user, 'login')
     reply.setCookie(SESSION_COOKIE, secret, cookieOptions)
+    // Kept for the form's page, which shows it filled: nothing is submitted on the person's behalf.
+    if (carried && next !== '/admin') await keepFormDraft(app.db, secret, next.split('?')[0], carried)
     return reply.redirect(next, 303)
   })
 
@@ -94,20 +124,55 @@ export async function accountRoutes(app: FastifyInstance) {
     return reply.redirect('/admin', 303)
   })
 
-  app.get('/admin/users', { onRequest: app.requireAdmin }, async (request, reply) => {
-    const users = await app.db.selectFrom('users').select(['email', 'name', 'role', 'disabled', 'created_at']).orderBy('email').execute()
-    return renderPage(request, reply, 'accounts/users', { users, values: { role: 'analyst' }, errors: {}, roles: ROLES }, { language: 'en' })
+  // Your own password: the current one is asked for, so a session left open on a shared computer
+  // cannot be turned into a lasting account. Wrong answers count as failed sign-ins.
+  const passwordPage = (request: FastifyRequest, reply: FastifyReply, errors: Record<string, string>, status = 200) =>
+    renderTeamPage(request, reply, 'accounts/password', { errors }, status)
+
+  app.get('/account/password', { onRequest: app.requireUser }, async (request, reply) => passwordPage(request, reply, {}))
+
+  app.post<{ Body: PasswordForm }>('/account/password', { schema: { body: newPasswordBody }, onRequest: app.requireUser, preHandler: app.csrfProtection }, async (request, reply) => {
+    const user = request.user!
+    const current = request.body.current_password ?? ''
+    const errors: Record<string, string> = {}
+    if (limits.blocked(request.ip, user.email)) errors.current_password = t('admin.password.error.too_many')
+    else if (!current) errors.current_password = t('admin.password.error.current_missing')
+    else {
+      const row = await app.db.selectFrom('users').select('password_hash').where('id', '=', user.id).executeTakeFirstOrThrow()
+      if (!(await verifyPassword(current, row.password_hash))) {
+        errors.current_password = t('admin.password.error.current_wrong')
+        await sleep(await limits.failed(request.ip, user.email))
+      }
+    }
+    Object.assign(errors, newPasswordErrors(request.body.new_password ?? '', request.body.new_password_again ?? ''))
+    if (Object.keys(errors).length) return passwordPage(request, reply, errors, 400)
+    await app.db.updateTable('users').set({ password_hash: await hashPassword(request.body.new_password!) }).where('id', '=', user.id).execute()
+    const ended = await endSessionsOf(app.db, user.id, request.cookies[SESSION_COOKIE])
+    await audit(app.db, user, 'password_changed', { userId: user.id, otherSessionsEnded: ended })
+    return redirectDone(reply, '/admin', 'password_changed')
   })
 
-  app.post<{ Body: UserForm }>('/admin/users', { schema: { body: userBody }, onRequest: app.requireAdmin, preHandler: app.csrfProtection }, async (request, reply) => {
-    const input = { email: request.body.email ?? '', name: request.body.name ?? '', role: (request.body.role ?? '') as Role, password: request.body.password ?? '' }
-    const errors = translated(await checkNewUser(app.db, input))
-    if (Object.keys(errors).length) {
-      const users = await app.db.selectFrom('users').select(['email', 'name', 'role', 'disabled', 'created_at']).orderBy('email').execute()
-      return renderPage(request, reply, 'accounts/users', { users, values: { email: input.email, name: input.name, role: input.role }, errors, roles: ROLES }, { language: 'en', status: 400 })
-    }
-    await createUser(app.db, input)
-    await audit(app.db, request.user!, 'user_created', { email: normaliseEmail(input.email), role: input.role })
-    return reply.redirect('/admin/users', 303)
+  // A reset link an admin sent (see password-resets.ts): good once, for a day.
+  const resetParams = setupParams
+  const resetForm = (request: FastifyRequest<{ Params: { token: string } }>, reply: FastifyReply, account: { name: string; email: string }, errors: Record<string, string>, status = 200) =>
+    renderPage(request, reply, 'accounts/reset', { token: request.params.token, account, errors }, { language: 'en', status })
+  const resetRefused = (request: FastifyRequest, reply: FastifyReply) => renderPage(request, reply, 'accounts/reset-refused', {}, { language: 'en', status: 410 })
+
+  app.get<{ Params: { token: string } }>('/password-reset/:token', { schema: { params: resetParams } }, async (request, reply) => {
+    const account = await resetAccount(app.db, request.params.token)
+    return account ? resetForm(request, reply, account, {}) : resetRefused(request, reply)
+  })
+
+  app.post<{ Params: { token: string }; Body: PasswordForm }>('/password-reset/:token', { schema: { params: resetParams, body: newPasswordBody }, preHandler: app.csrfProtection }, async (request, reply) => {
+    const account = await resetAccount(app.db, request.params.token)
+    if (!account) return resetRefused(request, reply)
+    const errors = newPasswordErrors(request.body.new_password ?? '', request.body.new_password_again ?? '')
+    if (Object.keys(errors).length) return resetForm(request, reply, account, errors, 400)
+    const used = await useReset(app.db, request.params.token, request.body.new_password!)
+    if (!used) return resetRefused(request, reply)
+    await audit(app.db, { id: used.userId, email: used.email }, 'password_reset_used', { userId: used.userId })
+    // Whoever used the link signs in with the new password, like everyone else: the link is no session.
+    reply.clearCookie(SESSION_COOKIE, { path: '/' })
+    return redirectDone(reply, '/login', 'password_reset_used')
   })
 }

@@ -8,7 +8,7 @@ import type { Database, Role } from '../db/schema.js'
 export const SESSION_COOKIE = 'sid'
 const SESSION_HOURS = 12
 
-const sha256 = (value: string) => createHash('sha256').update(value).digest('hex')
+export const sha256 = (value: string) => createHash('sha256').update(value).digest('hex')
 
 export interface SessionUser {
   id: string
@@ -40,4 +40,12 @@ export async function sessionUser(db: Kysely<Database>, secret: string | undefin
 
 export async function endSession(db: Kysely<Database>, secret: string | undefined): Promise<void> {
   if (secret) await db.deleteFrom('sessions').where('id', '=', sha256(secret)).execute()
+}
+
+/** Ends every session of a person (disabled, reset, or signed out everywhere), except `keepSecret`'s. */
+export async function endSessionsOf(db: Kysely<Database>, userId: string, keepSecret?: string): Promise<number> {
+  let query = db.deleteFrom('sessions').where('user_id', '=', userId)
+  if (keepSecret) query = query.where('id', '<>', sha256(keepSecret))
+  const result = await query.executeTakeFirst()
+  return Number(result.numDeletedRows)
 }

@@ -1,9 +1,9 @@
 // Research team accounts: admins do everything, analysts read and export and change nothing.
-import { createHash } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import { newId, newSecretToken, nowIso } from '../db/ids.js'
 import type { Database, Role } from '../db/schema.js'
 import { hashPassword, MIN_PASSWORD_LENGTH } from './passwords.js'
+import { sha256 } from './sessions.js'
 
 export const ROLES: Role[] = ['admin', 'analyst']
 
@@ -42,8 +42,6 @@ export async function countUsers(db: Kysely<Database>): Promise<number> {
   const row = await db.selectFrom('users').select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow()
   return Number(row.n)
 }
-
-const sha256 = (value: string) => createHash('sha256').update(value).digest('hex')
 
 /**
  * With no accounts yet there is no default password: a one-time link creates the first admin.

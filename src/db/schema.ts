@@ -168,6 +168,32 @@ export interface AuditLogTable {
   user_email: string | null
   action: string
   details_json: string
+  /** The wave the entry is about (details.waveId), for filtering the log with an index. */
+  wave_id: string | null
+  /** The organisation the entry is about (details.organisationId). */
+  organisation_id: string | null
+}
+
+/** A one-time link an admin sent so someone can choose a new password. */
+export interface PasswordResetTable {
+  /** sha256 of the link's secret. */
+  id: string
+  user_id: string
+  created_at: string
+  expires_at: string
+  used_at: string | null
+  /** The admin who sent it. */
+  created_by: string | null
+}
+
+/** What someone typed into a form when their session had ended, for the form after they sign in again. */
+export interface FormDraftTable {
+  /** The new session's id (hash), so only the person who signed in sees it. */
+  session_id: string
+  /** The page of the form. */
+  path: string
+  fields_json: string
+  created_at: string
 }
 
 export interface AskedQuestionTable {
@@ -245,6 +271,8 @@ export interface Database {
   users: UserTable
   sessions: SessionTable
   setup_tokens: SetupTokenTable
+  password_resets: PasswordResetTable
+  form_drafts: FormDraftTable
   audit_log: AuditLogTable
   questionnaire_versions: QuestionnaireVersionTable
   organisations: OrganisationTable

@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify'
 import { describeCondition, diffVersions } from '../questionnaire/diff.js'
 import { isAnswerable, languagesOf, localize, questionOptions } from '../questionnaire/model.js'
-import { renderPage } from '../web/render.js'
+import { renderTeamPage } from '../web/render.js'
 import { surveyVersionParams, type SurveyVersionParams } from './params.js'
 import { registeredVersions } from './version-registry.js'
 
@@ -28,7 +28,7 @@ export async function surveyRoutes(app: FastifyInstance) {
         }
       }),
     }))
-    return renderPage(request, reply, 'surveys/list', { surveys }, { language: 'en' })
+    return renderTeamPage(request, reply, 'surveys/list', { surveys })
   })
 
   app.get<{ Params: SurveyVersionParams }>('/surveys/:survey/:version', { schema: { params: surveyVersionParams } }, async (request, reply) => {
@@ -54,13 +54,16 @@ export async function surveyRoutes(app: FastifyInstance) {
         })),
       })),
     }))
-    return renderPage(
-      request,
-      reply,
-      'surveys/version',
-      { survey: definition.survey, version: definition.version, previous: definition.previous, title: localize(definition.title, 'en'), file: version.file, hash: version.contentHash, languages: languagesOf(definition).join(', '), sections },
-      { language: 'en' },
-    )
+    return renderTeamPage(request, reply, 'surveys/version', {
+      survey: definition.survey,
+      version: definition.version,
+      previous: definition.previous,
+      title: localize(definition.title, 'en'),
+      file: version.file,
+      hash: version.contentHash,
+      languages: languagesOf(definition).join(', '),
+      sections,
+    })
   })
 
   app.get<{ Params: SurveyVersionParams; Querystring: { from?: string } }>(
@@ -78,10 +81,10 @@ export async function surveyRoutes(app: FastifyInstance) {
       const from = fromName ? app.catalogue.find(request.params.survey, fromName) : undefined
       const others = app.catalogue.surveys.find((s) => s.id === request.params.survey)!.versions.map((v) => v.definition.version).filter((v) => v !== to.definition.version)
       if (!from) {
-        return renderPage(request, reply, 'surveys/changes', { survey: to.definition.survey, to: to.definition.version, diff: null, others, fromName: fromName ?? null }, { language: 'en', status: fromName ? 404 : 200 })
+        return renderTeamPage(request, reply, 'surveys/changes', { survey: to.definition.survey, to: to.definition.version, diff: null, others, fromName: fromName ?? null }, fromName ? 404 : 200)
       }
       const diff = diffVersions(from.definition, to.definition)
-      return renderPage(request, reply, 'surveys/changes', { survey: to.definition.survey, to: to.definition.version, diff, others, fromName }, { language: 'en' })
+      return renderTeamPage(request, reply, 'surveys/changes', { survey: to.definition.survey, to: to.definition.version, diff, others, fromName })
     },
   )
 }

@@ -1,5 +1,5 @@
 // Organisations and their contacts: the list, and the CSV import that refuses a file with any
-// bad row (listing every one) rather than importing part of it. Also the outbox and audit log.
+// bad row (listing every one) rather than importing part of it. Also the outbox.
 import { readFileSync } from 'node:fs'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { audit } from '../accounts/audit.js'
@@ -66,11 +66,6 @@ export async function organisationRoutes(app: FastifyInstance) {
     // Shown with the links this server sends, not the mark they are queued with.
     const shown = { ...message, subject: fillPublicUrl(message.subject, app.config.publicUrl), text_body: fillPublicUrl(message.text_body, app.config.publicUrl) }
     return renderTeamPage(request, reply, 'admin/message', { message: shown })
-  })
-
-  app.get('/admin/audit', { onRequest: app.requireAdmin }, async (request, reply) => {
-    const entries = await app.db.selectFrom('audit_log').selectAll().orderBy('at', 'desc').limit(500).execute()
-    return renderTeamPage(request, reply, 'admin/audit', { entries })
   })
 
   app.get('/admin/organisations/example.csv', { onRequest: app.requireUser }, async (_request, reply) =>

@@ -5,6 +5,7 @@ import { endOfUkDay, formatUkDate, ukParts } from '../i18n/uk-dates.js'
 import { randomUUID } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { audit } from '../accounts/audit.js'
+import { takeFormDraft } from '../accounts/form-drafts.js'
 import { ID_PATTERN, nowIso } from '../db/ids.js'
 import type { WaveTable } from '../db/schema.js'
 import { translator } from '../i18n/catalogue.js'
@@ -82,7 +83,8 @@ export async function waveRoutes(app: FastifyInstance) {
     return renderTeamPage(request, reply, 'admin/wave-new', { versions: versionChoices(), types: types.map((r) => ({ type: r.type, count: Number(r.n) })), values, errors }, status)
   }
 
-  app.get('/admin/waves/new', { onRequest: app.requireAdmin }, async (request, reply) => newWaveForm(request, reply, {}, {}))
+  // A form whose session ended comes back filled after signing in again (see accounts/form-drafts.ts).
+  app.get('/admin/waves/new', { onRequest: app.requireAdmin }, async (request, reply) => newWaveForm(request, reply, (await takeFormDraft(app.db, request)) ?? {}, {}))
 
   app.post<{ Body: Fields }>(
     '/admin/waves',
@@ -249,7 +251,10 @@ export async function waveRoutes(app: FastifyInstance) {
   app.get<{ Params: WaveParams }>('/admin/waves/:waveId/messages', { schema: { params: waveParams }, onRequest: app.requireAdmin }, async (request, reply) => {
     const wave = await loadWave(request, reply)
     if (!wave) return reply
-    return messagesForm(request, reply, wave, currentTexts(wave), {})
+    const draft = await takeFormDraft(app.db, request)
+    const texts = currentTexts(wave)
+    if (draft) for (const [language, entry] of Object.entries(texts)) for (const [kind, text] of Object.entries(entry)) Object.assign(text, { subject: first(draft[`${language}_${kind}_subject`]), body: first(draft[`${language}_${kind}_body`]) })
+    return messagesForm(request, reply, wave, texts, {})
   })
 
   app.post<{ Params: WaveParams; Body: Fields }>(
@@ -297,7 +302,8 @@ export async function waveRoutes(app: FastifyInstance) {
     if (!wave) return reply
     const stored = await storedPrivacyNotices(app.db, wave.id)
     const languages = languagesOf(app.catalogue.find(wave.survey_id, wave.version)!.definition)
-    const texts = Object.fromEntries(languages.map((language) => [language, stored.get(language)?.body ?? defaultPrivacyNotice(language, noticeFacts(wave, language))]))
+    const draft = await takeFormDraft(app.db, request)
+    const texts = Object.fromEntries(languages.map((language) => [language, draft ? first(draft[`notice_${language}`]) : (stored.get(language)?.body ?? defaultPrivacyNotice(language, noticeFacts(wave, language)))]))
     return privacyForm(request, reply, wave, texts, {})
   })
 

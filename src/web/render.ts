@@ -20,6 +20,9 @@ export async function renderPage(
 ) {
   const t = translator(context.language)
   const html = await reply.viewAsync(template, {
+    // Who is signed in: the team's navigation shows on every page they see (see admin-nav.eta).
+    user: request.user,
+    teamT: translator('en'),
     ...data,
     t,
     lang: context.language,
@@ -39,5 +42,5 @@ export async function renderPage(
  * and, after an action, what was done (see done-notice.ts).
  */
 export function renderTeamPage(request: FastifyRequest, reply: FastifyReply, template: string, data: Record<string, unknown>, status = 200) {
-  return renderPage(request, reply, template, { doneNotice: doneNotice(request, translator('en')), ...data, user: request.user }, { language: 'en', status })
+  return renderPage(request, reply, template, { doneNotice: doneNotice(request, translator('en')), restoredForm: Boolean(request.restoredForm), ...data, user: request.user }, { language: 'en', status })
 }

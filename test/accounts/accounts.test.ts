@@ -46,7 +46,7 @@ t.test('with no accounts, a one-time setup link creates the first admin; there i
 })
 
 t.test('signing in and out; wrong passwords are refused and then slowed down', async (t) => {
-  const app = await buildTestApp(t)
+  const app = await buildTestApp(t, { loginGuessDelayMs: 0 })
   await createUser(app.db, { email: 'ana@example.org', name: 'Ana Analyst', role: 'analyst', password: 'correct horse battery staple' })
   t.equal((await app.inject('/admin')).headers.location, '/login?next=%2Fadmin', 'the team pages need an account')
   const wrong = await login(app, 'ana@example.org', 'wrong password')
@@ -65,11 +65,13 @@ t.test('signing in and out; wrong passwords are refused and then slowed down', a
   await app.inject({ method: 'POST', url: '/logout', headers: { ...FORM, cookie: s.cookie }, payload: form({ _csrf: s.token }) })
   t.equal((await app.inject({ url: '/admin', headers: { cookie } })).statusCode, 303, 'the session ends at sign-out')
 
-  for (let i = 0; i < 10; i++) await login(app, 'ana@example.org', `guess ${i}`, '10.1.1.1')
-  const blocked = await login(app, 'ana@example.org', 'correct horse battery staple', '10.1.1.2')
-  t.equal(blocked.statusCode, 429, 'after 10 failures the account is locked for a while, from any address')
+  // Guessing blocks the guesser's address for that account, not the account (see sign-in.test.ts).
+  for (let i = 0; i < 5; i++) await login(app, 'ana@example.org', `guess ${i}`, '10.1.1.1')
+  const blocked = await login(app, 'ana@example.org', 'correct horse battery staple', '10.1.1.1')
+  t.equal(blocked.statusCode, 429, 'after 5 failures the guessing address is refused that account for a while')
+  t.equal((await login(app, 'ana@example.org', 'correct horse battery staple', '10.1.1.2')).statusCode, 303, 'its owner, elsewhere, still signs in')
   const audit = await app.db.selectFrom('audit_log').select('action').execute()
-  t.ok(audit.filter((e) => e.action === 'login_failed').length >= 10)
+  t.ok(audit.filter((e) => e.action === 'login_failed').length >= 7)
   t.ok(audit.some((e) => e.action === 'login'))
 })
 
@@ -119,7 +121,13 @@ t.test('an analyst can look and export but cannot reach any admin action', async
     const res = await app.inject({ method: 'POST', url, headers: { ...FORM, cookie: s.cookie }, payload: form({ _csrf: s.token, label: 'x', types: 'local authority', contact_name: 'X', contact_email: 'x@example.org', deadline__day: '1', deadline__month: '1', deadline__year: '2099', target: 'not_submitted' }) })
     t.equal(res.statusCode, 403, `POST ${url} is refused`)
   }
-  for (const url of [...gets, ...posts]) t.equal((await app.inject({ url, method: posts.includes(url) && !gets.includes(url) ? 'POST' : 'GET' })).statusCode, 303, `${url} without an account goes to sign-in`)
+  for (const url of gets) t.equal((await app.inject({ url })).statusCode, 303, `GET ${url} without an account goes to sign-in`)
+  // A post without a session (one that ended while a form was filled) is answered with the sign-in page.
+  for (const url of posts) {
+    const res = await app.inject({ url, method: 'POST', headers: FORM, payload: form({ label: 'x' }) })
+    t.equal(res.statusCode, 401, `POST ${url} without an account gets the sign-in page`)
+    t.match(res.body, 'action="/login"')
+  }
   t.same(await app.db.selectFrom('outbox').select('id').execute(), outboxBefore, 'no e-mail was queued')
   t.equal(JSON.stringify(await app.db.selectFrom('waves').selectAll().execute()), wavesBefore, 'no wave changed')
   t.equal((await app.db.selectFrom('users').select('id').execute()).length, 1, 'no account was created')

@@ -19,7 +19,7 @@ const placeholders = (s: string) => (s.match(/\{\w+\}/g) ?? []).sort().join()
 // The research team's pages (admin.*, and the audit log's sentences, audit.*) are in English only
 // for now; everything a respondent sees, errors and e-mails included, must be in both.
 const teamOnly = (key: string) => key.startsWith('admin.') || key.startsWith('audit.')
-t.test('English and Welsh catalogues have the same keys (but the team-only admin ones), none empty', async (t) => {
+t.test('English and Welsh catalogues have the same keys (but the team-only admin and audit ones), none empty', async (t) => {
   t.same(Object.keys(messages.cy).sort(), Object.keys(messages.en).filter((k) => !teamOnly(k)).sort())
   for (const [language, catalogue] of Object.entries(messages)) {
     for (const [key, value] of Object.entries(catalogue)) for (const form of forms(value)) if (!form.trim()) t.fail(`${language} ${key} is empty`)
@@ -28,7 +28,7 @@ t.test('English and Welsh catalogues have the same keys (but the team-only admin
       const english = placeholders(forms(messages.en[key]).at(-1)!)
       for (const form of forms(catalogue[key])) t.equal(placeholders(form), english, `${language} ${key} has the same placeholders`)
     }
-    if (language === 'cy') t.notOk(Object.keys(catalogue).some(teamOnly), 'no stray team-only keys in Welsh')
+    if (language === 'cy') t.notOk(Object.keys(catalogue).some(teamOnly), 'no stray admin or audit keys in Welsh')
   }
 })
 

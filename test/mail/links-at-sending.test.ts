@@ -8,11 +8,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { sql } from 'kysely'
 import { simpleParser, type ParsedMail } from 'mailparser'
 import t, { type Test } from 'tap'
 import { openDatabase } from '../../src/db/database.js'
-import { migrateToLatest } from '../../src/db/migrate.js'
 import { queueMessage } from '../../src/mail/outbox.js'
 import { createMailTransport } from '../../src/mail/transport.js'
 import { sendDueMessages } from '../../src/mail/worker.js'
@@ -157,9 +155,10 @@ for (const database of databases) t.test(`messages queued by the older code, wit
   await app.db.updateTable('outbox').set({ status: 'sent' }).where('dedupe_key', '=', 'old-sent').execute()
 
   // The upgrade: this database had not yet run the migration when those were queued.
-  await sql`delete from kysely_migration where name = ${'0010_outbox_links_filled_at_sending'}`.execute(app.db)
-  const results = await migrateToLatest(app.db)
-  t.same(results.map((r) => [r.migrationName, r.status]), [['0010_outbox_links_filled_at_sending', 'Success']])
+  // Its migration is run again by itself: later migrations (which the migrator would refuse to
+  // see undone out of order) have nothing to do with these messages.
+  const { up } = await import('../../migrations/0010_outbox_links_filled_at_sending.js')
+  await up(app.db)
   const sent = await app.db.selectFrom('outbox').select('text_body').where('dedupe_key', '=', 'old-sent').executeTakeFirstOrThrow()
   t.match(sent.text_body, `http://localhost:3000/r/${wave.tokens.E06000002}`, 'a message already sent keeps the address it went out with')
 
