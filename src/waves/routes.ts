@@ -65,7 +65,8 @@ export async function waveRoutes(app: FastifyInstance) {
   })
 
   async function newWaveForm(request: FastifyRequest, reply: FastifyReply, values: Fields, errors: Record<string, string>, status = 200) {
-    const types = await app.db.selectFrom('organisations').select(['type']).select((eb) => eb.fn.countAll<string | number>().as('n')).groupBy('type').orderBy('type').execute()
+    // Demo and deactivated organisations are never invited to a real wave, so they are not counted.
+    const types = await app.db.selectFrom('organisations').select(['type']).select((eb) => eb.fn.countAll<string | number>().as('n')).where('demo', '=', 0).where('deactivated_at', 'is', null).groupBy('type').orderBy('type').execute()
     return renderTeamPage(request, reply, 'admin/wave-new', { versions: versionChoices(), types: types.map((r) => ({ type: r.type, count: Number(r.n) })), values, errors }, status)
   }
 
@@ -101,7 +102,7 @@ export async function waveRoutes(app: FastifyInstance) {
         senderName: first(b.sender_name) || undefined,
         status: 'draft',
       })
-      const organisations = await app.db.selectFrom('organisations').select('id').where('type', 'in', types).execute()
+      const organisations = await app.db.selectFrom('organisations').select('id').where('type', 'in', types).where('demo', '=', 0).where('deactivated_at', 'is', null).execute()
       await inviteOrganisations(app.db, waveId, organisations.map((o) => o.id))
       await audit(app.db, request.user!, 'wave_created', { waveId, survey: surveyId, version, label: first(b.label), organisations: organisations.length })
       return reply.redirect(`/admin/waves/${waveId}`, 303)

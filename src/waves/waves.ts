@@ -14,6 +14,7 @@ import { languagesOf, localize } from '../questionnaire/model.js'
 import { keepPartialResponses } from '../respond/responses.js'
 import { lockVersion } from '../surveys/version-registry.js'
 import { composeMessage, defaultMessages, type MessageKind, type Placeholders, type WaveMessages } from './messages.js'
+import { invitableAmong } from './organisations.js'
 
 type Db = Kysely<Database> | Transaction<Database>
 
@@ -72,11 +73,16 @@ export async function getWave(db: Db, waveId: string): Promise<WaveTable | undef
   return db.selectFrom('waves').selectAll().where('id', '=', waveId).executeTakeFirst()
 }
 
-/** Adds organisations to a wave: one link and one (empty) response each. Adding twice keeps the first. */
+/**
+ * Adds organisations to a wave: one link and one (empty) response each. Adding twice keeps the
+ * first. Deactivated organisations, and demo ones unless the wave is a demo, are left out.
+ */
 export async function inviteOrganisations(db: Kysely<Database>, waveId: string, organisationIds: string[]): Promise<Map<string, string>> {
   const tokens = new Map<string, string>()
   await db.transaction().execute(async (trx) => {
+    const invitable = await invitableAmong(trx, waveId, organisationIds)
     for (const organisationId of organisationIds) {
+      if (!invitable.has(organisationId)) continue
       const existing = await trx.selectFrom('invitations').select('token').where('wave_id', '=', waveId).where('organisation_id', '=', organisationId).where('status', '=', 'active').executeTakeFirst()
       if (existing) {
         tokens.set(organisationId, existing.token)
@@ -130,8 +136,10 @@ async function queueWaveMessage(
   invitation: InvitationTable,
   kind: MessageKind,
   dedupeKey: string,
+  onlyTo?: string[],
 ): Promise<boolean> {
-  const contacts = await trx.selectFrom('contacts').selectAll().where('organisation_id', '=', organisation.id).orderBy('created_at').execute()
+  const all = await trx.selectFrom('contacts').selectAll().where('organisation_id', '=', organisation.id).orderBy('created_at').execute()
+  const contacts = onlyTo ? all.filter((c) => onlyTo.includes(c.email)) : all
   if (contacts.length === 0) return false
   const version = context.catalogue.find(wave.survey_id, wave.version)
   if (!version) throw new Error(`Wave ${wave.label} uses ${wave.survey_id} ${wave.version}, which is not loaded`)
@@ -216,13 +224,13 @@ export async function sendReminders(db: Kysely<Database>, waveId: string, contex
   })
 }
 
-/** Sends an organisation its invitation with the current link (an organisation added to a running wave). */
-export async function sendInvitation(db: Kysely<Database>, waveId: string, organisationId: string, context: WaveContext, dedupeKey: string): Promise<boolean> {
+/** Sends an organisation its invitation with the current link (an organisation added to a running wave), or only to some of its contacts (one just added). */
+export async function sendInvitation(db: Kysely<Database>, waveId: string, organisationId: string, context: WaveContext, dedupeKey: string, onlyTo?: string[]): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
     const wave = await getWave(trx, waveId)
     const [invitation] = await activeInvitations(trx, waveId, [organisationId])
     if (wave?.status !== 'open' || !invitation) return false
-    return queueWaveMessage(trx, context, wave, await organisationOf(trx, organisationId), invitation, 'invitation', dedupeKey)
+    return queueWaveMessage(trx, context, wave, await organisationOf(trx, organisationId), invitation, 'invitation', dedupeKey, onlyTo)
   })
 }
 

@@ -30,17 +30,24 @@ t.test('every bad row is reported with its line, and nothing is imported', async
     '8: the contact ann@alpha.example is listed twice for A1 (also line 2)',
     '9: has 4 values but the header has 7 columns',
   ])
-  t.equal(result.imported, 0)
+  t.equal(result.result, undefined)
   t.equal((await app.db.selectFrom('organisations').select('id').execute()).length, 0, 'not even the good rows')
 })
 
-t.test('a missing column or a code already in the database is reported too', async (t) => {
-  t.same(parseOrganisationsCsv('code,name,type\nA,B,C\n').problems, [{ line: 1, message: 'the header row lacks the columns contact_name, contact_email (needed: code, name, type, contact_name, contact_email)' }])
+t.test('a missing column is reported; a code already in the database makes the file a re-import, applied only when asked', async (t) => {
+  t.same((await parseOrganisationsCsv('code,name,type\nA,B,C\n')).problems, [{ line: 1, message: 'the header row lacks the columns contact_name, contact_email (needed: code, name, type, contact_name, contact_email)' }])
   const app = await buildTestApp(t, { mailWorker: false })
   const good = 'code,name,type,contact_name,contact_email\nX1,Ex Council,local authority,Al,al@ex.example\n'
-  t.equal((await importOrganisations(app.db, good)).imported, 1)
-  const again = await importOrganisations(app.db, good)
-  t.same(again.problems, [{ line: 2, message: 'an organisation with the code X1 already exists' }])
+  t.equal((await importOrganisations(app.db, good)).result?.added, 1)
+  const same = await importOrganisations(app.db, good)
+  t.same([same.plan?.added.length, same.plan?.changed.length, same.plan?.unchanged], [0, 0, 1], 'the same file again changes nothing')
+  const renamed = await importOrganisations(app.db, good.replace('Ex Council', 'Ex County Council'))
+  t.same(renamed.plan?.changed.map((c) => c.fields), [[{ field: 'name', before: 'Ex Council', after: 'Ex County Council' }]])
+  t.equal(renamed.result, undefined, 'not applied without update')
+  t.equal((await app.db.selectFrom('organisations').select('name').executeTakeFirstOrThrow()).name, 'Ex Council')
+  const applied = await importOrganisations(app.db, good.replace('Ex Council', 'Ex County Council'), { update: true })
+  t.same([applied.result?.added, applied.result?.changed], [0, 1])
+  t.equal((await app.db.selectFrom('organisations').select('name').executeTakeFirstOrThrow()).name, 'Ex County Council')
 })
 
 t.test('the example files import cleanly, with several contacts and attributes', async (t) => {
@@ -48,9 +55,9 @@ t.test('the example files import cleanly, with several contacts and attributes',
   const las = await importOrganisations(app.db, readFileSync('examples/organisations-local-authorities.csv', 'utf8'))
   const prisons = await importOrganisations(app.db, readFileSync('examples/organisations-prisons.csv', 'utf8'))
   t.same([las.problems, prisons.problems], [[], []])
-  t.equal(las.imported, 36)
-  t.equal(prisons.imported, 22)
-  t.ok(las.contacts > las.imported, 'some authorities have two contacts')
+  t.equal(las.result?.added, 36)
+  t.equal(prisons.result?.added, 22)
+  t.ok(las.result!.contacts > las.result!.added, 'some authorities have two contacts')
   const cardiff = await app.db.selectFrom('organisations').selectAll().where('code', '=', 'PRS-CF').executeTakeFirstOrThrow()
   t.same(JSON.parse(cardiff.attributes_json), { region: 'Wales', prison_category: 'B', function: 'Reception' })
   t.equal(cardiff.language, 'both')
@@ -83,8 +90,8 @@ t.test('in the browser: one problem, or one organisation, is counted in the sing
   t.match(refused.body, 'Nothing was imported: 1 problem to fix')
   t.match((await upload('code,name,type,contact_name,contact_email\nX1\n')).body, 'Line 2: has 1 value but the header has 5 columns')
   const imported = await upload('code,name,type,contact_name,contact_email\nX1,Ex Council,local authority,Al,al@ex.example\n')
-  t.equal(imported.headers.location, '/admin/organisations?imported=1')
+  t.equal(imported.headers.location, '/admin/organisations?done=organisations_added&n=1')
   const page = await app.inject({ url: imported.headers.location, headers: { cookie } })
-  t.match(page.body, '1 organisation imported')
+  t.match(page.body, '1 organisation added')
   t.match(page.body, /<caption[^>]*>1 organisation<\/caption>/)
 })
