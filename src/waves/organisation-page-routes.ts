@@ -76,7 +76,7 @@ export async function organisationPageRoutes(app: FastifyInstance) {
   // Details: name, type, language and attributes.
   function detailsForm(request: FastifyRequest, reply: FastifyReply, organisation: Organisation, values: Fields, errors: Record<string, string>, status = 200) {
     const attributes = Object.entries(organisation.attributes).map(([name, value], i) => ({ index: i, name, label: attributeLabel(name), value: values[`attribute_value_${i}`] ?? value }))
-    return renderTeamPage(request, reply, 'admin/organisation-edit', { organisation, attributes, values, errors, languages: LANGUAGES }, status)
+    return renderTeamPage(request, reply, 'admin/organisation-edit', { organisation, attributes, values, errors, languageChoices: LANGUAGES }, status)
   }
 
   app.get<{ Params: Params }>('/admin/organisations/:id/edit', { schema: { params }, onRequest: app.requireAdmin }, async (request, reply) => {

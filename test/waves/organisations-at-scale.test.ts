@@ -6,7 +6,7 @@ import t from 'tap'
 import type { FastifyInstance } from 'fastify'
 import { runCli } from '../../src/cli.js'
 import { buildTestApp, form, formSession, signIn, testConfig } from '../helpers/app.js'
-import { testDatabases, type TestDatabase } from '../helpers/databases.js'
+import { testDatabases } from '../helpers/databases.js'
 import { excelCsv, multipartFile } from '../helpers/excel-files.js'
 import { buildApp } from '../../src/app.js'
 
@@ -146,7 +146,7 @@ for (const database of databases) {
     const { launchWave } = await import('../../src/waves/waves.js')
     await launchWave(app.db, realWave, { catalogue: app.catalogue })
     const demoWave = await app.db.selectFrom('waves').select('id').where('demo', '=', 1).executeTakeFirstOrThrow()
-    await app.db.insertInto('outbox').values({ id: '00000000-0000-4000-8000-000000000001', dedupe_key: 'demo-mail', kind: 'invitation', wave_id: demoWave.id, organisation_id: null, to_address: 'x@demo.example', subject: 's', text_body: 'b', html_body: 'b', status: 'sent', next_attempt_at: '2020-01-01T00:00:00.000Z', created_at: '2020-01-01T00:00:00.000Z' }).execute()
+    await app.db.insertInto('outbox').values({ id: '00000000-0000-4000-8000-000000000001', dedupe_key: 'demo-mail', kind: 'invitation', wave_id: demoWave.id, organisation_id: null, to_address: 'x@demo.example', subject: 's', text_body: 'b', html_body: 'b', status: 'sent', attempts: 1, next_attempt_at: '2020-01-01T00:00:00.000Z', created_at: '2020-01-01T00:00:00.000Z' }).execute()
 
     const removed = await cli(['remove-demo'])
     t.equal(removed.code, 0, removed.err)
