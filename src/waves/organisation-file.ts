@@ -4,7 +4,7 @@
 // rows of text as a person sees them in Excel, with the line (row) each came from. A file that
 // is none of these gets a sentence saying what to do, never a parser's message.
 import ExcelJS from 'exceljs'
-import { parse } from 'csv-parse/sync'
+import { parse, type Options } from 'csv-parse'
 import iconv from 'iconv-lite'
 import { translator } from '../i18n/catalogue.js'
 
@@ -73,15 +73,33 @@ const CSV_PROBLEMS: Record<string, string> = {
   CSV_INVALID_CLOSING_QUOTE: 'admin.import.file.stray_quote',
 }
 
-function readCsv(text: string): FileReading {
-  const delimiter = detectDelimiter(text)
+/** A piece of the file parsed at a time: between pieces other requests get the event loop. */
+const CSV_PIECE = 256 * 1024
+
+async function readCsv(text: string): Promise<FileReading> {
+  const records: FileRecord[] = []
+  // on_record rather than info: true, which copies a whole info object per row (70% slower).
+  // (The types say on_record returns a row of text; any value is passed on.)
+  const options = { delimiter: detectDelimiter(text), relax_column_count: true, skip_empty_lines: true, trim: true, on_record: (cells: string[], context: { lines: number }) => ({ line: context.lines, cells }) }
+  const parser = parse(options as unknown as Options)
+  parser.on('data', (record: FileRecord) => records.push(record))
+  const done = new Promise<void>((resolve, reject) => {
+    parser.on('end', resolve)
+    parser.on('error', reject)
+  })
+  done.catch(() => {})
   try {
-    const rows = parse(text, { delimiter, relax_column_count: true, skip_empty_lines: true, trim: true, info: true }) as unknown as { record: string[]; info: { lines: number } }[]
-    return { format: 'csv', records: withoutBlankRows(rows.map(({ record, info }) => ({ line: info.lines, cells: record }))) }
+    for (let at = 0; at < text.length; at += CSV_PIECE) {
+      parser.write(text.slice(at, at + CSV_PIECE))
+      await new Promise((resolve) => setImmediate(resolve))
+    }
+    parser.end()
+    await done
   } catch (err) {
     const { code, lines } = err as { code?: string; lines?: number }
     return { problem: t(CSV_PROBLEMS[code ?? ''] ?? 'admin.import.file.not_csv'), line: lines }
   }
+  return { format: 'csv', records: withoutBlankRows(records) }
 }
 
 // Excel writes a row it once had as separators only (";;;;"), and a worksheet keeps formatted empty rows.

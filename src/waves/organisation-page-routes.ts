@@ -217,19 +217,17 @@ export async function organisationPageRoutes(app: FastifyInstance) {
   })
 
   // Deactivated, an organisation is never invited again; its waves and answers stay.
-  app.post<{ Params: Params; Body: Fields }>('/admin/organisations/:id/deactivate', { schema: { params, body: formBody }, onRequest: app.requireAdmin, preHandler: app.csrfProtection }, async (request, reply) => {
-    const organisation = await load(request, reply)
-    if (!organisation) return reply
-    const { leftDrafts } = await deactivateOrganisation(app.db, organisation.id)
-    await audit(app.db, request.user!, 'organisation_deactivated', { organisationId: organisation.id, code: organisation.code, organisation: organisation.name, leftDraftWaves: leftDrafts })
-    return redirectDone(reply, pageOf(organisation.id), 'organisation_deactivated')
-  })
-
-  app.post<{ Params: Params; Body: Fields }>('/admin/organisations/:id/reactivate', { schema: { params, body: formBody }, onRequest: app.requireAdmin, preHandler: app.csrfProtection }, async (request, reply) => {
-    const organisation = await load(request, reply)
-    if (!organisation) return reply
-    await reactivateOrganisation(app.db, organisation.id)
-    await audit(app.db, request.user!, 'organisation_reactivated', { organisationId: organisation.id, code: organisation.code, organisation: organisation.name })
-    return redirectDone(reply, pageOf(organisation.id), 'organisation_reactivated')
-  })
+  const statusChanges = {
+    deactivate: async (id: string) => ({ leftDraftWaves: (await deactivateOrganisation(app.db, id)).leftDrafts }),
+    reactivate: async (id: string) => (await reactivateOrganisation(app.db, id), {}),
+  }
+  for (const [change, apply] of Object.entries(statusChanges)) {
+    app.post<{ Params: Params; Body: Fields }>(`/admin/organisations/:id/${change}`, { schema: { params, body: formBody }, onRequest: app.requireAdmin, preHandler: app.csrfProtection }, async (request, reply) => {
+      const organisation = await load(request, reply)
+      if (!organisation) return reply
+      const details = await apply(organisation.id)
+      await audit(app.db, request.user!, `organisation_${change}d`, { organisationId: organisation.id, code: organisation.code, organisation: organisation.name, ...details })
+      return redirectDone(reply, pageOf(organisation.id), `organisation_${change}d`)
+    })
+  }
 }
