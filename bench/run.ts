@@ -6,6 +6,9 @@
 // 100,000 responses (each export on a freshly started server; Linux's /proc gives the peak).
 // BENCH_RESPONSES (default 100000; 0 skips the exports) and BENCH_SECONDS (default 10) scale it
 // down for a quick look; BENCH_PROFILE=dir writes a CPU profile of the server under load.
+// (5) importing a file of 30,000 organisations through the team's page (time, the server's peak
+// memory) and (6) the organisations list with those 30,000 rows under load, with the latency of
+// a respondent's page requested at the same time. BENCH_ORGANISATIONS (default 30000; 0 skips).
 import { randomUUID } from 'node:crypto'
 import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir, totalmem } from 'node:os'
@@ -17,12 +20,14 @@ import { configFromEnv } from '../src/config.js'
 import { startSession } from '../src/accounts/sessions.js'
 import { createUser } from '../src/accounts/users.js'
 import { newId, newSecretToken, newReference } from '../src/db/ids.js'
-import { createWave } from '../src/waves/waves.js'
+import { createOrganisation } from '../src/waves/organisations.js'
+import { createWave, inviteOrganisations } from '../src/waves/waves.js'
 import { startServer } from '../test/helpers/server-process.js'
 
 const RESPONSES = Number(process.env.BENCH_RESPONSES ?? 100_000)
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
 const QUESTIONS = 60
+const ORGANISATIONS = Number(process.env.BENCH_ORGANISATIONS ?? 30_000)
 
 function surveyYaml(): string {
   const questions: string[] = []
@@ -105,6 +110,55 @@ function plainDump(file: string, waveId: string, target: string): Promise<number
   return new Promise((resolve) => out.end(() => resolve((performance.now() - started) / 1000)))
 }
 
+/** A national file of organisations, as a team exports it: one contact each, an attribute or two. */
+function organisationsCsv(count: number): string {
+  const lines = ['code,name,type,region,prison_category,contact_name,contact_email,language']
+  for (let i = 0; i < count; i++) lines.push(`B${i},"Organisation ${i}, ${i % 2 ? 'Cyngor Sir Ynys Môn' : 'Metropolitan Borough'}",${i % 3 ? 'local authority' : 'prison'},Region ${i % 9},${i % 3 ? '' : 'B'},Contact ${i},contact.${i}@example.org,${i % 10 ? 'en' : 'both'}`)
+  return `${lines.join('\r\n')}\r\n`
+}
+
+/** (5) and (6): a server of its own on a fresh database, so its memory and the list's size are this measure's alone. */
+async function measureOrganisations(dir: string, surveysDir: string, count: number): Promise<string[]> {
+  const dbFile = join(dir, 'organisations.db')
+  const app = await buildApp({ ...configFromEnv({}), surveysDir, databaseUrl: `sqlite:${dbFile}`, logLevel: 'error', mailWorker: false }, { logger: { level: 'error' } })
+  const adminId = await createUser(app.db, { email: 'bench-admin@example.org', name: 'Bench admin', role: 'admin', password: 'benchmark password' })
+  const cookie = `sid=${await startSession(app.db, adminId)}`
+  const respondent = await createOrganisation(app.db, { code: 'RESPONDENT', name: 'Respondent Council', type: 'local authority', contacts: [{ name: 'R', email: 'r@example.org' }] })
+  const waveId = await createWave(app.db, { surveyId: 'bench', version: '1', label: 'organisations', teamName: 'Bench', teamEmail: 'bench@example.org' })
+  const token = (await inviteOrganisations(app.db, waveId, [respondent])).get(respondent)!
+  await app.close()
+
+  const server = await startServer({ DATABASE_URL: `sqlite:${dbFile}`, SURVEYS_DIR: surveysDir, DATA_DIR: dir, LOG_LEVEL: 'error', MAIL_WORKER: 'false', LINK_RATE_PER_MINUTE: '10000000', NODE_ENV: 'production' })
+  try {
+    const form = await fetch(`${server.url}/admin/organisations`, { headers: { cookie } })
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())![1]
+    const cookies = [cookie, ...form.headers.getSetCookie().map((c) => c.split(';')[0])].join('; ')
+    const csv = organisationsCsv(count)
+    const body = new FormData()
+    body.set('_csrf', csrf)
+    body.set('csv', new Blob([csv], { type: 'text/csv' }), 'organisations.csv')
+    const before = residentMb(server.child.pid!)
+    const started = performance.now()
+    const imported = await fetch(`${server.url}/admin/organisations/import`, { method: 'POST', body, headers: { cookie: cookies }, redirect: 'manual' })
+    const seconds = (performance.now() - started) / 1000
+    if (imported.status !== 303) throw new Error(`organisations import: ${imported.status} ${(await imported.text()).slice(0, 500)}`)
+    const memory = residentMb(server.child.pid!)
+    const lines = [`(5) import of ${count} organisations (${(csv.length / 1e6).toFixed(1)} MB of CSV) through the team's page: ${seconds.toFixed(1)} s; server's peak resident memory ${memory.peak.toFixed(0)} MiB (${before.now.toFixed(0)} MiB before)`]
+
+    // The last page of the list (the deepest OFFSET), while a respondent opens their link.
+    const lastPage = Math.max(1, Math.ceil((count + 1) / 50))
+    const [list, link] = await Promise.all([
+      cannon({ url: `${server.url}/admin/organisations?page=${lastPage}`, headers: { cookie }, connections: 4 }),
+      cannon({ url: `${server.url}/r/${token}`, connections: 1 }),
+    ])
+    if (list.non2xx || link.non2xx) throw new Error(`${list.non2xx + link.non2xx} organisations or respondent requests failed`)
+    lines.push(`(6) organisations page ${lastPage} of ${count + 1} organisations: median ${list.latency.p50} ms, 99th percentile ${list.latency.p99} ms (${Math.round(list.requests.average)} req/s); a respondent's page at the same time: median ${link.latency.p50} ms, 99th percentile ${link.latency.p99} ms`)
+    return lines
+  } finally {
+    await server.kill()
+  }
+}
+
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'bench-'))
   mkdirSync(join(dir, 'surveys', 'bench'), { recursive: true })
@@ -184,6 +238,7 @@ async function main() {
     report.push(`(3) export of ${size} responses × ${QUESTIONS} questions (generated in ${generated.toFixed(0)} s): raw CSV + statistics ${exported.seconds.toFixed(1)} s vs plain SQL dump ${dumped.toFixed(1)} s: ratio ${(exported.seconds / dumped).toFixed(2)} (target ≤ 3) ${exported.seconds / dumped <= 3 ? 'MET' : 'MISSED'}`)
     report.push(`(4) server's peak resident memory during that export: ${exported.peakRssMb.toFixed(0)} MiB (${exported.idleRssMb.toFixed(0)} MiB before it)`)
   }
+  if (ORGANISATIONS > 0) report.push(...(await measureOrganisations(dir, config.surveysDir, ORGANISATIONS)))
   const small = Math.min(10_000, RESPONSES)
   if (RESPONSES > small) {
     const ratio = memory[RESPONSES] / memory[small]

@@ -35,6 +35,7 @@ import { errorHandling } from './web/errors.js'
 import { formBodies } from './web/form-bodies.js'
 import { FailureLimiter } from './web/failure-limiter.js'
 import { homeRoutes } from './web/home.js'
+import { organisationPageRoutes } from './waves/organisation-page-routes.js'
 import { organisationRoutes } from './waves/organisation-routes.js'
 import { waveRoutes } from './waves/routes.js'
 import { scheduleWorker } from './waves/schedule-worker.js'
@@ -121,6 +122,7 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
 
   await app.register(formbody, { bodyLimit: config.bodyLimit })
   // CSV uploads: the fields (CSRF token included) arrive in request.body, the file as a Buffer.
+  // The organisations import raises the file size for itself (IMPORT_FILE_LIMIT in its route).
   await app.register(multipart, { attachFieldsToBody: 'keyValues', limits: { fileSize: 5 * 1024 * 1024, files: 1, fields: 20 } })
   await app.register(formBodies)
   await app.register(cookie)
@@ -152,6 +154,7 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(auditRoutes)
   await app.register(waveRoutes)
   await app.register(organisationRoutes)
+  await app.register(organisationPageRoutes)
   await app.register(analysisRoutes)
   await app.register(homeRoutes)
   await app.register(surveyRoutes)

@@ -6,6 +6,7 @@
 //   npm run cli -- versions              list registered versions and whether a wave locked them
 //   npm run cli -- schema                write surveys/questionnaire.schema.json
 //   npm run cli -- demo-wave             a demo wave with personal links to try the respondent journey
+//   npm run cli -- remove-demo           remove the demo waves and organisations, never real data
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { configFromEnv } from './config.js'
@@ -37,12 +38,15 @@ const USAGE = `Usage: npm run cli -- <command>
   versions                       list registered versions and their lock status
   schema                         write surveys/questionnaire.schema.json
   demo-wave [survey] [version]   open a demo wave with three made-up organisations and print their links
+  remove-demo                    remove every demo wave and demo organisation, with their links, responses and e-mails
   send-mail                      send the e-mails waiting in the outbox now
   reopen <reference>             let an organisation change a submitted response again
   reopen <wave-id> <YYYY-MM-DD>  reopen a closed wave until a new deadline: its links work again
   create-user --email E --name N --role admin|analyst
                                  password from NEW_USER_PASSWORD, or one is generated and printed
-  import-organisations <file.csv>  import organisations and contacts (nothing if any row is bad)
+  import-organisations <file.csv|file.xlsx> [--update]
+                                 import organisations and contacts (nothing if any row is bad); a file with
+                                 codes that exist already lists what it would change, applied with --update
   create-wave --survey S --version V --label L --deadline YYYY-MM-DD --team-name N --team-email E [--types "local authority,prison"]
   waves                          list waves with their response rates
   launch <wave-id>               send the invitations
@@ -241,6 +245,7 @@ export async function runCli(
     }
     case 'create-user':
     case 'import-organisations':
+    case 'remove-demo':
     case 'create-wave':
     case 'waves':
     case 'launch':

@@ -25,6 +25,10 @@ export interface OrganisationTable {
   /** Language of e-mails: en, cy, or both. */
   language: string
   created_at: string
+  /** When the team deactivated it: never invited to a wave again, its history kept. Null while active. */
+  deactivated_at: string | null
+  /** 1 for the made-up organisations of the demo wave (defaults to 0; optional so rows read without it still type): never invited to a real wave, removed by `remove-demo`. */
+  demo?: number
 }
 
 export interface ContactTable {
@@ -54,6 +58,8 @@ export interface WaveTable {
   messages_json: string
   sender_name: string | null
   launched_at: string | null
+  /** 1 for a demo wave (`npm run cli -- demo-wave`): only it may invite demo organisations. */
+  demo?: number
 }
 
 export interface InvitationTable {
@@ -264,7 +270,18 @@ export interface ReminderSlotTable {
   done_at: string
 }
 
+/** A re-import's parsed file, kept while the team reads its preview and confirms it. */
+export interface OrganisationImportTable {
+  id: string
+  /** The organisations as parsed (ParsedOrganisation[]): the preview is worked out again from it at confirm time. */
+  organisations_json: string
+  created_by: string | null
+  created_at: string
+  expires_at: string
+}
+
 export interface Database {
+  organisation_imports: OrganisationImportTable
   failure_counts: FailureCountTable
   asked_questions: AskedQuestionTable
   answer_values: AnswerValueTable

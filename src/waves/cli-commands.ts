@@ -11,7 +11,9 @@ import { CLI_ACTOR, withWorkspace } from '../cli-workspace.js'
 import type { Database, Role } from '../db/schema.js'
 import { translator } from '../i18n/catalogue.js'
 import type { Catalogue } from '../questionnaire/catalogue.js'
-import { importOrganisations } from './organisation-import.js'
+import { attributeLabel } from '../web/attribute-label.js'
+import { removeDemoData } from './demo.js'
+import { importOrganisations, type OrganisationChange } from './organisation-import.js'
 import { waveCounts, waveProgress } from './progress.js'
 import { parseDeadline } from './routes.js'
 import { welshWantedButMissing } from './welsh-wanted.js'
@@ -62,19 +64,34 @@ async function waveCommand(command: string, args: string[], config: AppConfig, o
       return 0
     }
     case 'import-organisations': {
-      const [file] = args
+      const { values, positionals } = parseArgs({ args, options: { update: { type: 'boolean', default: false } }, allowPositionals: true })
+      const [file] = positionals
       if (!file) {
-        err('Usage: npm run cli -- import-organisations <file.csv>')
+        err('Usage: npm run cli -- import-organisations <file.csv|file.xlsx> [--update]')
         return 2
       }
-      const result = await importOrganisations(db, readFileSync(file, 'utf8'))
-      if (result.problems.length) {
-        for (const p of result.problems) err(`${file}:${p.line}: ${p.message}`)
-        err(`${t('admin.organisations.import_refused', { count: result.problems.length })}.`)
+      const outcome = await importOrganisations(db, readFileSync(file), { update: values.update })
+      if (outcome.problems.length) {
+        for (const p of outcome.problems) err(p.line ? `${file}:${p.line}: ${p.message}` : `${file}: ${p.message}`)
+        err(`${t('admin.organisations.import_refused', { count: outcome.problems.length })}.`)
         return 1
       }
-      await audit(db, CLI_ACTOR, 'organisations_imported', { file, organisations: result.imported, contacts: result.contacts })
-      out(`Imported ${t('admin.organisations.count', { count: result.imported })} with ${t('admin.count.contacts', { count: result.contacts })}.`)
+      if (!outcome.result) {
+        // Codes that exist already: say what would change, and change nothing without --update.
+        const plan = outcome.plan!
+        out(`${file} would add ${t('admin.organisations.count', { count: plan.added.length })}, change ${t('admin.organisations.count', { count: plan.changed.length })} and leave ${plan.unchanged} as they are:`)
+        for (const change of plan.changed) out(`  ${describeChange(change)}`)
+        err('Nothing was changed. Run the command again with --update to apply these changes.')
+        return 1
+      }
+      const { added, changed, contacts } = outcome.result
+      await audit(db, CLI_ACTOR, changed ? 'organisations_reimported' : 'organisations_imported', changed ? { file, ...outcome.result } : { file, organisations: added, contacts })
+      out(changed ? `${t('admin.done.organisations_added_and_changed', { count: added, n: added.toLocaleString('en-GB'), m: changed.toLocaleString('en-GB') })}.` : `Imported ${t('admin.organisations.count', { count: added })} with ${t('admin.count.contacts', { count: contacts })}.`)
+      return 0
+    }
+    case 'remove-demo': {
+      const removed = await removeDemoData(db, CLI_ACTOR)
+      out(`Removed ${t('admin.count.demo_waves', { count: removed.waves })}, ${t('admin.organisations.count', { count: removed.organisations })}, ${t('admin.count.responses', { count: removed.responses })} and ${t('admin.count.emails', { count: removed.emails })}. Real organisations and waves are untouched.`)
       return 0
     }
     case 'create-wave': {
@@ -87,7 +104,8 @@ async function waveCommand(command: string, args: string[], config: AppConfig, o
       if (!deadline) return fail(err, '--deadline must be a date like 2027-03-31')
       if (!values.label || !values['team-name'] || !values['team-email']) return fail(err, '--label, --team-name and --team-email are needed')
       const id = await createWave(db, { surveyId: values.survey!, version: values.version!, label: values.label, closesAt: deadline, teamName: values['team-name'], teamEmail: values['team-email'], status: 'draft' })
-      let query = db.selectFrom('organisations').select('id')
+      // Demo and deactivated organisations are never invited to a real wave.
+      let query = db.selectFrom('organisations').select('id').where('demo', '=', 0).where('deactivated_at', 'is', null)
       if (values.types) query = query.where('type', 'in', values.types.split(',').map((x) => x.trim()))
       const organisations = await query.execute()
       await inviteOrganisations(db, id, organisations.map((o) => o.id))
@@ -171,6 +189,18 @@ async function waveCommand(command: string, args: string[], config: AppConfig, o
     }
   }
   return 2
+}
+
+/** One organisation's changes in a line: "A1 Alpha Council: name Alpha → Alpha Council; contact added ann@alpha.example". */
+function describeChange(change: OrganisationChange): string {
+  const parts = [
+    ...change.fields.map((f) => `${f.field} ${f.before} → ${f.after}`),
+    ...change.attributes.map((a) => `${attributeLabel(a.name)} ${a.before ?? '(none)'} → ${a.after ?? '(none)'}`),
+    ...change.contactsAdded.map((c) => `contact added ${c.email}`),
+    ...change.contactsRemoved.map((c) => `contact removed ${c.email}`),
+    ...change.contactsChanged.map((c) => `contact changed ${c.after.email}`),
+  ]
+  return `${change.code} ${change.name}: ${parts.join('; ')}`
 }
 
 function fail(err: Print, message: string): number {

@@ -79,7 +79,8 @@ export async function waveRoutes(app: FastifyInstance) {
   })
 
   async function newWaveForm(request: FastifyRequest, reply: FastifyReply, values: Fields, errors: Record<string, string>, status = 200) {
-    const types = await app.db.selectFrom('organisations').select(['type']).select((eb) => eb.fn.countAll<string | number>().as('n')).groupBy('type').orderBy('type').execute()
+    // Demo and deactivated organisations are never invited to a real wave, so they are not counted.
+    const types = await app.db.selectFrom('organisations').select(['type']).select((eb) => eb.fn.countAll<string | number>().as('n')).where('demo', '=', 0).where('deactivated_at', 'is', null).groupBy('type').orderBy('type').execute()
     return renderTeamPage(request, reply, 'admin/wave-new', { versions: versionChoices(), types: types.map((r) => ({ type: r.type, count: Number(r.n) })), values, errors }, status)
   }
 
@@ -116,7 +117,7 @@ export async function waveRoutes(app: FastifyInstance) {
         senderName: first(b.sender_name) || undefined,
         status: 'draft',
       })
-      const organisations = await app.db.selectFrom('organisations').select('id').where('type', 'in', types).execute()
+      const organisations = await app.db.selectFrom('organisations').select('id').where('type', 'in', types).where('demo', '=', 0).where('deactivated_at', 'is', null).execute()
       await inviteOrganisations(app.db, waveId, organisations.map((o) => o.id))
       await audit(app.db, request.user!, 'wave_created', { waveId, survey: surveyId, version, label: first(b.label), organisations: organisations.length })
       return redirectDone(reply, `/admin/waves/${waveId}`, 'wave_created', organisations.length)
@@ -427,7 +428,7 @@ export async function waveRoutes(app: FastifyInstance) {
     // Organisations added to a wave already running get their invitation straight away.
     for (const id of added) await sendInvitation(app.db, wave.id, id, context, `invitation:added:${wave.id}:${id}`)
     await audit(app.db, request.user!, 'wave_organisations_added', { waveId: wave.id, added: added.length, types, codes })
-    return redirectDone(reply, `/admin/waves/${wave.id}`, 'organisations_added', added.length)
+    return redirectDone(reply, `/admin/waves/${wave.id}`, 'wave_organisations_added', added.length)
   })
 
   action('remind', { target: { type: 'string', enum: ['not_started', 'not_submitted'] }, round: { type: 'string', pattern: ID_PATTERN } }, async (request, reply, wave) => {

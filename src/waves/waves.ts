@@ -15,6 +15,7 @@ import { keepPartialResponses, resumePartialResponses } from '../respond/respons
 import { lockVersion } from '../surveys/version-registry.js'
 import { composeMessage, defaultMessages, type MessageKind, type Placeholders, type WaveMessages } from './messages.js'
 import type { ReminderTarget } from './reminder-schedule.js'
+import { invitableAmong } from './organisations.js'
 
 type Db = Kysely<Database> | Transaction<Database>
 
@@ -73,11 +74,16 @@ export async function getWave(db: Db, waveId: string): Promise<WaveTable | undef
   return db.selectFrom('waves').selectAll().where('id', '=', waveId).executeTakeFirst()
 }
 
-/** Adds organisations to a wave: one link and one (empty) response each. Adding twice keeps the first. */
+/**
+ * Adds organisations to a wave: one link and one (empty) response each. Adding twice keeps the
+ * first. Deactivated organisations, and demo ones unless the wave is a demo, are left out.
+ */
 export async function inviteOrganisations(db: Kysely<Database>, waveId: string, organisationIds: string[]): Promise<Map<string, string>> {
   const tokens = new Map<string, string>()
   await db.transaction().execute(async (trx) => {
+    const invitable = await invitableAmong(trx, waveId, organisationIds)
     for (const organisationId of organisationIds) {
+      if (!invitable.has(organisationId)) continue
       const existing = await trx.selectFrom('invitations').select('token').where('wave_id', '=', waveId).where('organisation_id', '=', organisationId).where('status', '=', 'active').executeTakeFirst()
       if (existing) {
         tokens.set(organisationId, existing.token)
@@ -150,8 +156,10 @@ async function queueWaveMessage(
   invitation: InvitationTable,
   kind: MessageKind,
   dedupeKey: string,
+  onlyTo?: string[],
 ): Promise<boolean> {
-  const contacts = await waveContacts(trx, organisation.id)
+  const all = await waveContacts(trx, organisation.id)
+  const contacts = onlyTo ? all.filter((c) => onlyTo.includes(c.email)) : all
   if (contacts.length === 0) return false
   const message = composeWaveMessage(context, wave, organisation, contacts, kind, `${PUBLIC_URL_MARK}/r/${invitation.token}`)
   await queueMessage(trx, {
@@ -218,7 +226,8 @@ export class WaveStateError extends Error {}
  * the team's button and the schedule alike.
  */
 export async function remindersDue(db: Db, waveId: string, target: ReminderTarget) {
-  const query = activeInvitationsQuery(db, waveId)
+  // A deactivated organisation is never written to again, reminders included (its answers stay).
+  const query = activeInvitationsQuery(db, waveId).where('organisations.deactivated_at', 'is', null)
   return (target === 'not_started' ? query.where('responses.status', '=', 'not_started') : query.where('responses.status', '!=', 'submitted')).orderBy('invitations.created_at').execute()
 }
 
@@ -244,13 +253,13 @@ export async function sendReminders(db: Kysely<Database>, waveId: string, contex
   })
 }
 
-/** Sends an organisation its invitation with the current link (an organisation added to a running wave). */
-export async function sendInvitation(db: Kysely<Database>, waveId: string, organisationId: string, context: WaveContext, dedupeKey: string): Promise<boolean> {
+/** Sends an organisation its invitation with the current link (an organisation added to a running wave), or only to some of its contacts (one just added). */
+export async function sendInvitation(db: Kysely<Database>, waveId: string, organisationId: string, context: WaveContext, dedupeKey: string, onlyTo?: string[]): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
     const wave = await getWave(trx, waveId)
     const [invitation] = await activeInvitations(trx, waveId, [organisationId])
     if (wave?.status !== 'open' || !invitation) return false
-    return queueWaveMessage(trx, context, wave, await organisationOf(trx, organisationId), invitation, 'invitation', dedupeKey)
+    return queueWaveMessage(trx, context, wave, await organisationOf(trx, organisationId), invitation, 'invitation', dedupeKey, onlyTo)
   })
 }
 

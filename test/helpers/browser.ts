@@ -58,16 +58,23 @@ export async function withoutJavaScript(browser: Browser): Promise<BrowserContex
  */
 export async function axeViolationsWithoutJavaScript(browser: Browser, page: Page): Promise<AxeViolation[]> {
   const html = await page.content()
-  const context = await browser.newContext()
+  // One auditing context per browser: creating a context per audit cost more than the audit.
+  let auditor = auditors.get(browser)
+  if (!auditor) {
+    auditor = await (await browser.newContext()).newPage()
+    auditors.set(browser, auditor)
+  }
+  const url = page.url()
+  await auditor.route(url, (route) => route.fulfill({ body: html, contentType: 'text/html; charset=utf-8' }))
   try {
-    const auditor = await context.newPage()
-    await auditor.route(page.url(), (route) => route.fulfill({ body: html, contentType: 'text/html; charset=utf-8' }))
-    await auditor.goto(page.url())
+    await auditor.goto(url)
     return await axeViolations(auditor)
   } finally {
-    await context.close()
+    await auditor.unroute(url)
   }
 }
+
+const auditors = new WeakMap<Browser, Page>()
 
 /** Answers every question on the page: first option, "2" for numbers, a date, some text; `chosen` overrides by field name. */
 export async function fillPage(page: Page, chosen: Record<string, string | string[]>) {
