@@ -81,7 +81,7 @@ for (const database of databases) {
       const s = await formSession(app, '/admin/waves/new', cookie)
       const res = await app.inject({ method: 'POST', url: '/admin/waves', headers: { cookie: s.cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: form({ _csrf: s.token, version: 'prison-peer-social-care/2024', label, team_name: 'Study', team_email: 'study@example.org', deadline__day: '31', deadline__month: '3', deadline__year: '2099', types: 'prison' }) })
       t.equal(res.statusCode, 303)
-      return res.headers.location!.split('/').pop()!
+      return new URL(res.headers.location!, 'http://x').pathname.split('/').pop()!
     }
     // ORG00001 and ORG00002 are prisons (i % 3 ≠ 0); ORG00003 a local authority.
     const before = await createWave('Before')
@@ -142,7 +142,7 @@ for (const database of databases) {
     const s = await formSession(app, '/admin/waves/new', cookie)
     t.match(s.html, />local authority \(1\)</, 'the form counts the one real local authority')
     const created = await app.inject({ method: 'POST', url: '/admin/waves', headers: { cookie: s.cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: form({ _csrf: s.token, version: 'la-release-social-care/2020', label: 'Real 2027', team_name: 'Study', team_email: 'study@example.org', deadline__day: '31', deadline__month: '3', deadline__year: '2099', types: 'local authority' }) })
-    const realWave = created.headers.location!.split('/').pop()!
+    const realWave = new URL(created.headers.location!, 'http://x').pathname.split('/').pop()!
     const invited = await app.db.selectFrom('invitations').innerJoin('organisations', 'organisations.id', 'invitations.organisation_id').select(['code', 'demo']).where('wave_id', '=', realWave).execute()
     t.same(invited.map((i) => i.code), ['ORG00003'], 'only the real local authority')
     // Responses and e-mails of the demo wave, and a real organisation's e-mail from the real wave.
