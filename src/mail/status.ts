@@ -125,5 +125,6 @@ export async function bulkProgress(db: Kysely<Database>, options: { waveId?: str
 /** Whole minutes left at a rate, or null when there is no rate to go by. */
 export function minutesLeft(remaining: number, ratePerMinute: number | null): number | null {
   if (ratePerMinute === null || ratePerMinute < 1) return null
-  return Math.ceil(remaining / ratePerMinute)
+  // Measured rates are floating point: 1,800 at 120.00000000000001 a minute is 15 minutes, not 16.
+  return Math.ceil(remaining / ratePerMinute - 1e-9)
 }
