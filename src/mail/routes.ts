@@ -14,7 +14,7 @@ import { MAX_ATTEMPTS } from './worker.js'
 export const OUTBOX_PAGE_SIZE = 50
 
 interface OutboxQuery {
-  status?: CountedState
+  status?: CountedState | ''
   wave?: string
   page?: string
 }
@@ -35,13 +35,15 @@ export async function mailRoutes(app: FastifyInstance) {
       schema: {
         querystring: {
           type: 'object',
-          properties: { status: { type: 'string', enum: [...COUNTED_STATES] }, wave: { type: 'string', pattern: ID_PATTERN }, page: { type: 'string', pattern: '^[1-9][0-9]{0,5}$' } },
+          // The filter form sends "" for "any state" and "any wave".
+          properties: { status: { type: 'string', enum: ['', ...COUNTED_STATES] }, wave: { type: 'string', pattern: `^$|${ID_PATTERN}` }, page: { type: 'string', pattern: '^[1-9][0-9]{0,5}$' } },
         },
       },
       onRequest: app.requireUser,
     },
     async (request, reply) => {
-      const { status, wave: waveId } = request.query
+      const status = request.query.status || undefined
+      const waveId = request.query.wave || undefined
       const waves = await app.db.selectFrom('waves').select(['id', 'label', 'survey_id']).orderBy('created_at', 'desc').execute()
       const wave = waveId ? waves.find((w) => w.id === waveId) : undefined
       if (waveId && !wave) return reply.callNotFound()

@@ -74,6 +74,7 @@ for (const database of databases) {
     t.notMatch(pilotOnly.body, 'Please respond')
     t.match((await get(`/admin/outbox?status=failed&wave=${pilot.waveId}`)).body, 'No e-mails match.')
 
+    t.match((await get('/admin/outbox?status=&wave=')).body, 'Showing 1 to 50 of 30,050 e-mails', '"any state" and "any wave" from the filter form')
     t.equal((await get('/admin/outbox?status=bogus')).statusCode, 400, 'an unknown state')
     t.equal((await get('/admin/outbox?page=0')).statusCode, 400, 'page 0')
     t.equal((await get('/admin/outbox?page=abc')).statusCode, 400)
