@@ -5,11 +5,11 @@ import t from 'tap'
 import type { FastifyInstance } from 'fastify'
 import { createOrganisation } from '../../src/waves/organisations.js'
 import { createWave, inviteOrganisations, launchWave } from '../../src/waves/waves.js'
-import { buildTestApp, FIXTURES, form, formSession } from '../helpers/app.js'
+import { buildTestApp, FIXTURES } from '../helpers/app.js'
 import { testDatabases } from '../helpers/databases.js'
+import { submitWelshPrisonsThroughForms } from '../helpers/responses.js'
 import { startSmtp } from '../helpers/smtp.js'
 
-const FORM = { 'content-type': 'application/x-www-form-urlencoded' }
 const INVITATIONS = 500
 
 async function launchedWave(app: FastifyInstance): Promise<{ waveId: string; firstToken: string }> {
@@ -22,22 +22,6 @@ async function launchedWave(app: FastifyInstance): Promise<{ waveId: string; fir
   const { queued } = await launchWave(app.db, waveId, { catalogue: app.catalogue })
   if (queued !== INVITATIONS) throw new Error(`expected ${INVITATIONS} invitations, queued ${queued}`)
   return { waveId, firstToken: tokens.get(organisationIds[0])! }
-}
-
-/** The respondent's journey through the three pages, then "Submit": the confirmation is queued. */
-async function submitThroughTheBrowserForms(app: FastifyInstance, token: string) {
-  const base = `/r/${token}`
-  const pages: [string, Record<string, string | string[]>][] = [
-    ['scheme_page', { has_scheme: '1', buddies: '3' }],
-    ['scheme_details', { tasks: ['1'] }],
-    ['views_page', { comments: 'None' }],
-  ]
-  for (const [page, fields] of pages) {
-    const s = await formSession(app, `${base}/pages/${page}`)
-    await app.inject({ method: 'POST', url: `${base}/pages/${page}`, headers: { ...FORM, cookie: s.cookie }, payload: form({ _csrf: s.token, _page_version: '0', ...fields }) })
-  }
-  const s = await formSession(app, `${base}/check`)
-  return app.inject({ method: 'POST', url: `${base}/submit`, headers: { ...FORM, cookie: s.cookie }, payload: form({ _csrf: s.token }) })
 }
 
 const { databases, skipped } = testDatabases()
@@ -61,7 +45,7 @@ for (const database of databases) {
     })
     while (smtp.received.length < 50) await new Promise((resolve) => setTimeout(resolve, 5))
 
-    const submitted = await submitThroughTheBrowserForms(app, firstToken)
+    const submitted = await submitWelshPrisonsThroughForms(app, firstToken)
     t.equal(submitted.statusCode, 303, 'submitted')
     // Everything the server had received by now went before the confirmation was queued; at most
     // one more invitation was already in the SMTP conversation.
