@@ -27,6 +27,7 @@ import { translator } from './i18n/catalogue.js'
 import { previewRoutes } from './preview/routes.js'
 import { respondRoutes } from './respond/routes.js'
 import { mailWorker } from './mail/plugin.js'
+import { mailRoutes } from './mail/routes.js'
 import { loadCatalogue, type Catalogue } from './questionnaire/catalogue.js'
 import { DefinitionError, hasErrors } from './questionnaire/problems.js'
 import { registerVersions } from './surveys/version-registry.js'
@@ -155,6 +156,7 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(waveRoutes)
   await app.register(organisationRoutes)
   await app.register(organisationPageRoutes)
+  await app.register(mailRoutes)
   await app.register(analysisRoutes)
   await app.register(homeRoutes)
   await app.register(surveyRoutes)

@@ -173,7 +173,15 @@ export async function runCli(
         try {
           const result = { sent: 0, retrying: 0, failed: 0 }
           for (;;) {
-            const batch = await sendDueMessages(db, { transport, from: config.mailFrom, publicUrl: config.publicUrl, ratePerMinute: config.mailRatePerMinute, claimLeaseMs: config.mailClaimLeaseMs })
+            const batch = await sendDueMessages(db, {
+              transport,
+              from: config.mailFrom,
+              publicUrl: config.publicUrl,
+              ratePerMinute: config.mailRatePerMinute,
+              claimLeaseMs: config.mailClaimLeaseMs,
+              // Each failed attempt said at once, as the server logs it.
+              log: { warn: (details, message) => err(`Warning: ${message}: ${details.kind} ${details.outboxId}: ${details.error}`) },
+            })
             result.sent += batch.sent
             result.retrying += batch.retrying
             result.failed += batch.failed

@@ -1,5 +1,7 @@
 // One interface describing every table, so every query is typed against the real schema.
 // Timestamps are ISO 8601 strings in UTC: identical on SQLite and PostgreSQL, sortable as text.
+import type { Generated } from 'kysely'
+
 export interface QuestionnaireVersionTable {
   survey_id: string
   version: string
@@ -137,6 +139,10 @@ export interface OutboxTable {
   message_id: string | null
   last_error: string | null
   created_at: string
+  /** Lower goes first: mail someone is waiting for before bulk invitations and reminders (src/mail/priority.ts). */
+  priority: Generated<number>
+  /** 'smtp' or 'file' (written to the mail folder) once sent. */
+  sent_via: Generated<'smtp' | 'file' | null>
 }
 
 export type Role = 'admin' | 'analyst'

@@ -5,6 +5,7 @@ import type { Kysely, Transaction } from 'kysely'
 import { newId, nowIso } from '../db/ids.js'
 import type { Database } from '../db/schema.js'
 import { escapeHtml } from './html.js'
+import { priorityOf } from './priority.js'
 
 /**
  * Stands for the server's public address in a queued message. Whoever queues a message may be a
@@ -36,6 +37,8 @@ export interface OutgoingMessage {
   subject: string
   text: string
   html: string
+  /** Lower goes first; by default from the kind (src/mail/priority.ts). */
+  priority?: number
 }
 
 export async function queueMessage(db: Kysely<Database> | Transaction<Database>, message: OutgoingMessage): Promise<void> {
@@ -63,6 +66,7 @@ export async function queueMessage(db: Kysely<Database> | Transaction<Database>,
       message_id: null,
       last_error: null,
       created_at: now,
+      priority: message.priority ?? priorityOf(message.kind),
     })
     .onConflict((oc) => oc.column('dedupe_key').doNothing())
     .execute()

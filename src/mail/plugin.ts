@@ -19,7 +19,7 @@ export const mailWorker = fp(async (app: FastifyInstance) => {
   let running: Promise<unknown> = Promise.resolve()
   let stopping = false
   app.decorate('sendMail', async () => {
-    const batch = sendDueMessages(app.db, { transport, from: app.config.mailFrom, publicUrl: app.config.publicUrl, ratePerMinute: app.config.mailRatePerMinute, claimLeaseMs: app.config.mailClaimLeaseMs, shouldStop: () => stopping })
+    const batch = sendDueMessages(app.db, { transport, from: app.config.mailFrom, publicUrl: app.config.publicUrl, ratePerMinute: app.config.mailRatePerMinute, claimLeaseMs: app.config.mailClaimLeaseMs, shouldStop: () => stopping, log: app.log })
     running = batch.catch(() => undefined)
     return batch
   })

@@ -20,9 +20,20 @@ export interface MailTransport {
   close(): void
 }
 
+/**
+ * One SMTP connection kept open for message after message, unless SMTP_URL says ?pool=false: a
+ * launch of 3,000 invitations otherwise opens 3,000 connections, each costing a handshake (more
+ * than 100 ms apiece even on loopback), and a confirmation waits for them.
+ */
+function pooled(smtpUrl: string): string {
+  const url = new URL(smtpUrl)
+  if (!url.searchParams.has('pool')) url.searchParams.set('pool', 'true')
+  return url.toString()
+}
+
 export function createMailTransport(options: { smtpUrl?: string; mailDir: string }): MailTransport {
   if (options.smtpUrl) {
-    const transporter = nodemailer.createTransport(options.smtpUrl)
+    const transporter = nodemailer.createTransport(pooled(options.smtpUrl))
     return {
       kind: 'smtp',
       async send(message) {

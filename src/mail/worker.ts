@@ -1,11 +1,13 @@
 // Sends what the outbox holds. A message is claimed with a compare-and-set before sending, so of
 // several workers (several app processes on one PostgreSQL database) only one sends it; a failure
-// is retried with growing pauses and, after the last try, marked failed for the team to see.
+// is retried with growing pauses and, after the last try, marked failed for the team to see;
+// every failed attempt is logged as a warning at once.
 import { randomUUID } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import { DEFAULT_MAIL_CLAIM_LEASE_MS } from '../config.js'
 import { nowIso } from '../db/ids.js'
 import type { Database } from '../db/schema.js'
+import { describeDeliveryError } from './delivery-error.js'
 import { withPublicUrl } from './outbox.js'
 import type { MailTransport } from './transport.js'
 
@@ -29,6 +31,8 @@ export interface WorkerOptions {
   shouldStop?: () => boolean
   claimLeaseMs?: number
   now?: () => Date
+  /** Every failed attempt is reported here as a warning. */
+  log?: DeliveryLog
 }
 
 /**
@@ -53,6 +57,11 @@ export interface BatchResult {
   retrying: number
 }
 
+/** Where a failed delivery is reported: the app's logger (pino), or any object with warn(). */
+export interface DeliveryLog {
+  warn(details: Record<string, unknown>, message: string): void
+}
+
 export async function sendDueMessages(db: Kysely<Database>, options: WorkerOptions): Promise<BatchResult> {
   const now = options.now ?? (() => new Date())
   const workerId = options.workerId ?? randomUUID()
@@ -67,17 +76,23 @@ export async function sendDueMessages(db: Kysely<Database>, options: WorkerOptio
     limit = Math.min(limit, Math.max(0, options.ratePerMinute - Number(recent.n)))
     if (limit === 0) return { sent: 0, failed: 0, retrying: 0 }
   }
-  const due = await db
-    .selectFrom('outbox')
-    .selectAll()
-    .where('status', '=', 'queued')
-    .where('next_attempt_at', '<=', nowIso(now()))
-    .orderBy('created_at')
-    .limit(limit)
-    .execute()
   const result: BatchResult = { sent: 0, failed: 0, retrying: 0 }
-  for (const message of due) {
+  // One message at a time, the most urgent first: a confirmation queued while a batch of
+  // invitations is going out is the very next message, not the one after the batch.
+  let lostClaims = 0
+  for (let handled = 0; handled < limit && lostClaims < limit; ) {
     if (options.shouldStop?.()) break
+    const message = await db
+      .selectFrom('outbox')
+      .selectAll()
+      .where('status', '=', 'queued')
+      .where('next_attempt_at', '<=', nowIso(now()))
+      .orderBy('priority')
+      .orderBy('next_attempt_at')
+      .orderBy('created_at')
+      .limit(1)
+      .executeTakeFirst()
+    if (!message) break
     const claim = await db
       .updateTable('outbox')
       .set({ status: 'sending', claimed_by: workerId, claimed_at: nowIso(now()), attempts: message.attempts + 1 })
@@ -85,7 +100,12 @@ export async function sendDueMessages(db: Kysely<Database>, options: WorkerOptio
       .where('status', '=', 'queued')
       .where('attempts', '=', message.attempts)
       .executeTakeFirst()
-    if (Number(claim.numUpdatedRows) !== 1) continue
+    // Another worker took it: look again for the next one.
+    if (Number(claim.numUpdatedRows) !== 1) {
+      lostClaims++
+      continue
+    }
+    handled++
     const messageId = `<${message.id}@survey-waves>`
     try {
       const fromName = message.from_name ? `"${message.from_name.replace(/["\\]/g, '')}" ` : ''
@@ -98,21 +118,34 @@ export async function sendDueMessages(db: Kysely<Database>, options: WorkerOptio
         ...content,
         messageId,
       })
-      await db.updateTable('outbox').set({ status: 'sent', sent_at: nowIso(now()), message_id: messageId, last_error: null }).where('id', '=', message.id).execute()
+      await db.updateTable('outbox').set({ status: 'sent', sent_at: nowIso(now()), message_id: messageId, last_error: null, sent_via: options.transport.kind }).where('id', '=', message.id).execute()
       result.sent++
     } catch (err) {
       const attempts = message.attempts + 1
       const finalFailure = attempts >= MAX_ATTEMPTS
+      const error = describeDeliveryError(err, options.transport.kind)
+      const nextAttemptAt = nowIso(new Date(now().getTime() + retryDelayMs(attempts)))
       await db
         .updateTable('outbox')
-        .set({
-          status: finalFailure ? 'failed' : 'queued',
-          last_error: String((err as Error).message ?? err).slice(0, 1000),
-          next_attempt_at: nowIso(new Date(now().getTime() + retryDelayMs(attempts))),
-          claimed_by: null,
-        })
+        .set({ status: finalFailure ? 'failed' : 'queued', last_error: error.text, next_attempt_at: nextAttemptAt, claimed_by: null })
         .where('id', '=', message.id)
         .execute()
+      // Who it was for, the link and the body stay out of the log: the outbox id leads to them.
+      options.log?.warn(
+        {
+          outboxId: message.id,
+          kind: message.kind,
+          waveId: message.wave_id,
+          attempt: attempts,
+          maxAttempts: MAX_ATTEMPTS,
+          willRetry: !finalFailure,
+          nextAttemptAt: finalFailure ? null : nextAttemptAt,
+          smtpCode: error.smtpCode,
+          code: error.code,
+          error: error.text,
+        },
+        finalFailure ? `E-mail delivery failed for good after ${attempts} attempts` : `E-mail delivery failed (attempt ${attempts} of ${MAX_ATTEMPTS}), will retry`,
+      )
       if (finalFailure) result.failed++
       else result.retrying++
     }

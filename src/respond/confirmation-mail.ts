@@ -14,6 +14,7 @@ export interface ConfirmationInput {
   organisationId: string
   organisationName: string
   surveyTitle: string
+  waveLabel: string
   teamName: string
   teamEmail: string
   to: string[]
@@ -23,7 +24,8 @@ export interface ConfirmationInput {
 
 export function confirmationMessage(input: ConfirmationInput): OutgoingMessage {
   const { t } = input
-  const subject = t('mail.confirmation.subject', { survey: input.surveyTitle, reference: input.reference })
+  // Names the wave as well as the survey: an organisation may answer two waves of one survey.
+  const subject = t('mail.confirmation.subject', { survey: input.surveyTitle, wave: input.waveLabel, reference: input.reference })
   const intro = t('mail.confirmation.intro', { organisation: input.organisationName, survey: input.surveyTitle })
   const reference = t('mail.confirmation.reference', { reference: input.reference })
   const contact = t('mail.confirmation.contact', { team: input.teamName, email: input.teamEmail })

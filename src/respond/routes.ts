@@ -315,6 +315,7 @@ export async function respondRoutes(app: FastifyInstance) {
             organisationId: link.organisation.id,
             organisationName: link.organisation.name,
             surveyTitle: localize(version.definition.title, language),
+            waveLabel: link.wave.label,
             teamName: link.wave.team_name,
             teamEmail: link.wave.team_email,
             to: recipients,

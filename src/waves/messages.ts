@@ -13,7 +13,7 @@ export interface MessageText {
 
 export type WaveMessages = Partial<Record<Language, Record<MessageKind, MessageText>>>
 
-export const PLACEHOLDERS = ['organisation', 'contact', 'link', 'deadline', 'survey', 'team', 'team_email'] as const
+export const PLACEHOLDERS = ['organisation', 'contact', 'link', 'deadline', 'survey', 'wave', 'team', 'team_email'] as const
 export type Placeholders = Record<(typeof PLACEHOLDERS)[number], string>
 
 export function defaultMessages(languages: Language[]): WaveMessages {
@@ -36,6 +36,22 @@ export function unknownPlaceholders(text: string): string[] {
 
 export function fillPlaceholders(text: string, values: Placeholders): string {
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? values[name as keyof Placeholders] : whole))
+}
+
+/**
+ * Every subject names the questionnaire and the wave, so an organisation invited to two waves (or
+ * two surveys) can tell the e-mails apart. A subject the team wrote without them gets what is
+ * missing added at the end, " – {survey} ({wave})", " ({wave})" or " – {survey}", judged on the
+ * filled-in text so that a title typed out instead of the placeholder counts too.
+ */
+export function subjectNamingSurveyAndWave(subject: string, survey: string, wave: string): string {
+  const has = (part: string) => !part || subject.toLocaleLowerCase().includes(part.toLocaleLowerCase())
+  const hasSurvey = has(survey)
+  const hasWave = has(wave)
+  if (hasSurvey && hasWave) return subject
+  if (hasSurvey) return `${subject} (${wave})`
+  if (hasWave) return `${subject} – ${survey}`
+  return `${subject} – ${survey} (${wave})`
 }
 
 function htmlOf(body: string, link: string): string {
@@ -61,7 +77,7 @@ export function composeMessage(
   const parts = languages.map((l) => {
     const text = texts[l]![kind]
     const values = valuesIn(l)
-    return { subject: fillPlaceholders(text.subject, values), body: fillPlaceholders(text.body, values), link: values.link }
+    return { subject: subjectNamingSurveyAndWave(fillPlaceholders(text.subject, values), values.survey, values.wave), body: fillPlaceholders(text.body, values), link: values.link }
   })
   return {
     subject: parts.map((p) => p.subject).join(' / '),

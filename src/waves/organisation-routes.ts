@@ -1,12 +1,11 @@
 // Organisations: the list (a page at a time, searchable, however many there are) and the import
 // of a file, which refuses a file with any bad row (listing every one) rather than importing part
-// of it, and shows what a re-import would change before applying it. Also the outbox.
+// of it, and shows what a re-import would change before applying it.
 import { readFileSync } from 'node:fs'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { audit } from '../accounts/audit.js'
 import { ID_PATTERN, newId, nowIso } from '../db/ids.js'
 import { translator } from '../i18n/catalogue.js'
-import { fillPublicUrl } from '../mail/outbox.js'
 import { attributeLabel } from '../web/attribute-label.js'
 import { redirectDone } from '../web/done-notice.js'
 import { pagination } from '../web/pagination.js'
@@ -174,21 +173,6 @@ export async function organisationRoutes(app: FastifyInstance) {
       return redirectDone(reply, '/admin/organisations', 'organisations_unchanged')
     },
   )
-
-  app.get<{ Querystring: { status?: string } }>('/admin/outbox', { schema: { querystring: { type: 'object', properties: { status: { type: 'string', enum: ['queued', 'sending', 'sent', 'failed'] } } } }, onRequest: app.requireUser }, async (request, reply) => {
-    let query = app.db.selectFrom('outbox').select(['id', 'kind', 'status', 'to_address', 'subject', 'attempts', 'created_at', 'sent_at', 'next_attempt_at', 'last_error']).orderBy('created_at', 'desc').limit(500)
-    if (request.query.status) query = query.where('status', '=', request.query.status as 'queued')
-    const messages = (await query.execute()).map((m) => ({ ...m, subject: fillPublicUrl(m.subject, app.config.publicUrl) }))
-    return renderTeamPage(request, reply, 'admin/outbox', { messages, transport: app.mailTransport.kind, mailDir: app.config.mailDir, status: request.query.status ?? '' })
-  })
-
-  app.get<{ Params: { id: string } }>('/admin/outbox/:id', { schema: { params: { type: 'object', properties: { id: { type: 'string', pattern: ID_PATTERN } } } }, onRequest: app.requireAdmin }, async (request, reply) => {
-    const message = await app.db.selectFrom('outbox').selectAll().where('id', '=', request.params.id).executeTakeFirst()
-    if (!message) return reply.callNotFound()
-    // Shown with the links this server sends, not the mark they are queued with.
-    const shown = { ...message, subject: fillPublicUrl(message.subject, app.config.publicUrl), text_body: fillPublicUrl(message.text_body, app.config.publicUrl) }
-    return renderTeamPage(request, reply, 'admin/message', { message: shown })
-  })
 
   app.get('/admin/organisations/example.csv', { onRequest: app.requireUser }, async (_request, reply) =>
     reply

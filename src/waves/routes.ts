@@ -17,6 +17,7 @@ import { toCsv } from '../web/csv.js'
 import { noticeBlocks } from '../web/notice-text.js'
 import { renderTeamPage } from '../web/render.js'
 import { redirectDone } from '../web/done-notice.js'
+import { mailStatusView } from '../mail/status-view.js'
 import { eraseOrganisationContacts, eraseWave } from './erasure.js'
 import { composeMessage, defaultMessages, PLACEHOLDERS, unknownPlaceholders, type MessageKind, type WaveMessages } from './messages.js'
 import { contactsOf } from './organisations.js'
@@ -184,6 +185,7 @@ export async function waveRoutes(app: FastifyInstance) {
         welshMissing: wave.status === 'closed' ? 0 : await welshWantedButMissing(app.db, wave, app.catalogue),
         // When it was last saved, or null while respondents still see the default text.
         privacyNotice: lastSaved ? { date: formatUkDate(lastSaved.updatedAt, t), by: lastSaved.updatedBy } : null,
+        mailStatus: await mailStatusView(app.db, t, { waveId: wave.id }),
       },
       status,
     )

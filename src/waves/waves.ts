@@ -119,11 +119,12 @@ async function createInvitation(db: Db, waveId: string, organisationId: string):
 }
 
 /** The placeholders that come from the wave alone, in one language: the e-mails and the team's preview fill them alike. */
-export function wavePlaceholders(wave: WaveTable, version: SurveyVersion, language: Language): Pick<Placeholders, 'deadline' | 'survey' | 'team' | 'team_email'> {
+export function wavePlaceholders(wave: WaveTable, version: SurveyVersion, language: Language): Pick<Placeholders, 'deadline' | 'survey' | 'wave' | 'team' | 'team_email'> {
   const t = translator(language)
   return {
     deadline: wave.closes_at ? formatUkDate(wave.closes_at, t) : t('mail.no_deadline'),
     survey: localize(version.definition.title, language),
+    wave: wave.label,
     team: wave.team_name,
     team_email: wave.team_email,
   }

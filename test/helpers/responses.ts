@@ -5,6 +5,7 @@ import { recordFacts } from '../../src/analysis/facts.js'
 import type { Answers } from '../../src/questionnaire/answers.js'
 import { walkVisible } from '../../src/questionnaire/skip-logic.js'
 import { submitResponse } from '../../src/respond/responses.js'
+import { form, formSession } from './app.js'
 
 export async function submitAnswers(app: FastifyInstance, waveId: string, organisationId: string, answers: Answers): Promise<void> {
   const wave = await app.db.selectFrom('waves').selectAll().where('id', '=', waveId).executeTakeFirstOrThrow()
@@ -12,4 +13,24 @@ export async function submitAnswers(app: FastifyInstance, waveId: string, organi
   const response = await app.db.selectFrom('responses').select('id').where('wave_id', '=', waveId).where('organisation_id', '=', organisationId).executeTakeFirstOrThrow()
   const visible = walkVisible(definition, answers)
   await submitResponse(app.db, response.id, Object.keys(visible.answers), (trx) => recordFacts(trx, waveId, response.id, visible.pages.flatMap((p) => p.questions), visible.answers))
+}
+
+/**
+ * A respondent's journey through the three pages of the bilingual fixture (welsh-prisons 1) and
+ * "Submit", through the same forms a browser posts: the confirmation e-mail is queued as for real.
+ */
+export async function submitWelshPrisonsThroughForms(app: FastifyInstance, token: string, options: { cookie?: string; copyTo?: string } = {}) {
+  const headers = { 'content-type': 'application/x-www-form-urlencoded' }
+  const base = `/r/${token}`
+  const pages: [string, Record<string, string | string[]>][] = [
+    ['scheme_page', { has_scheme: '1', buddies: '3' }],
+    ['scheme_details', { tasks: ['1'] }],
+    ['views_page', { comments: 'None' }],
+  ]
+  for (const [page, fields] of pages) {
+    const s = await formSession(app, `${base}/pages/${page}`, options.cookie)
+    await app.inject({ method: 'POST', url: `${base}/pages/${page}`, headers: { ...headers, cookie: s.cookie }, payload: form({ _csrf: s.token, _page_version: '0', ...fields }) })
+  }
+  const s = await formSession(app, `${base}/check`, options.cookie)
+  return app.inject({ method: 'POST', url: `${base}/submit`, headers: { ...headers, cookie: s.cookie }, payload: form({ _csrf: s.token, ...(options.copyTo ? { copy_to: options.copyTo } : {}) }) })
 }

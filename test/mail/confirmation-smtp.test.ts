@@ -35,7 +35,7 @@ t.test('the respondent receives a copy of the answers, in the language used, ove
   t.equal(smtp.received.length, 1)
   const mail = smtp.received[0]
   const reference = (await app.db.selectFrom('responses').select('reference').where('status', '=', 'submitted').executeTakeFirstOrThrow()).reference
-  t.equal(mail.subject, `Eich ymateb i Gofal cymdeithasol yn y carchar (cyfeirnod ${reference})`)
+  t.equal(mail.subject, `Eich ymateb i Gofal cymdeithasol yn y carchar (2020), cyfeirnod ${reference}`, "names the survey and the wave")
   t.same(mail.to && !Array.isArray(mail.to) ? mail.to.value.map((a) => a.address) : [], ['contact-e06000001@example.org', 'dirprwy@example.org'])
   t.match(mail.replyTo?.text, 'study@example.org')
   t.match(mail.text, 'Glanhau celloedd')

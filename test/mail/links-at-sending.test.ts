@@ -11,6 +11,7 @@ import { promisify } from 'node:util'
 import { simpleParser, type ParsedMail } from 'mailparser'
 import t, { type Test } from 'tap'
 import { openDatabase } from '../../src/db/database.js'
+import * as linksFilledAtSending from '../../migrations/0010_outbox_links_filled_at_sending.js'
 import { queueMessage } from '../../src/mail/outbox.js'
 import { createMailTransport } from '../../src/mail/transport.js'
 import { sendDueMessages } from '../../src/mail/worker.js'
@@ -147,18 +148,16 @@ for (const database of databases) t.test(`messages queued by the older code, wit
   const wave = await openTestWave(app)
   // What the older code queued: the invitation composed with the queuing process's own address.
   const oldStyle = (token: string) =>
-    composeMessage(defaultMessages(['en']), 'invitation', 'en', ['en'], () => ({ organisation: 'Authority', contact: 'Contact', link: `http://localhost:3000/r/${token}`, deadline: '31 March 2099', survey: 'Survey', team: 'Study', team_email: 'study@example.org' }))
+    composeMessage(defaultMessages(['en']), 'invitation', 'en', ['en'], () => ({ organisation: 'Authority', contact: 'Contact', link: `http://localhost:3000/r/${token}`, deadline: '31 March 2099', survey: 'Survey', wave: '2020', team: 'Study', team_email: 'study@example.org' }))
   const queue = (dedupeKey: string, code: string) =>
     queueMessage(app.db, { dedupeKey, kind: 'invitation', waveId: wave.waveId, organisationId: wave.organisationIds[code], to: [`${code}@example.org`], ...oldStyle(wave.tokens[code]) })
   await queue('old-queued', 'E06000001')
   await queue('old-sent', 'E06000002')
   await app.db.updateTable('outbox').set({ status: 'sent' }).where('dedupe_key', '=', 'old-sent').execute()
 
-  // The upgrade: this database had not yet run the migration when those were queued.
-  // Its migration is run again by itself: later migrations (which the migrator would refuse to
-  // see undone out of order) have nothing to do with these messages.
-  const { up } = await import('../../migrations/0010_outbox_links_filled_at_sending.js')
-  await up(app.db)
+  // The upgrade: this database had not yet run the migration when those were queued. Its own step
+  // is run again (later migrations are already applied, so the Migrator would refuse to go back).
+  await linksFilledAtSending.up(app.db)
   const sent = await app.db.selectFrom('outbox').select('text_body').where('dedupe_key', '=', 'old-sent').executeTakeFirstOrThrow()
   t.match(sent.text_body, `http://localhost:3000/r/${wave.tokens.E06000002}`, 'a message already sent keeps the address it went out with')
 
