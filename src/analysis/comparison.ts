@@ -8,13 +8,15 @@ import { isComparable, lineageSources } from '../questionnaire/check-lineage.js'
 import { isAnswerable, localize, placedQuestions, questionOptions } from '../questionnaire/model.js'
 import type { AnswerableQuestion, Definition } from '../questionnaire/schema.js'
 import type { ChoiceStats, NumberStats, QuestionStats, WaveStatistics } from './statistics.js'
-import { benjaminiHochberg, holm } from './more-tests.js'
+import { benjaminiHochberg, holm, mannWhitney, welch, type TestResult } from './more-tests.js'
 import { chiSquare, fisherExact, wilson, type ChiSquare } from './tests-of-difference.js'
 
 export interface ComparedWave {
   label: string
   definition: Definition
   stats: WaveStatistics
+  /** Values of the number questions, by question id: needed for their tests, not for their figures. */
+  values?: Map<string, number[]>
 }
 
 type Link = 'comparable' | 'reworded' | 'not_comparable' | 'new'
@@ -76,6 +78,8 @@ export interface WaveCell {
   /** asked: false for an option the wave's version did not offer (added later, or removed): [x]. */
   options: { code: number; count: number; percent: number | null; ci?: { low: number; high: number }; asked?: boolean }[]
   number?: NumberStats
+  /** A text or date question: organisations asked and those who answered. */
+  answers?: { asked: number; answered: number }
   wording?: string
 }
 
@@ -92,6 +96,16 @@ export interface ComparisonRow {
   test?: { kind: 'fisher' | 'chi_square'; p: number; statistic?: number; df?: number; warning?: string; adjusted?: Adjusted }
   /** What changed in the options between the waves, and what that means for the figures, in words. */
   notes: string[]
+  /** A number question: the change from the first to the last wave, and the tests of it. */
+  numbers?: NumberComparison
+}
+
+export interface NumberComparison {
+  change: { mean: number | null; median: number | null }
+  /** Welch's t-test, of the means. */
+  welch?: TestResult & { adjusted?: Adjusted }
+  /** Mann–Whitney, of the distributions: robust to the few very large organisations. */
+  mannWhitney?: TestResult & { adjusted?: Adjusted }
 }
 
 /** A p-value adjusted for the number of tests in the same comparison (see adjustForManyTests). */
@@ -116,6 +130,7 @@ function adjustForManyTests(rows: ComparisonRow[]): void {
       continue
     }
     for (const option of row.options) if (option.p !== undefined) family.push({ p: option.p, assign: (a) => { option.adjusted = a } })
+    for (const test of [row.numbers?.welch, row.numbers?.mannWhitney]) if (test) family.push({ p: test.p, assign: (a) => { test.adjusted = a } })
   }
   const p = family.map((f) => f.p)
   const byHolm = holm(p)
@@ -136,7 +151,7 @@ export function testForOption(row: ComparisonRow, option: ComparisonRow['options
 
 /** How many tests a comparison holds, counted as adjustForManyTests counted them. */
 export function testsIn(rows: ComparisonRow[]): number {
-  return rows.reduce((n, row) => n + (row.test ? 1 : row.options.filter((o) => o.p !== undefined).length), 0)
+  return rows.reduce((n, row) => n + (row.test ? 1 : row.options.filter((o) => o.p !== undefined).length) + (row.numbers?.welch ? 1 : 0) + (row.numbers?.mannWhitney ? 1 : 0), 0)
 }
 
 /** Old code -> the code of the line it is counted in (null: not counted), for one wave of one row. */
@@ -255,6 +270,27 @@ function testChoice(row: ComparisonRow, multiple: boolean, optionsDiffer: boolea
   }
 }
 
+const answersOf = (stats: QuestionStats | undefined) => (stats ? { asked: stats.asked, answered: stats.answered } : undefined)
+
+/** First against last wave with figures: the change of mean and median, and both tests where the row is comparable. */
+function compareNumbers(row: ComparisonRow, waves: ComparedWave[], traces: Trace[]): NumberComparison | undefined {
+  const available = row.waves.map((cell, i) => ({ cell, i })).filter(({ cell }) => cell.available && cell.number && cell.number.n > 0)
+  if (available.length < 2) return undefined
+  const first = available[0]
+  const last = available[available.length - 1]
+  const difference = (a: number | null, b: number | null) => (a === null || b === null ? null : b - a)
+  const comparison: NumberComparison = { change: { mean: difference(first.cell.number!.mean, last.cell.number!.mean), median: difference(first.cell.number!.median, last.cell.number!.median) } }
+  if (row.status === 'not_comparable' || row.status === 'new') return comparison
+  const valuesOf = ({ i }: { i: number }) => (traces[i].sourceId ? waves[i].values?.get(traces[i].sourceId!) : undefined)
+  const x = valuesOf(first)
+  const y = valuesOf(last)
+  if (x && y) {
+    comparison.welch = welch(x, y)
+    comparison.mannWhitney = mannWhitney(x, y)
+  }
+  return comparison
+}
+
 const NO_TEST_NOTE = 'The answers offered differ between the waves, so the distributions are not tested against each other.'
 
 const quoted = (labels: Definition['title'][]) => labels.map((l) => `“${localize(l, 'en')}”`).join(', ')
@@ -342,6 +378,7 @@ export function compareWaves(catalogue: Catalogue, surveyId: string, waves: Comp
         base: choice ? baseOf(choice, countings[i], q.type === 'multiple_choice') : (number?.n ?? 0),
         options: choice && available && comparable ? remap(choice, countings[i], lines, includeSpecial, q.type === 'multiple_choice') : lines.map((o) => ({ code: o.code, count: 0, percent: null })),
         number,
+        answers: q.type === 'short_text' || q.type === 'long_text' || q.type === 'date' ? answersOf(statsOf(i)) : undefined,
         wording: wordings[i].text,
       }
     }
@@ -365,6 +402,7 @@ export function compareWaves(catalogue: Catalogue, surveyId: string, waves: Comp
       }
       const { notes, differ } = optionNotes(q, waves, traces, cells, lines)
       row.notes.push(...notes)
+      if (q.type === 'number') row.numbers = compareNumbers(row, waves, traces)
       if (q.type !== 'number' && q.type !== 'short_text' && q.type !== 'long_text' && q.type !== 'date') testChoice(row, q.type === 'multiple_choice', differ)
       if (differ && q.type !== 'multiple_choice' && cells.filter((c) => c.available).length >= 2 && worst !== 'not_comparable' && worst !== 'new') row.notes.push(NO_TEST_NOTE)
       return row

@@ -21,7 +21,7 @@ import { partialResponses } from './partial.js'
 import { attributeNames, partialVariables, rawHeader, rawRows, responseStatusVariable, spssSyntax, variables, type Variable } from './raw-data.js'
 import { qdpxArchive } from './refi-qda.js'
 import { freeTextWorkbook, nvivoWorkbook, statisticsWorkbook } from './spreadsheets.js'
-import { waveStatistics, type WaveStatistics } from './statistics.js'
+import { numberValues, waveStatistics, type WaveStatistics } from './statistics.js'
 import { DEFAULT_THRESHOLD, suppressedCells, type Publication } from './suppression.js'
 
 const reportQuery = {
@@ -297,7 +297,9 @@ export async function analysisRoutes(app: FastifyInstance) {
     const compared: ComparedWave[] = []
     for (const w of waves) {
       const definition = app.catalogue.find(w.survey_id, w.version)!.definition
-      compared.push({ label: w.label, definition, stats: await waveStatistics(app.db, w.id, definition, { includeSpecial, includePartial }) })
+      const stats = await waveStatistics(app.db, w.id, definition, { includeSpecial, includePartial })
+      const numberIds = stats.questions.filter((q) => q.type === 'number').map((q) => q.id)
+      compared.push({ label: w.label, definition, stats, values: await numberValues(app.db, w.id, numberIds, { includePartial }) })
     }
     return { waves, compared, rows: compareWaves(app.catalogue, survey.id, compared, includeSpecial), title: localize(survey.versions[survey.versions.length - 1].definition.title, 'en') }
   }
@@ -365,44 +367,60 @@ export function statisticsCsv(stats: WaveStatistics, publication?: Publication):
  */
 export function comparisonCsv(waves: ComparedWave[], rows: ComparisonRow[], publication?: Publication): string {
   const header = ['question_id', 'row', 'question', 'status', 'code', 'option']
-  for (const w of waves) header.push(`${w.label}_count`, `${w.label}_base`, `${w.label}_percent`, `${w.label}_ci95_low`, `${w.label}_ci95_high`)
-  header.push('change_pp', 'test', 'p_value', 'p_holm', 'p_bh', 'note', ...waves.map((w) => `${w.label}_wording`), 'partial_included', ...waves.map((w) => `${w.label}_partial_responses`))
+  for (const w of waves) header.push(`${w.label}_count`, `${w.label}_base`, `${w.label}_percent`, `${w.label}_ci95_low`, `${w.label}_ci95_high`, `${w.label}_value`)
+  header.push('change_pp', 'change_value', 'test', 'p_value', 'p_holm', 'p_bh', 'note', ...waves.map((w) => `${w.label}_wording`), 'partial_included', ...waves.map((w) => `${w.label}_partial_responses`))
   const partial = [waves[0]?.stats.includePartial ? 'yes' : 'no', ...waves.map((w) => w.stats.partial)]
+  const p = (value: number | undefined) => (value === undefined ? '' : value.toFixed(4))
   const out: unknown[][] = []
   for (const row of rows) {
-    const options = row.options.length ? row.options : [{ code: NaN, label: '', special: undefined, changePp: null }]
+    const note = [row.test?.warning, ...row.notes].filter(Boolean).join(' ')
+    const unavailable = (cell: ComparisonRow['waves'][number]) => {
+      const marker = row.status === 'not_comparable' && cell.wording ? '[b]' : '[x]'
+      return [marker, marker, marker, marker, marker, marker]
+    }
+    const tail = (changePp: string, changeValue: string, test?: { kind: string; p: number; adjusted?: { holm: number; bh: number } }) =>
+      [changePp, changeValue, test?.kind ?? '', p(test?.p), p(test?.adjusted?.holm), p(test?.adjusted?.bh), note, ...row.waves.map((w) => w.wording ?? ''), ...partial]
+    const head = (code: unknown, option: string) => [row.id, row.rowId ?? '', row.text, row.status, code, option]
+
+    if (row.type === 'number') {
+      // Two lines: the means (Welch's t) and the medians (Mann–Whitney), each with its change.
+      for (const [measure, test, kind] of [['mean', row.numbers?.welch, 'welch'], ['median', row.numbers?.mannWhitney, 'mann_whitney']] as const) {
+        const line = head('', measure)
+        for (const cell of row.waves) {
+          const n = cell.number
+          if (!cell.available || !n) line.push(...unavailable(cell))
+          else line.push(n.n, n.n, '[z]', '[z]', '[z]', n[measure] === null ? '' : measure === 'mean' ? n[measure]!.toFixed(4) : n[measure])
+        }
+        const change = row.numbers?.change[measure]
+        const changeText = row.status === 'not_comparable' ? '[b]' : change === null || change === undefined ? '' : measure === 'mean' ? change.toFixed(4) : String(change)
+        line.push(...tail('[z]', changeText, test ? { kind, ...test } : undefined))
+        out.push(line)
+      }
+      continue
+    }
+    if (!row.options.length) {
+      // Text and dates: how many were asked and answered.
+      const line = head('', 'answered')
+      for (const cell of row.waves) line.push(...(!cell.available || !cell.answers ? unavailable(cell) : [cell.answers.answered, cell.answers.asked, '[z]', '[z]', '[z]', '']))
+      line.push(...tail('[z]', ''))
+      out.push(line)
+      continue
+    }
     // Per wave, which option counts a published table must hide.
     const hidden = row.waves.map((cell) => (publication && cell.available ? suppressedCells(row.options.map((o) => cell.options.find((x) => x.code === o.code)?.count ?? 0), publication.threshold, row.type !== 'multiple_choice') : []))
-    for (const option of options) {
-      const line: unknown[] = [row.id, row.rowId ?? '', row.text, row.status, Number.isNaN(option.code) ? '' : option.code, option.label]
-      row.waves.forEach((cell) => {
-        if (!cell.available) {
-          const marker = row.status === 'not_comparable' && cell.wording ? '[b]' : '[x]'
-          line.push(marker, marker, marker, marker, marker)
-          return
-        }
-        if (Number.isNaN(option.code)) {
-          const n = cell.number
-          line.push(n ? n.n : '', cell.base, '[z]', '[z]', '[z]')
-          return
-        }
+    row.options.forEach((option, index) => {
+      const line = head(option.code, option.label)
+      row.waves.forEach((cell, w) => {
+        if (!cell.available) return line.push(...unavailable(cell))
         const o = cell.options.find((x) => x.code === option.code)
-        if (o?.asked === false) {
-          line.push('[x]', cell.base, '[x]', '[x]', '[x]')
-          return
-        }
-        if (hidden[row.waves.indexOf(cell)][row.options.findIndex((x) => x.code === option.code)]) {
-          line.push('[c]', cell.base, '[c]', '[c]', '[c]')
-          return
-        }
-        line.push(o?.count ?? 0, cell.base, o?.percent === null || o?.percent === undefined ? '[z]' : percent(o.percent), o?.ci ? percent(o.ci.low) : '[z]', o?.ci ? percent(o.ci.high) : '[z]')
+        if (o?.asked === false) return line.push('[x]', cell.base, '[x]', '[x]', '[x]', '')
+        if (hidden[w][index]) return line.push('[c]', cell.base, '[c]', '[c]', '[c]', '')
+        return line.push(o?.count ?? 0, cell.base, o?.percent === null || o?.percent === undefined ? '[z]' : percent(o.percent), o?.ci ? percent(o.ci.low) : '[z]', o?.ci ? percent(o.ci.high) : '[z]', '')
       })
-      const anyHidden = hidden.some((h) => h[row.options.findIndex((x) => x.code === option.code)])
-      const test = Number.isNaN(option.code) ? undefined : testForOption(row, option as ComparisonRow['options'][number])
-      const p = (value: number | undefined) => (value === undefined ? '' : value.toFixed(4))
-      line.push(anyHidden ? '[c]' : option.changePp === null ? (row.status === 'not_comparable' ? '[b]' : '[x]') : option.changePp.toFixed(1), test?.kind ?? '', p(test?.p), p(test?.adjusted?.holm), p(test?.adjusted?.bh), [row.test?.warning, ...row.notes].filter(Boolean).join(' '), ...row.waves.map((w) => w.wording ?? ''), ...partial)
+      const anyHidden = hidden.some((h) => h[index])
+      line.push(...tail(anyHidden ? '[c]' : option.changePp === null ? (row.status === 'not_comparable' ? '[b]' : '[x]') : option.changePp.toFixed(1), '', testForOption(row, option)))
       out.push(line)
-    }
+    })
   }
   return toCsv(header, out)
 }

@@ -61,30 +61,41 @@ export async function statisticsWorkbook(title: string, waves: { label: string; 
   }
   if (comparison) {
     const sheet = book.addWorksheet(sheetName('Comparison', used))
-    const header = ['Question id', 'Row', 'Question', 'Status', 'Code', 'Answer', ...comparison.waves.flatMap((w) => [`${w.label} count`, `${w.label} base`, `${w.label} %`]), 'Change (points)', 'Test', 'p', 'p (Holm)', 'p (Benjamini–Hochberg)', 'Note']
+    const header = ['Question id', 'Row', 'Question', 'Status', 'Code', 'Answer', ...comparison.waves.flatMap((w) => [`${w.label} count`, `${w.label} base`, `${w.label} %`, `${w.label} value`]), 'Change (points)', 'Change (value)', 'Test', 'p', 'p (Holm)', 'p (Benjamini–Hochberg)', 'Note']
     const rows: unknown[][] = []
     for (const row of comparison.rows) {
+      const note = [row.test?.warning, ...row.notes].filter(Boolean).join(' ')
+      const unavailable = () => (row.status === 'not_comparable' ? ['[b]', '[b]', '[b]', '[b]'] : ['[x]', '[x]', '[x]', '[x]'])
+      const head = (code: number | null, answer: string) => [row.id, row.rowId ?? '', row.text, row.status, code, answer]
+      const tests = (test?: { kind: string; p: number; adjusted?: { holm: number; bh: number } }) => [test?.kind ?? '', test?.p ?? null, test?.adjusted?.holm ?? null, test?.adjusted?.bh ?? null, note]
+      if (row.type === 'number') {
+        for (const [measure, test, kind] of [['mean', row.numbers?.welch, 'welch'], ['median', row.numbers?.mannWhitney, 'mann_whitney']] as const) {
+          rows.push([
+            ...head(null, measure),
+            ...row.waves.flatMap((w) => (!w.available || !w.number ? unavailable() : [w.number.n, w.number.n, '[z]', w.number[measure]])),
+            null,
+            row.numbers?.change[measure] ?? null,
+            ...tests(test ? { kind, ...test } : undefined),
+          ])
+        }
+        continue
+      }
+      if (!row.options.length) {
+        rows.push([...head(null, 'answered'), ...row.waves.flatMap((w) => (!w.available || !w.answers ? unavailable() : [w.answers.answered, w.answers.asked, '[z]', null])), null, null, ...tests()])
+        continue
+      }
       for (const option of row.options) {
-        const test = testForOption(row, option)
         rows.push([
-          row.id,
-          row.rowId ?? '',
-          row.text,
-          row.status,
-          option.code,
-          option.label,
+          ...head(option.code, option.label),
           ...row.waves.flatMap((w) => {
-            if (!w.available) return row.status === 'not_comparable' ? ['[b]', '[b]', '[b]'] : ['[x]', '[x]', '[x]']
+            if (!w.available) return unavailable()
             const o = w.options.find((x) => x.code === option.code)
-            if (o?.asked === false) return ['[x]', w.base, '[x]']
-            return [o?.count ?? 0, w.base, o?.percent === null || o?.percent === undefined ? '[z]' : pct(o.percent)]
+            if (o?.asked === false) return ['[x]', w.base, '[x]', null]
+            return [o?.count ?? 0, w.base, o?.percent === null || o?.percent === undefined ? '[z]' : pct(o.percent), null]
           }),
           option.changePp === null ? null : Math.round(option.changePp * 10) / 10,
-          test?.kind ?? '',
-          test?.p ?? null,
-          test?.adjusted?.holm ?? null,
-          test?.adjusted?.bh ?? null,
-          [row.test?.warning, ...row.notes].filter(Boolean).join(' '),
+          null,
+          ...tests(testForOption(row, option)),
         ])
       }
     }

@@ -250,3 +250,19 @@ async function numberStats(
   }
   return { n, dontKnow, mean, sd, median: await quantile(0.5), q1: await quantile(0.25), q3: await quantile(0.75), min: Number(row.min), max: Number(row.max) }
 }
+
+/** Every value given to the wave's number questions, for the tests of difference between waves. */
+export async function numberValues(db: Kysely<Database>, waveId: string, questionIds: string[], options: StatisticsOptions = {}): Promise<Map<string, number[]>> {
+  const values = new Map<string, number[]>(questionIds.map((id) => [id, []]))
+  if (!questionIds.length) return values
+  const rows = await db
+    .selectFrom('answer_values')
+    .select(['question_id', 'number_value'])
+    .where('wave_id', '=', waveId)
+    .where('question_id', 'in', questionIds)
+    .where('number_value', 'is not', null)
+    .$if(!options.includePartial, (qb) => qb.where('partial', '=', 0))
+    .execute()
+  for (const row of rows) values.get(row.question_id)?.push(Number(row.number_value))
+  return values
+}

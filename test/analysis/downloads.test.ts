@@ -62,8 +62,12 @@ t.test('statistics and comparison CSVs, with the statistical shorthand across br
   const manager2 = comparison.find((r) => r.question_id === 'q_role' && r.code === '1')!
   t.same([manager2.W1_percent, manager2.W2_percent, manager2.change_pp, manager2.test, manager2.p_value], ['50.0', '20.0', '-30.0', 'fisher', '0.5238'])
   t.equal(manager2.W1_wording, 'Your role')
-  const staffRow = comparison.find((r) => r.question_id === 'q_staff')!
-  t.same([staffRow.W1_count, staffRow.change_pp], ['[b]', '[b]'], 'a break in series is marked [b]')
+  const staffRow = comparison.find((r) => r.question_id === 'q_staff' && r.option === 'mean')!
+  t.same([staffRow.W1_count, staffRow.W1_value, staffRow.change_value], ['[b]', '[b]', '[b]'], 'a break in series is marked [b]')
+  // W2's staff: 1, 3, 3, 3, 3 (and one don't know): n 5, mean 2.6, median 3.
+  t.same([staffRow.W2_count, staffRow.W2_value, staffRow.test, staffRow.p_value], ['5', '2.6000', '', ''], 'the mean, and no test across a break')
+  t.equal(comparison.find((r) => r.question_id === 'q_staff' && r.option === 'median')!.W2_value, '3')
+  t.same(comparison.filter((r) => r.question_id === 'q_views').map((r) => [r.option, r.W2_count, r.W2_base]), [['answered', '0', '6']], 'text: answered of asked')
   t.equal(comparison.find((r) => r.question_id === 'q_new' && r.code === '1')!.W1_percent, '[x]', 'not asked: [x]')
   t.equal(comparison.find((r) => r.question_id === 'q_role' && r.code === '9')!.W1_percent, '[z]', "don't know is outside the base: [z]")
   t.equal(comparison.find((r) => r.question_id === 'q_rate')!.p_value, '0.6763')

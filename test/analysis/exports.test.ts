@@ -43,10 +43,11 @@ t.test('the comparison workbook: a summary, one sheet per section, and the compa
   t.same(summary[3], ['W2', 6, 6, 100, 'no', 0, 'no'])
   const comparison = cells(book.getWorksheet('Comparison')!)
   const manager = comparison.find((r) => r[0] === 'q_role' && r[4] === 1)!
-  t.same(manager.slice(6, 14), [2, 4, 50, 1, 5, 20, -30, 'fisher'])
-  t.equal(Math.round((manager[14] as number) * 10000) / 10000, 0.5238)
-  const staff = comparison.find((r) => r[0] === 'q_staff')
-  t.notOk(staff, 'a number question has no option rows')
+  t.same(manager.slice(6, 17), [2, 4, 50, null, 1, 5, 20, null, -30, null, 'fisher'])
+  t.equal(Math.round((manager[17] as number) * 10000) / 10000, 0.5238)
+  // Staff is not comparable: [b] in W1; W2's 1, 3, 3, 3, 3 give n 5, mean 2.6, median 3.
+  const staff = comparison.filter((r) => r[0] === 'q_staff')
+  t.same(staff.map((r) => [r[5], ...r.slice(6, 14)]), [['mean', '[b]', '[b]', '[b]', '[b]', 5, 5, '[z]', 2.6], ['median', '[b]', '[b]', '[b]', '[b]', 5, 5, '[z]', 3]], 'number rows are in the workbook too')
   t.same(comparison.find((r) => r[0] === 'q_new' && r[4] === 1)!.slice(6, 9), ['[x]', '[x]', '[x]'])
 })
 

@@ -4,7 +4,7 @@
 import t from 'tap'
 import { parse } from 'csv-parse/sync'
 import { compareWaves, testsIn } from '../../src/analysis/comparison.js'
-import { waveStatistics } from '../../src/analysis/statistics.js'
+import { numberValues, waveStatistics } from '../../src/analysis/statistics.js'
 import type { Answers } from '../../src/questionnaire/answers.js'
 import { createOrganisation } from '../../src/waves/organisations.js'
 import { createWave, inviteOrganisations } from '../../src/waves/waves.js'
@@ -12,18 +12,18 @@ import { buildTestApp, FIXTURES, signIn } from '../helpers/app.js'
 import { submitAnswers } from '../helpers/responses.js'
 
 const W1: Answers[] = [
-  { q_tasks: { codes: [1, 3] }, q_route: { code: 1 }, q_help: { rows: { a: 1 } }, q_category: { code: 1 }, q_support: { codes: [1] } },
-  { q_tasks: { codes: [1] }, q_route: { code: 1 }, q_help: { rows: { a: 1 } }, q_category: { code: 7 }, q_support: { codes: [2] } },
-  { q_tasks: { codes: [2, 3] }, q_route: { code: 2 }, q_help: { rows: { a: 2 } }, q_category: { code: 7 }, q_support: { codes: [1, 2] } },
-  { q_tasks: { codes: [3] }, q_route: { code: 2 }, q_help: { rows: { a: 2 } }, q_category: { code: 8 }, q_support: { codes: [2] } },
-  { q_tasks: { codes: [1, 2] }, q_route: { code: 9 }, q_help: { rows: { a: 1 } }, q_category: { code: 7 }, q_support: { codes: [1] } },
+  { q_tasks: { codes: [1, 3] }, q_route: { code: 1 }, q_help: { rows: { a: 1 } }, q_category: { code: 1 }, q_support: { codes: [1] }, q_beds: { value: 2 } },
+  { q_tasks: { codes: [1] }, q_route: { code: 1 }, q_help: { rows: { a: 1 } }, q_category: { code: 7 }, q_support: { codes: [2] }, q_beds: { value: 4 } },
+  { q_tasks: { codes: [2, 3] }, q_route: { code: 2 }, q_help: { rows: { a: 2 } }, q_category: { code: 7 }, q_support: { codes: [1, 2] }, q_beds: { value: 4 } },
+  { q_tasks: { codes: [3] }, q_route: { code: 2 }, q_help: { rows: { a: 2 } }, q_category: { code: 8 }, q_support: { codes: [2] }, q_beds: { value: 5 } },
+  { q_tasks: { codes: [1, 2] }, q_route: { code: 9 }, q_help: { rows: { a: 1 } }, q_category: { code: 7 }, q_support: { codes: [1] }, q_beds: { value: 10 } },
 ]
 const W2: Answers[] = [
-  { q_tasks: { codes: [1, 4] }, q_route: { code: 1 }, q_help: { rows: { a: 1, c: 1 } }, q_category: { code: 7 }, q_support: { codes: [1, 2] } },
-  { q_tasks: { codes: [4] }, q_route: { code: 3 }, q_help: { rows: { a: 2, c: 1 } }, q_category: { code: 9 }, q_support: { codes: [3] } },
-  { q_tasks: { codes: [1, 2, 4] }, q_route: { code: 3 }, q_help: { rows: { a: 2, c: 1 } }, q_category: { code: 9 }, q_support: { codes: [1] } },
-  { q_tasks: { codes: [2, 4] }, q_route: { code: 2 }, q_help: { rows: { a: 2, c: 2 } }, q_category: { code: 1 }, q_support: { codes: [2, 3] } },
-  { q_tasks: { codes: [1] }, q_route: { code: 1 }, q_help: { rows: { a: 2, c: 2 } }, q_category: { code: 8 }, q_support: { codes: [1] } },
+  { q_tasks: { codes: [1, 4] }, q_route: { code: 1 }, q_help: { rows: { a: 1, c: 1 } }, q_category: { code: 7 }, q_support: { codes: [1, 2] }, q_beds: { value: 1 } },
+  { q_tasks: { codes: [4] }, q_route: { code: 3 }, q_help: { rows: { a: 2, c: 1 } }, q_category: { code: 9 }, q_support: { codes: [3] }, q_beds: { value: 3 } },
+  { q_tasks: { codes: [1, 2, 4] }, q_route: { code: 3 }, q_help: { rows: { a: 2, c: 1 } }, q_category: { code: 9 }, q_support: { codes: [1] }, q_beds: { value: 3 } },
+  { q_tasks: { codes: [2, 4] }, q_route: { code: 2 }, q_help: { rows: { a: 2, c: 2 } }, q_category: { code: 1 }, q_support: { codes: [2, 3] }, q_beds: { value: 3 } },
+  { q_tasks: { codes: [1] }, q_route: { code: 1 }, q_help: { rows: { a: 2, c: 2 } }, q_category: { code: 8 }, q_support: { codes: [1] }, q_beds: { value: 7 } },
 ]
 
 t.test('answers added and removed between versions', async (t) => {
@@ -40,8 +40,8 @@ t.test('answers added and removed between versions', async (t) => {
   const v1 = app.catalogue.find('options-lineage', '1')!.definition
   const v2 = app.catalogue.find('options-lineage', '2')!.definition
   const rows = compareWaves(app.catalogue, 'options-lineage', [
-    { label: 'W1', definition: v1, stats: await waveStatistics(app.db, waves[0], v1) },
-    { label: 'W2', definition: v2, stats: await waveStatistics(app.db, waves[1], v2) },
+    { label: 'W1', definition: v1, stats: await waveStatistics(app.db, waves[0], v1), values: await numberValues(app.db, waves[0], ['q_beds']) },
+    { label: 'W2', definition: v2, stats: await waveStatistics(app.db, waves[1], v2), values: await numberValues(app.db, waves[1], ['q_beds']) },
   ])
   const row = (id: string, rowId?: string) => rows.find((r) => r.id === id && r.rowId === rowId)!
 
@@ -86,7 +86,19 @@ t.test('answers added and removed between versions', async (t) => {
   t.same(support.options.map((o) => o.p === undefined ? undefined : Math.round(o.p * 10000) / 10000), [1, undefined, undefined])
   t.same(support.notes, ['W1 offered “Benefits” and “Debt” as one answer, “Benefits and debt”: ticks cannot be added back together, so they are [x] in W1.'])
 
-  t.equal(testsIn(rows), 5, 'Cleaning, Meals, the grid row a, category, housing')
+  // Beds: 2, 4, 4, 5, 10 then 1, 3, 3, 3, 7. Against R: t.test(x, y) gives t 0.963086824686154,
+  // df 7.321799307958476, p 0.366226666005796; wilcox.test(x, y, exact = FALSE) W 18, p 0.288844366346485.
+  const beds = row('q_beds')
+  t.same(beds.waves.map((w) => [w.number!.n, w.number!.mean, w.number!.median]), [[5, 5, 4], [5, 3.4, 3]])
+  t.same([Math.round(beds.numbers!.change.mean! * 1e9) / 1e9, beds.numbers!.change.median], [-1.6, -1])
+  const close = (a: number | undefined, b: number) => t.ok(a !== undefined && Math.abs(a - b) < 1e-9, `${a} ≈ ${b}`)
+  close(beds.numbers!.welch!.statistic, 0.963086824686154)
+  close(beds.numbers!.welch!.df, 7.321799307958476)
+  close(beds.numbers!.welch!.p, 0.366226666005796)
+  t.equal(beds.numbers!.mannWhitney!.statistic, 18)
+  close(beds.numbers!.mannWhitney!.p, 0.288844366346485)
+
+  t.equal(testsIn(rows), 7, 'Cleaning, Meals, the grid row a, category, housing, and the two tests of beds')
 
   // The same in the CSV and on the page.
   const cookie = await signIn(app, 'analyst')
@@ -94,11 +106,17 @@ t.test('answers added and removed between versions', async (t) => {
   const wheelchairs = csv.find((r) => r.question_id === 'q_tasks' && r.code === '4')!
   t.same([wheelchairs.W1_count, wheelchairs.W1_percent, wheelchairs.W2_percent, wheelchairs.change_pp, wheelchairs.p_value], ['[x]', '[x]', '80.0', '[x]', ''])
   t.match(wheelchairs.note, 'Not offered in W1: “Pushing wheelchairs”')
+  const bedsMean = csv.find((r) => r.question_id === 'q_beds' && r.option === 'mean')!
+  t.same([bedsMean.W1_value, bedsMean.W2_value, bedsMean.change_value, bedsMean.test, bedsMean.p_value], ['5.0000', '3.4000', '-1.6000', 'welch', '0.3662'])
+  const bedsMedian = csv.find((r) => r.question_id === 'q_beds' && r.option === 'median')!
+  t.same([bedsMedian.W1_value, bedsMedian.W2_value, bedsMedian.change_value, bedsMedian.test, bedsMedian.p_value], ['4', '3', '-1', 'mann_whitney', '0.2888'])
   const selfReferral = csv.find((r) => r.question_id === 'q_route' && r.code === '3')!
   t.same([selfReferral.W1_percent, selfReferral.p_value, selfReferral.test], ['[x]', '', ''])
   t.match(selfReferral.note, 'not tested against each other')
   const page = (await app.inject({ url: `/admin/analysis/compare?waves=${waves[0]}&waves=${waves[1]}`, headers: { cookie } })).body
   t.match(page, 'Not offered in W1: “Pushing wheelchairs” ([x]: no percentage, no test).')
-  t.match(page, 'This comparison holds 5 tests.')
+  t.match(page, 'This comparison holds 7 tests.')
+  t.match(page, 'Welch’s t-test of the means: p = 0.3662.')
+  t.match(page, 'Mann–Whitney test of the distributions: p = 0.2888.')
   t.match(page, '“Local” and “Remand” are compared as one answer')
 })
