@@ -139,6 +139,8 @@ for (const database of databases) {
     const list = await app.inject({ url: '/admin/organisations?status=demo', headers: { cookie } })
     t.match(list.body, /<caption[^>]*>3 organisations<\/caption>/)
     t.match(list.body, 'Hartside Borough Council</a> <strong class="govuk-tag govuk-tag--purple">Demo</strong>')
+    const waves = await app.inject({ url: '/admin', headers: { cookie } })
+    t.match(waves.body, /Demo 2020<\/a> <strong class="govuk-tag govuk-tag--purple">Demo<\/strong>/, 'the demo wave is marked in the list of waves')
     const s = await formSession(app, '/admin/waves/new', cookie)
     t.match(s.html, />local authority \(1\)</, 'the form counts the one real local authority')
     const created = await app.inject({ method: 'POST', url: '/admin/waves', headers: { cookie: s.cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: form({ _csrf: s.token, version: 'la-release-social-care/2020', label: 'Real 2027', team_name: 'Study', team_email: 'study@example.org', deadline__day: '31', deadline__month: '3', deadline__year: '2099', types: 'local authority' }) })

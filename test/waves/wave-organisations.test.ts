@@ -127,7 +127,7 @@ t.test('launching shows what will happen first: invitations, languages, organisa
   t.match(confirm.body, /1 organisation has no contact[\s\S]*<li>HMP Example Nowhere<\/li>/)
   t.match(confirm.body, 'This is the e-mail HMP Example Cardiff will receive.', 'a real organisation, the one with both languages')
   t.match(confirm.body, 'Rhys Evans &lt;rhys@cardiff.example&gt;, Ann Jones &lt;ann@cardiff.example&gt;')
-  t.match(confirm.body, /id="launch-sample-subject">Ymatebwch os gwelwch yn dda: Gofal cymdeithasol yn y carchar \/ Please respond: Social care in prison</, 'Welsh first, as it will be sent')
+  t.match(confirm.body, /id="launch-sample-subject">Ymatebwch os gwelwch yn dda: Gofal cymdeithasol yn y carchar \(2026\) \/ Please respond: Social care in prison \(2026\)</, 'Welsh first, as it will be sent')
   t.match(confirm.body, 'Annwyl Rhys Evans, Ann Jones')
   t.match(confirm.body, 'Launch and send 4 invitations')
   t.equal((await app.db.selectFrom('waves').select('status').where('id', '=', waveId).executeTakeFirstOrThrow()).status, 'draft', 'nothing launched by looking')
