@@ -114,3 +114,17 @@ export async function respondentWithoutJavaScript(t: { teardown(fn: () => unknow
   const context = await withoutJavaScript(browser)
   return { wave: opened, link: `${address}/r/${opened.tokens.ORG0001}`, browser, context, page: await context.newPage() }
 }
+
+/**
+ * A member of the research team signed in (an admin unless told), in a browser with JavaScript
+ * off: the app listens on a free port and the browser is closed when the test ends.
+ */
+export async function teamMemberWithoutJavaScript(t: { teardown(fn: () => unknown): void }, app: FastifyInstance, role: 'admin' | 'analyst' = 'admin') {
+  const { signIn } = await import('./app.js')
+  const address = await app.listen({ port: 0, host: '127.0.0.1' })
+  const browser = await launchBrowser()
+  t.teardown(() => browser.close())
+  const context = await withoutJavaScript(browser)
+  await context.addCookies([{ name: 'sid', value: (await signIn(app, role)).replace(/^sid=/, ''), url: address }])
+  return { address, browser, context, page: await context.newPage() }
+}

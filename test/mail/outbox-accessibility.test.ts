@@ -2,8 +2,8 @@
 // with a message in every state and more than one page, filtered to nothing, a message's page in
 // each state, and a wave's dashboard while a launch is going out with failures to show.
 import t from 'tap'
-import { axeViolationsWithoutJavaScript, browserAvailable, launchBrowser, withoutJavaScript } from '../helpers/browser.js'
-import { buildTestApp, signIn } from '../helpers/app.js'
+import { axeViolationsWithoutJavaScript, browserAvailable, teamMemberWithoutJavaScript } from '../helpers/browser.js'
+import { buildTestApp } from '../helpers/app.js'
 import { insertOutboxRows, plusMs, type RowSpec } from '../helpers/outbox.js'
 import { openTestWave } from '../helpers/waves.js'
 
@@ -29,12 +29,7 @@ if (!available) {
     const ids = await insertOutboxRows(app, [...earlier, ...inState])
     const [, , retrying, , written, failed] = ids.slice(60)
 
-    const address = await app.listen({ port: 0, host: '127.0.0.1' })
-    const browser = await launchBrowser()
-    t.teardown(() => browser.close())
-    const context = await withoutJavaScript(browser)
-    await context.addCookies([{ name: 'sid', value: (await signIn(app)).replace(/^sid=/, ''), url: address }])
-    const page = await context.newPage()
+    const { address, browser, page } = await teamMemberWithoutJavaScript(t, app)
 
     // Each audit takes seconds: the pages differ in what they show, not only in their data.
     const paths = [

@@ -4,8 +4,8 @@
 // included, audited by axe-core.
 import t from 'tap'
 import type { Page } from 'playwright-core'
-import { axeViolationsWithoutJavaScript, browserAvailable, launchBrowser, withoutJavaScript } from '../helpers/browser.js'
-import { buildTestApp, signIn } from '../helpers/app.js'
+import { axeViolationsWithoutJavaScript, browserAvailable, teamMemberWithoutJavaScript } from '../helpers/browser.js'
+import { buildTestApp } from '../helpers/app.js'
 import { excelCsv, workbook } from '../helpers/excel-files.js'
 
 const { available, reason } = browserAvailable()
@@ -17,12 +17,7 @@ if (!available) {
 } else {
   t.test('imports, a re-import, corrections and a second contact, without JavaScript', async (t) => {
     const app = await buildTestApp(t, { mailWorker: false })
-    const address = await app.listen({ port: 0, host: '127.0.0.1' })
-    const browser = await launchBrowser()
-    t.teardown(() => browser.close())
-    const context = await withoutJavaScript(browser)
-    await context.addCookies([{ name: 'sid', value: (await signIn(app)).replace(/^sid=/, ''), url: address }])
-    const page = await context.newPage()
+    const { address, browser, page } = await teamMemberWithoutJavaScript(t, app)
 
     const audited = async (what: string) => t.same(await axeViolationsWithoutJavaScript(browser, page), [], `${what}: no accessibility violations`)
     const importFile = async (name: string, mimeType: string, buffer: Buffer) => {

@@ -6,8 +6,8 @@ import t from 'tap'
 import type { Page } from 'playwright-core'
 import { createOrganisation } from '../../src/waves/organisations.js'
 import { createWave, inviteOrganisations } from '../../src/waves/waves.js'
-import { buildTestApp, signIn } from '../helpers/app.js'
-import { axeViolationsWithoutJavaScript, browserAvailable, launchBrowser, withoutJavaScript } from '../helpers/browser.js'
+import { buildTestApp } from '../helpers/app.js'
+import { axeViolationsWithoutJavaScript, browserAvailable, teamMemberWithoutJavaScript } from '../helpers/browser.js'
 
 const { available, reason } = browserAvailable()
 if (!available) {
@@ -21,12 +21,7 @@ if (!available) {
     }
     const waveId = await createWave(app.db, { surveyId: 'la-release-social-care', version: '2020', label: '2020', closesAt: '2099-03-31T22:59:59.999Z', teamName: 'Study', teamEmail: 'study@example.org', status: 'draft' })
     await inviteOrganisations(app.db, waveId, Object.values(ids))
-    const address = await app.listen({ port: 0, host: '127.0.0.1' })
-    const browser = await launchBrowser()
-    t.teardown(() => browser.close())
-    const context = await withoutJavaScript(browser)
-    await context.addCookies([{ name: 'sid', value: (await signIn(app)).replace(/^sid=/, ''), url: address }])
-    const page = await context.newPage()
+    const { address, browser, context, page } = await teamMemberWithoutJavaScript(t, app)
     const audited = async (what: string, p: Page = page) => t.same(await axeViolationsWithoutJavaScript(browser, p), [], `${what}: no accessibility violations`)
     const waveStatus = async () => (await app.db.selectFrom('waves').select('status').where('id', '=', waveId).executeTakeFirstOrThrow()).status
 
