@@ -119,7 +119,8 @@ export interface Adjusted {
  * any false finding) and Benjamini–Hochberg's (the expected share of false findings). A yes/no
  * question is one test even though both of its options show it.
  */
-function adjustForManyTests(rows: ComparisonRow[]): void {
+/** Every test of a comparison, once each, with where its adjusted value goes. */
+function testFamily(rows: ComparisonRow[]): { p: number; assign: (a: Adjusted) => void }[] {
   const family: { p: number; assign: (a: Adjusted) => void }[] = []
   for (const row of rows) {
     if (row.test) {
@@ -127,11 +128,16 @@ function adjustForManyTests(rows: ComparisonRow[]): void {
       // Fisher on a row is its two options' one test: they share the adjusted value.
       const sharing = test.kind === 'fisher' ? row.options.filter((o) => o.p !== undefined) : []
       family.push({ p: test.p, assign: (a) => { test.adjusted = a; for (const o of sharing) o.adjusted = a } })
-      continue
+    } else {
+      for (const option of row.options) if (option.p !== undefined) family.push({ p: option.p, assign: (a) => { option.adjusted = a } })
     }
-    for (const option of row.options) if (option.p !== undefined) family.push({ p: option.p, assign: (a) => { option.adjusted = a } })
     for (const test of [row.numbers?.welch, row.numbers?.mannWhitney]) if (test) family.push({ p: test.p, assign: (a) => { test.adjusted = a } })
   }
+  return family
+}
+
+function adjustForManyTests(rows: ComparisonRow[]): void {
+  const family = testFamily(rows)
   const p = family.map((f) => f.p)
   const byHolm = holm(p)
   const byBh = benjaminiHochberg(p)
@@ -149,9 +155,9 @@ export function testForOption(row: ComparisonRow, option: ComparisonRow['options
   return row.test ? { kind: row.test.kind, p: row.test.p, adjusted: row.test.adjusted } : undefined
 }
 
-/** How many tests a comparison holds, counted as adjustForManyTests counted them. */
+/** How many tests a comparison holds: those its p-values were adjusted for. */
 export function testsIn(rows: ComparisonRow[]): number {
-  return rows.reduce((n, row) => n + (row.test ? 1 : row.options.filter((o) => o.p !== undefined).length) + (row.numbers?.welch ? 1 : 0) + (row.numbers?.mannWhitney ? 1 : 0), 0)
+  return testFamily(rows).length
 }
 
 /** Old code -> the code of the line it is counted in (null: not counted), for one wave of one row. */

@@ -70,17 +70,23 @@ function likePattern(text: string, where: 'contains' | 'starts'): string {
   return where === 'contains' ? `%${escaped}%` : `${escaped}%`
 }
 
+/**
+ * How a team member searches for an organisation: any part of its name or the start of its code,
+ * in any case. The conditions to combine with `or` (the wave's list adds its references).
+ */
+export function nameOrCodeMatches(search: string, name = 'name', code = 'code') {
+  return [
+    sql<boolean>`lower(${sql.ref(name)}) like ${likePattern(search, 'contains')} escape '\\'`,
+    sql<boolean>`lower(${sql.ref(code)}) like ${likePattern(search, 'starts')} escape '\\'`,
+  ]
+}
+
 /** One page of organisations, with the number that match: two small queries, whatever the total. */
 export async function listOrganisations(db: Db, query: OrganisationListQuery) {
   let filtered = db.selectFrom('organisations')
   const search = query.search?.trim()
   if (search) {
-    filtered = filtered.where((eb) =>
-      eb.or([
-        eb(sql`lower(name)`, 'like', sql`${likePattern(search, 'contains')} escape '\\'`),
-        eb(sql`lower(code)`, 'like', sql`${likePattern(search, 'starts')} escape '\\'`),
-      ]),
-    )
+    filtered = filtered.where((eb) => eb.or(nameOrCodeMatches(search)))
   }
   if (query.type) filtered = filtered.where('type', '=', query.type)
   if (query.status === 'active') filtered = filtered.where('deactivated_at', 'is', null)

@@ -1,8 +1,9 @@
 // How a wave is going: each organisation's state (invited, opened, started, submitted, e-mail
 // failed), the response rate overall and by organisation type and attribute, and who to chase.
 // A partial response (kept when the wave closed) counts as started, never as submitted.
-import { sql, type Kysely } from 'kysely'
+import type { Kysely } from 'kysely'
 import type { Database, ResponseStatus } from '../db/schema.js'
+import { nameOrCodeMatches } from './organisations.js'
 
 export interface OrganisationProgress {
   organisationId: string
@@ -272,14 +273,7 @@ export async function listWaveOrganisations(
   else if (query.status !== 'all') base = base.where('responses.status', '=', query.status)
   const search = query.search?.trim().toLowerCase()
   if (search) {
-    const like = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`)
-    base = base.where((eb) =>
-      eb.or([
-        sql<boolean>`lower(${sql.ref('organisations.name')}) like ${`%${like(search)}%`} escape '\\'`,
-        sql<boolean>`lower(${sql.ref('organisations.code')}) like ${`${like(search)}%`} escape '\\'`,
-        eb('responses.reference', '=', asReference(search)),
-      ]),
-    )
+    base = base.where((eb) => eb.or([...nameOrCodeMatches(search, 'organisations.name', 'organisations.code'), eb('responses.reference', '=', asReference(search))]))
   }
   const total = Number((await base.select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow()).n)
   const found = await base

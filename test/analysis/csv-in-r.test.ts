@@ -7,10 +7,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parse } from 'csv-parse/sync'
-import { createOrganisation } from '../../src/waves/organisations.js'
-import { createWave, inviteOrganisations } from '../../src/waves/waves.js'
 import { buildTestApp, FIXTURES, signIn } from '../helpers/app.js'
-import { submitAnswers } from '../helpers/responses.js'
+import { submittedWave } from '../helpers/responses.js'
 
 const VIEWS = ['First line\nsecond line', 'Windows line\r\nends here', '\n=1+1', '  @SUM(A1:A2)', 'Plain, with a comma and "quotes"']
 
@@ -20,8 +18,9 @@ function readInR(csv: string): { rows: number; views: string[] } {
   try {
     const file = join(dir, 'data.csv')
     writeFileSync(file, csv)
-    const script = `d <- read.csv(${JSON.stringify(file)}, fileEncoding = "UTF-8-BOM", stringsAsFactors = FALSE); cat(nrow(d), "\\n"); cat(jsonlite_free <- paste(gsub("\\n", "\\\\\\\\n", gsub("\\r", "\\\\\\\\r", d[[COLUMN]])), collapse = "\\t"))`
-    const out = execFileSync('Rscript', ['-e', script.replace('COLUMN', '"q_views"')], { encoding: 'utf8' })
+    // Line breaks inside an answer are printed escaped, so that each answer stays on one output line.
+    const script = `d <- read.csv(${JSON.stringify(file)}, fileEncoding = "UTF-8-BOM", stringsAsFactors = FALSE); cat(nrow(d), "\\n"); cat(paste(gsub("\\n", "\\\\\\\\n", gsub("\\r", "\\\\\\\\r", d$q_views)), collapse = "\\t"))`
+    const out = execFileSync('Rscript', ['-e', script], { encoding: 'utf8' })
     const [rows, views] = out.split('\n')
     return { rows: Number(rows.trim()), views: views.split('\t') }
   } finally {
@@ -41,13 +40,12 @@ function rAvailable(): boolean {
 
 t.test('raw data and free text with answers of several lines: one row per organisation in R', { skip: rAvailable() ? false : 'R not found (apt-get install -y r-base-core)' }, async (t) => {
   const app = await buildTestApp(t, { surveysDir: `${FIXTURES}/surveys-analysis`, mailWorker: false })
-  const organisations: string[] = []
-  for (const [i] of VIEWS.entries()) organisations.push(await createOrganisation(app.db, { code: `M${i}`, name: `Organisation ${i}`, type: 'prison', contacts: [{ name: 'C', email: `c${i}@example.org` }] }))
-  const wave = await createWave(app.db, { surveyId: 'demo-analysis', version: '1', label: 'W1', teamName: 'Team', teamEmail: 'team@example.org' })
-  await inviteOrganisations(app.db, wave, organisations)
-  for (const [i, value] of VIEWS.entries()) {
-    await submitAnswers(app, wave, organisations[i], { q_role: { code: 1 }, q_scheme: { code: 2 }, q_tasks: { codes: [1] }, q_staff: { value: 1 }, q_rate: { rows: { a: 1 } }, q_views: { value } })
-  }
+  const { waveId: wave } = await submittedWave(app, {
+    surveyId: 'demo-analysis',
+    version: '1',
+    label: 'W1',
+    answers: VIEWS.map((value) => ({ q_role: { code: 1 }, q_scheme: { code: 2 }, q_tasks: { codes: [1] }, q_staff: { value: 1 }, q_rate: { rows: { a: 1 } }, q_views: { value } })),
+  })
   const cookie = await signIn(app, 'analyst')
   const raw = (await app.inject({ url: `/admin/analysis/waves/${wave}/raw.csv`, headers: { cookie } })).body
   const free = (await app.inject({ url: `/admin/analysis/waves/${wave}/free-text.csv`, headers: { cookie } })).body

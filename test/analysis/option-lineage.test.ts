@@ -6,10 +6,8 @@ import { parse } from 'csv-parse/sync'
 import { compareWaves, testsIn } from '../../src/analysis/comparison.js'
 import { numberValues, waveStatistics } from '../../src/analysis/statistics.js'
 import type { Answers } from '../../src/questionnaire/answers.js'
-import { createOrganisation } from '../../src/waves/organisations.js'
-import { createWave, inviteOrganisations } from '../../src/waves/waves.js'
 import { buildTestApp, FIXTURES, signIn } from '../helpers/app.js'
-import { submitAnswers } from '../helpers/responses.js'
+import { submittedWave } from '../helpers/responses.js'
 
 const W1: Answers[] = [
   { q_tasks: { codes: [1, 3] }, q_route: { code: 1 }, q_help: { rows: { a: 1 } }, q_category: { code: 1 }, q_support: { codes: [1] }, q_beds: { value: 2 } },
@@ -28,15 +26,9 @@ const W2: Answers[] = [
 
 t.test('answers added and removed between versions', async (t) => {
   const app = await buildTestApp(t, { surveysDir: `${FIXTURES}/surveys-options`, mailWorker: false })
-  const organisations: string[] = []
-  for (let i = 1; i <= 5; i++) organisations.push(await createOrganisation(app.db, { code: `P${i}`, name: `Prison ${i}`, type: 'prison', contacts: [{ name: 'C', email: `c${i}@example.org` }] }))
-  const waves: string[] = []
-  for (const [version, label, answers] of [['1', 'W1', W1], ['2', 'W2', W2]] as const) {
-    const wave = await createWave(app.db, { surveyId: 'options-lineage', version, label, teamName: 'Team', teamEmail: 'team@example.org' })
-    await inviteOrganisations(app.db, wave, organisations)
-    for (const [i, a] of answers.entries()) await submitAnswers(app, wave, organisations[i], a)
-    waves.push(wave)
-  }
+  const first = await submittedWave(app, { surveyId: 'options-lineage', version: '1', label: 'W1', answers: W1 })
+  const second = await submittedWave(app, { surveyId: 'options-lineage', version: '2', label: 'W2', answers: W2, organisations: first.organisations })
+  const waves = [first.waveId, second.waveId]
   const v1 = app.catalogue.find('options-lineage', '1')!.definition
   const v2 = app.catalogue.find('options-lineage', '2')!.definition
   const rows = compareWaves(app.catalogue, 'options-lineage', [

@@ -5,6 +5,8 @@ import { recordFacts } from '../../src/analysis/facts.js'
 import type { Answers } from '../../src/questionnaire/answers.js'
 import { walkVisible } from '../../src/questionnaire/skip-logic.js'
 import { submitResponse } from '../../src/respond/responses.js'
+import { createOrganisation } from '../../src/waves/organisations.js'
+import { createWave, inviteOrganisations } from '../../src/waves/waves.js'
 import { form, formSession } from './app.js'
 
 export async function submitAnswers(app: FastifyInstance, waveId: string, organisationId: string, answers: Answers): Promise<void> {
@@ -13,6 +15,25 @@ export async function submitAnswers(app: FastifyInstance, waveId: string, organi
   const response = await app.db.selectFrom('responses').select('id').where('wave_id', '=', waveId).where('organisation_id', '=', organisationId).executeTakeFirstOrThrow()
   const visible = walkVisible(definition, answers)
   await submitResponse(app.db, response.id, Object.keys(visible.answers), (trx) => recordFacts(trx, waveId, response.id, visible.pages.flatMap((p) => p.questions), visible.answers))
+}
+
+/**
+ * A wave of `surveyId` `version` to which each set of answers was submitted by an organisation of
+ * its own (prisons, codes `${prefix}1`…, created unless `organisations` gives their ids).
+ */
+export async function submittedWave(
+  app: FastifyInstance,
+  options: { surveyId: string; version: string; label: string; answers: Answers[]; prefix?: string; organisations?: string[] },
+): Promise<{ waveId: string; organisations: string[] }> {
+  const organisations = options.organisations ?? []
+  for (let i = organisations.length; i < options.answers.length; i++) {
+    const code = `${options.prefix ?? 'P'}${i + 1}`
+    organisations.push(await createOrganisation(app.db, { code, name: `Organisation ${code}`, type: 'prison', contacts: [{ name: 'C', email: `${code.toLowerCase()}@example.org` }] }))
+  }
+  const waveId = await createWave(app.db, { surveyId: options.surveyId, version: options.version, label: options.label, teamName: 'Team', teamEmail: 'team@example.org' })
+  await inviteOrganisations(app.db, waveId, organisations)
+  for (const [i, answers] of options.answers.entries()) await submitAnswers(app, waveId, organisations[i], answers)
+  return { waveId, organisations }
 }
 
 /**
