@@ -12,6 +12,7 @@ import { ID_PATTERN } from '../db/ids.js'
 import type { WaveTable } from '../db/schema.js'
 import { translator } from '../i18n/catalogue.js'
 import { waveParams, type WaveParams } from '../waves/params.js'
+import { exportCode } from '../questionnaire/missing-codes.js'
 import { localize, placedQuestions } from '../questionnaire/model.js'
 import { CSV_OPTIONS, toCsv, UTF8_BOM } from '../web/csv.js'
 import { renderTeamPage } from '../web/render.js'
@@ -356,8 +357,8 @@ export function statisticsCsv(stats: WaveStatistics, publication?: Publication):
       choice.options.forEach((o, i) =>
         rows.push(
           hidden[i]
-            ? [...common, rowId, o.code, o.label, o.special ?? '', '[c]', choice.base, '[c]', '[c]', '[c]', '', '', '', '', '', '', '']
-            : [...common, rowId, o.code, o.label, o.special ?? '', o.count, choice.base, percent(o.percent), percent(o.ci?.low), percent(o.ci?.high), '', '', '', '', '', '', ''],
+            ? [...common, rowId, exportCode(o), o.label, o.special ?? '', '[c]', choice.base, '[c]', '[c]', '[c]', '', '', '', '', '', '', '']
+            : [...common, rowId, exportCode(o), o.label, o.special ?? '', o.count, choice.base, percent(o.percent), percent(o.ci?.low), percent(o.ci?.high), '', '', '', '', '', '', ''],
         ),
       )
     }
@@ -427,7 +428,7 @@ export function comparisonCsv(waves: ComparedWave[], rows: ComparisonRow[], publ
     // Per wave, which option counts a published table must hide.
     const hidden = row.waves.map((cell) => (publication && cell.available ? suppressedCells(row.options.map((o) => cell.options.find((x) => x.code === o.code)?.count ?? 0), publication.threshold, row.type !== 'multiple_choice') : []))
     row.options.forEach((option, index) => {
-      const line = head(option.code, option.label)
+      const line = head(exportCode(option), option.label)
       row.waves.forEach((cell, w) => {
         if (!cell.available) return line.push(...unavailable(cell))
         const o = cell.options.find((x) => x.code === option.code)

@@ -3,8 +3,6 @@
 // whatever code the questionnaire gives its "Don't know" option (9 in one question, 8 in another),
 // so an analyst can declare them missing once for every variable; the validator keeps substantive
 // option codes and number ranges clear of them.
-import type { Option } from './schema.js'
-
 export const MISSING_CODES = { not_answered: -9, dont_know: -8, not_applicable: -7 } as const
 
 export type MissingReason = keyof typeof MISSING_CODES
@@ -12,6 +10,6 @@ export type MissingReason = keyof typeof MISSING_CODES
 export const RESERVED_CODES: readonly number[] = Object.values(MISSING_CODES)
 
 /** The code an option has in the exports: its own, or the fixed code of "Don't know" and "Not applicable". */
-export function exportCode(option: Pick<Option, 'code' | 'special'>): number {
-  return option.special ? MISSING_CODES[option.special] : option.code
+export function exportCode(option: { code: number; special?: string }): number {
+  return option.special === 'dont_know' || option.special === 'not_applicable' ? MISSING_CODES[option.special] : option.code
 }

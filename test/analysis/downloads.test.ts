@@ -85,10 +85,11 @@ t.test('statistics and comparison CSVs, with the statistical shorthand across br
   t.equal(comparison.find((r) => r.question_id === 'q_staff' && r.option === 'median')!.W2_value, '3')
   t.same(comparison.filter((r) => r.question_id === 'q_views').map((r) => [r.option, r.W2_count, r.W2_base]), [['answered', '0', '6']], 'text: answered of asked')
   t.equal(comparison.find((r) => r.question_id === 'q_new' && r.code === '1')!.W1_percent, '[x]', 'not asked: [x]')
-  t.equal(comparison.find((r) => r.question_id === 'q_role' && r.code === '9')!.W1_percent, '[z]', "don't know is outside the base: [z]")
+  t.equal(comparison.find((r) => r.question_id === 'q_role' && r.code === '-8')!.W1_percent, '[z]', "don't know is outside the base: [z]")
   t.equal(comparison.find((r) => r.question_id === 'q_rate')!.p_value, '0.6763')
   t.same([manager2.p_value, manager2.p_holm, manager2.p_bh], ['0.5238', '1.0000', '1.0000'], 'p = 44/84, adjusted for six tests')
-  const roleDontKnow = comparison.find((r) => r.question_id === 'q_role' && r.code === '9')!
+  const roleDontKnow = comparison.find((r) => r.question_id === 'q_role' && r.code === '-8')!
+  t.equal(roleDontKnow.option, "Don't know", "don't know (code 9 in the questionnaire) is -8 in the files, as in the raw data")
   t.same([roleDontKnow.test, roleDontKnow.p_value, roleDontKnow.p_holm], ['', '', ''], "no test on the don't know line (it repeated the yes/no test's p)")
 })
 
