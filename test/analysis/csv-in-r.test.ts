@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parse } from 'csv-parse/sync'
 import { buildTestApp, FIXTURES, signIn } from '../helpers/app.js'
+import { toolAvailable } from '../helpers/tools.js'
 import { submittedWave } from '../helpers/responses.js'
 
 const VIEWS = ['First line\nsecond line', 'Windows line\r\nends here', '\n=1+1', '  @SUM(A1:A2)', 'Plain, with a comma and "quotes"']
@@ -29,17 +30,7 @@ function readInR(csv: string): { rows: number; views: string[]; names: string[] 
   }
 }
 
-function rAvailable(): boolean {
-  try {
-    execFileSync('Rscript', ['--version'], { stdio: 'ignore' })
-    return true
-  } catch {
-    if (process.env.CI) throw new Error('CI must read the exports in R: Rscript is missing (see .ci/run)')
-    return false
-  }
-}
-
-t.test('raw data and free text with answers of several lines: one row per organisation in R', { skip: rAvailable() ? false : 'R not found (apt-get install -y r-base-core)' }, async (t) => {
+t.test('raw data and free text with answers of several lines: one row per organisation in R', { skip: toolAvailable('Rscript', 'read the exports in R') ? false : 'R not found (apt-get install -y r-base-core)' }, async (t) => {
   const app = await buildTestApp(t, { surveysDir: `${FIXTURES}/surveys-analysis`, mailWorker: false })
   const { waveId: wave } = await submittedWave(app, {
     surveyId: 'demo-analysis',

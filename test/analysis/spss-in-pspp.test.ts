@@ -10,18 +10,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parse } from 'csv-parse/sync'
 import { buildTestApp, FIXTURES, signIn } from '../helpers/app.js'
+import { toolAvailable } from '../helpers/tools.js'
 import { submittedWave } from '../helpers/responses.js'
 import { createOrganisation } from '../../src/waves/organisations.js'
-
-function psppAvailable(): boolean {
-  try {
-    execFileSync('pspp', ['--version'], { stdio: 'ignore' })
-    return true
-  } catch {
-    if (process.env.CI) throw new Error('CI must read the raw data with the SPSS syntax: pspp is missing (see .ci/run)')
-    return false
-  }
-}
 
 const VIEWS = [
   'First line\nsecond line\n\nafter a blank line',
@@ -32,7 +23,7 @@ const VIEWS = [
 ]
 const STAFF = [{ value: 2 }, { value: 4 }, { dont_know: true as const }, { value: 10 }, { value: 0 }]
 
-t.test('PSPP reads raw.csv with labels.sps: no warnings, one case per organisation, answers as typed', { skip: psppAvailable() ? false : 'PSPP not found (apt-get install -y --no-install-recommends pspp)' }, async (t) => {
+t.test('PSPP reads raw.csv with labels.sps: no warnings, one case per organisation, answers as typed', { skip: toolAvailable('pspp', 'read the raw data with the SPSS syntax') ? false : 'PSPP not found (apt-get install -y --no-install-recommends pspp)' }, async (t) => {
   const app = await buildTestApp(t, { surveysDir: `${FIXTURES}/surveys-analysis`, mailWorker: false })
   const organisations: string[] = []
   for (let i = 1; i <= VIEWS.length; i++) {
