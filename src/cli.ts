@@ -7,19 +7,20 @@
 //   npm run cli -- schema                write surveys/questionnaire.schema.json
 //   npm run cli -- demo-wave             a demo wave with personal links to try the respondent journey
 //   npm run cli -- remove-demo           remove the demo waves and organisations, never real data
-import { writeFileSync } from 'node:fs'
+import { existsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { configFromEnv } from './config.js'
+import { configFromEnv, type AppConfig } from './config.js'
 import { translator } from './i18n/catalogue.js'
 import { migrateToLatest } from './db/migrate.js'
-import { loadCatalogue } from './questionnaire/catalogue.js'
+import { loadCatalogue, type Catalogue } from './questionnaire/catalogue.js'
 import { diffVersions, type VersionDiff } from './questionnaire/diff.js'
 import { formatProblem, hasErrors } from './questionnaire/problems.js'
 import { questionnaireJsonSchema } from './questionnaire/schema.js'
 import { createMailTransport } from './mail/transport.js'
 import { sendDueMessages } from './mail/worker.js'
 import { CLI_ACTOR, withDatabase, withWorkspace } from './cli-workspace.js'
-import { registeredVersions } from './surveys/version-registry.js'
+import { checkAgainstDatabase, registeredVersions } from './surveys/version-registry.js'
+import { isPostgresUrl, sqlitePathFrom } from './db/database.js'
 import { backupDatabase, restoreDatabase } from './db/backup.js'
 import { reopenResponse } from './respond/responses.js'
 import { ID_PATTERN } from './db/ids.js'
@@ -92,6 +93,29 @@ export function formatDiff(diff: VersionDiff): string {
   return lines.join('\n')
 }
 
+/**
+ * The files may be valid and still stop the server: a version a wave locked was edited, or a
+ * wave's version lost its file. Checked when there is a database to check against (DATABASE_URL,
+ * or the default SQLite file), read only: validating never creates or changes a database.
+ */
+async function validateAgainstDatabase(catalogue: Catalogue, config: AppConfig, env: NodeJS.ProcessEnv, out: (line: string) => void, err: (line: string) => void): Promise<number> {
+  if (env.DATABASE_URL === undefined && !existsSync(sqlitePathFrom(config.databaseUrl))) return 0
+  if (!isPostgresUrl(config.databaseUrl) && !existsSync(sqlitePathFrom(config.databaseUrl))) {
+    out(`No database at ${sqlitePathFrom(config.databaseUrl)} yet: no wave has locked a version.`)
+    return 0
+  }
+  return withDatabase(config, async (db, description) => {
+    const { problems, locked } = await checkAgainstDatabase(db, catalogue, config.surveysDir)
+    for (const problem of problems) err(formatProblem(problem))
+    if (problems.length) {
+      err(`${t('admin.count.errors', { count: problems.length })} against the database ${description}: the server will not start until they are fixed.`)
+      return 1
+    }
+    out(`OK against the database ${description}: ${t('admin.count.locked_versions', { count: locked })} unchanged, and every wave's version has its file.`)
+    return 0
+  })
+}
+
 export async function runCli(
   args: string[],
   out: (line: string) => void = console.log,
@@ -110,7 +134,7 @@ export async function runCli(
       }
       const versions = catalogue.surveys.flatMap((s) => s.versions)
       out(`OK: ${t('admin.count.surveys', { count: catalogue.surveys.length })}, ${t('admin.count.versions', { count: versions.length })} valid: ${versions.map((v) => v.file).join(', ')}`)
-      return 0
+      return validateAgainstDatabase(catalogue, config, env, out, err)
     }
     case 'diff': {
       const [surveyId, from, to] = rest

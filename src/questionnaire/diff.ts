@@ -2,7 +2,7 @@
 // lineage the newer one declares, so the team can check the lineage before a wave goes out.
 import { conditionCode } from './check-definition.js'
 import { isComparable, lineageSources } from './check-lineage.js'
-import { canonicalJson } from './load-definition.js'
+import { canonicalJson, plainText } from './content-hash.js'
 import { isAnswerable, localize, placedQuestions, questionOptions, type PlacedQuestion } from './model.js'
 import type { AnswerableQuestion, Condition, Definition, Question } from './schema.js'
 import { unitLabel } from './units.js'
@@ -152,7 +152,7 @@ export function diffVersions(from: Definition, to: Definition): VersionDiff {
     if (present.length !== 1) continue
     const old = before.get(present[0])!
     const oldQ = old.question
-    if (canonicalJson(oldQ.text) !== canonicalJson(q.text)) {
+    if (canonicalJson(plainText(oldQ.text)) !== canonicalJson(plainText(q.text))) {
       const declared = lineageApplies && (q.lineage?.reworded === true || kind !== 'continued')
       diff.reworded.push({ ...ref(p), before: text(oldQ.text), declared, comparable, note: q.lineage?.note })
       if (!declared && kind === 'continued') diff.warnings.push(`"${q.id}": the wording changed but the lineage does not say reworded`)
@@ -177,7 +177,7 @@ export function diffVersions(from: Definition, to: Definition): VersionDiff {
       const removed = oldOptions.filter((o) => !newOptions.some((x) => x.code === o.code)).map((o) => `${o.code} ${text(o.label)}`)
       const relabelled = newOptions.flatMap((o) => {
         const old = oldOptions.find((x) => x.code === o.code)
-        return old && canonicalJson(old.label) !== canonicalJson(o.label) ? [{ code: o.code, before: text(old.label), after: text(o.label) }] : []
+        return old && canonicalJson(plainText(old.label)) !== canonicalJson(plainText(o.label)) ? [{ code: o.code, before: text(old.label), after: text(o.label) }] : []
       })
       if (added.length || removed.length || relabelled.length) diff.optionsChanged.push({ ...ref(p), added, removed, relabelled })
     }
