@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs'
 import { Ajv, type ValidateFunction } from 'ajv'
 import { isAlias, LineCounter, parseDocument, visit, type Document } from 'yaml'
 import { checkDefinition, type Finding } from './check-definition.js'
+import { checkDespiteSchemaErrors } from './check-despite-schema-errors.js'
 import { contentHashOf } from './content-hash.js'
 import { formatPath, hasErrors, type Problem } from './problems.js'
 import { questionnaireJsonSchema, type Definition } from './schema.js'
@@ -62,14 +63,16 @@ export function parseDefinition(text: string, file: string, expected: { survey?:
   }
   const validate = schemaValidator()
   if (!validate(data)) {
-    const problems = describeSchemaErrors(validate.errors ?? []).map<Problem>((issue) => ({
+    const issues = describeSchemaErrors(validate.errors ?? [])
+    const problems = issues.map<Problem>((issue) => ({
       file,
       ...locator.locate(issue.path, issue.at),
       path: formatPath(issue.path),
       message: issue.message,
       severity: 'error',
     }))
-    return { file, problems: [...syntaxProblems, ...sortByPosition(problems)], locator }
+    const semantic = findingsToProblems(file, locator, checkDespiteSchemaErrors(data as Record<string, unknown>, issues, validate, expected))
+    return { file, problems: [...syntaxProblems, ...sortByPosition([...problems, ...semantic])], locator }
   }
   const definition = data as Definition
   const problems = [...syntaxProblems, ...sortByPosition(findingsToProblems(file, locator, checkDefinition(definition, expected)))]
