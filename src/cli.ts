@@ -13,7 +13,7 @@ import { configFromEnv, type AppConfig } from './config.js'
 import { translator } from './i18n/catalogue.js'
 import { migrateToLatest } from './db/migrate.js'
 import { loadCatalogue, type Catalogue } from './questionnaire/catalogue.js'
-import { diffVersions, type VersionDiff } from './questionnaire/diff.js'
+import { diffVersions, type OptionLineage, type VersionDiff } from './questionnaire/diff.js'
 import { formatProblem, hasErrors } from './questionnaire/problems.js'
 import { questionnaireJsonSchema } from './questionnaire/schema.js'
 import { createMailTransport } from './mail/transport.js'
@@ -74,23 +74,39 @@ export function schemaText(): string {
 export function formatDiff(diff: VersionDiff): string {
   const lines = [`${diff.survey}: what changed from ${diff.from} to ${diff.to}`]
   if (!diff.lineageApplies) lines.push(`(${diff.to} does not follow ${diff.from} directly: questions matched by id only)`)
-  const section = (title: string, items: string[]) => {
+  // Counted in questions, as the changes page counts them, whatever lines each takes.
+  const section = <T>(title: string, items: T[], describe: (item: T) => string[]) => {
     lines.push('', `${title} (${items.length})`)
-    for (const item of items) lines.push(`  ${item}`)
+    for (const item of items) lines.push(...describe(item).map((line) => `  ${line}`))
   }
-  section('Added', diff.added.map((q) => `${q.id}: ${q.text}`))
-  section('Dropped', diff.dropped.map((q) => `${q.id}: ${q.text}${q.reason ? ` [${q.reason}]` : ''}`))
-  section('Reworded', diff.reworded.flatMap((q) => [`${q.id}${q.comparable ? '' : ' (not comparable)'}${q.declared ? '' : ' (NOT DECLARED in lineage)'}`, `    was: ${q.before}`, `    now: ${q.text}`]))
-  section('Recoded', diff.recoded.flatMap((q) => [q.id, ...q.mappings.map((m) => `    ${m.from} -> ${m.to}`)]))
-  section('Options changed', diff.optionsChanged.flatMap((q) => [q.id, ...q.added.map((a) => `    + ${a}`), ...q.removed.map((r) => `    - ${r}`), ...q.relabelled.map((l) => `    ~ ${l.code}: "${l.before}" -> "${l.after}"`)]))
-  section('Split', diff.split.map((q) => `${q.id} <- ${q.from}`))
-  section('Merged', diff.merged.map((q) => `${q.id} <- ${q.from.join(' + ')}`))
-  section('Not comparable', diff.notComparable.map((q) => `${q.id}${q.note ? `: ${q.note}` : ''}`))
-  section('Moved', diff.moved.map((q) => `${q.id}: ${q.before} -> ${q.where}`))
-  section('Skip logic changed', diff.skipLogic.flatMap((q) => [q.id, `    was: ${q.before}`, `    now: ${q.after}`]))
-  section('Other changes', diff.otherChanges.map((q) => `${q.id} ${q.what}: ${q.before} -> ${q.after}`))
-  if (diff.warnings.length) section('Warnings', diff.warnings)
+  section('Added', diff.added, (q) => [`${q.id}: ${q.text}`])
+  section('Dropped', diff.dropped, (q) => [`${q.id}: ${q.text}${q.reason ? ` [${q.reason}]` : ''}`])
+  section('Reworded', diff.reworded, (q) => [`${q.id}${q.comparable ? '' : ' (not comparable)'}${q.declared ? '' : ' (NOT DECLARED in lineage)'}`, `    was: ${q.before}`, `    now: ${q.text}`])
+  section('Recoded', diff.recoded, (q) => [q.id, ...q.mappings.map((m) => `    ${m.from} -> ${m.to}`)])
+  section('Options changed', diff.optionsChanged, (q) => [q.id, ...optionLines(q)])
+  section('Split', diff.split, (q) => [`${q.id} <- ${q.from}`])
+  section('Merged', diff.merged, (q) => [`${q.id} <- ${q.from.join(' + ')}`])
+  section('Not comparable', diff.notComparable, (q) => [`${q.id}${q.note ? `: ${q.note}` : ''}`])
+  section('Moved', diff.moved, (q) => [`${q.id}: ${q.before} -> ${q.where}`])
+  section('Skip logic changed', diff.skipLogic, (q) => [q.id, `    was: ${q.before}`, `    now: ${q.after}`])
+  section('Other changes', diff.otherChanges, (q) => [`${q.id} ${q.what}: ${q.before} -> ${q.after}`])
+  section('Welsh text changed', diff.welsh, (q) => [`${q.id} ${q.what}`, `    was: ${q.before || '(none)'}`, `    now: ${q.after || '(none)'}`])
+  if (diff.warnings.length) section('Warnings', diff.warnings, (w) => [w])
   return lines.join('\n')
+}
+
+function optionLines(q: OptionLineage): string[] {
+  return [
+    ...q.added.map((a) => `    + ${a} (not asked before)`),
+    ...q.removed.map((r) => `    - ${r} (no equivalent)`),
+    ...q.split.map((x) => `    ${x.from} split into ${x.to.join(' and ')}`),
+    ...q.merged.map((x) => `    ${x.from.join(' and ')} merged into ${x.to}`),
+    ...q.relabelled.map((l) => `    ~ ${l.code}: "${l.before}" -> "${l.after}"`),
+    ...q.rowsAdded.map((r) => `    + row ${r} (not asked before)`),
+    ...q.rowsRemoved.map((r) => `    - row ${r}`),
+    ...q.rowsReworded.map((r) => `    ~ row ${r.id}: "${r.before}" -> "${r.after}"`),
+    ...(q.note ? [`    note: ${q.note}`] : []),
+  ]
 }
 
 /**

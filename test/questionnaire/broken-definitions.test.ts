@@ -123,3 +123,11 @@ t.test('a schema error does not hide the semantic errors of the same file: both 
     `${dir}/schema-and-semantic.yaml:37:25 sections[1].pages[0].questions[0].max_length: must be <= 500`,
   ], 'nothing is said about skip logic on the question the schema refused (staff), nor about the placeholders set in its place')
 })
+
+t.test('two questions following one earlier question are refused unless both are parts of a split', async (t) => {
+  const { catalogue, problems } = loadCatalogue('test/fixtures/lineage-claims')
+  t.notOk(catalogue)
+  t.same(problems.map(formatProblem), [
+    'test/fixtures/lineage-claims/demo/2.yaml:28:22 sections[0].pages[0].questions[3].lineage: "spend" follows "budget" of version 1, which "budget" (sections[0].pages[0].questions[2]) follows too: two questions can follow one only as the parts of a split, with lineage: { split_from: budget } on each',
+  ], 'role_paid and role_level, both split from role, are fine')
+})
