@@ -7,6 +7,7 @@
 //   npm run cli -- schema                write surveys/questionnaire.schema.json
 //   npm run cli -- demo-wave             a demo wave with personal links to try the respondent journey
 //   npm run cli -- remove-demo           remove the demo waves and organisations, never real data
+//   npm run cli -- correct-version <wave> <version>   move a wave to an editorial correction of its version
 import { existsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { configFromEnv, type AppConfig } from './config.js'
@@ -27,6 +28,7 @@ import { ID_PATTERN } from './db/ids.js'
 import { eraseOrganisationContacts, eraseWave } from './waves/erasure.js'
 import { createDemoWave } from './waves/demo.js'
 import { runWaveCommand } from './waves/cli-commands.js'
+import { moveToCorrectedVersion } from './waves/version-move.js'
 
 // The command line is the research team's tool, in English like their pages; counts still come
 // from the catalogue so that the right plural form is chosen.
@@ -53,6 +55,8 @@ const USAGE = `Usage: npm run cli -- <command>
   launch <wave-id>               send the invitations
   remind <wave-id> [--not-started]  remind those who have not submitted (or not started)
   extend <wave-id> <YYYY-MM-DD>  move the deadline of a wave not yet closed
+  correct-version <wave-id> <version>
+                                 move a wave to a later version declared editorial (wording corrected, nothing else)
   close <wave-id> [--partial keep|ignore]
                                  close the wave: links then say it has closed. With responses in
                                  progress, say whether they are kept as partial responses (keep) or not used (ignore)
@@ -288,6 +292,20 @@ export async function runCli(
         }
         const removed = await eraseOrganisationContacts(db, organisation.id, CLI_ACTOR)
         out(`Erased ${t('admin.count.contacts', { count: removed.contacts })}, ${t('admin.count.links', { count: removed.links })} and ${t('admin.count.emails', { count: removed.emails })} of ${target}.`)
+        return 0
+      })
+    }
+    case 'correct-version': {
+      const [waveId, version] = rest
+      if (!waveId || !version) return usage(err, 'correct-version <wave-id> <version>')
+      return withWorkspace(config, err, async (db, catalogue) => {
+        const result = await moveToCorrectedVersion(db, catalogue, waveId, version, CLI_ACTOR)
+        if (!result.moved) {
+          err(`The wave stays on its version: ${t('admin.count.reasons', { count: result.reasons.length })}:`)
+          for (const reason of result.reasons) err(`  ${reason}`)
+          return 1
+        }
+        out(`Wave ${waveId} now uses version ${result.to} (corrected from ${result.from}).`)
         return 0
       })
     }

@@ -36,6 +36,9 @@ export function checkDefinition(definition: Definition, expected: { survey?: str
   if (definition.previous !== undefined && definition.previous === definition.version) {
     error(['previous'], 'cannot be this same version')
   }
+  if (definition.previous === undefined && definition.editorial) {
+    error(['editorial'], 'needs "previous": the version whose wording this one corrects')
+  }
   if (definition.previous === undefined && definition.dropped?.length) {
     error(['dropped'], 'lists dropped questions but the version has no "previous" version to drop them from')
   }

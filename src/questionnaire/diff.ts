@@ -221,6 +221,16 @@ export function diffVersions(from: Definition, to: Definition): VersionDiff {
       const describedAfter = describeEffective(p, to)
       if (describedBefore !== describedAfter) diff.skipLogic.push({ ...ref(p), before: describedBefore, after: describedAfter })
     }
+    const oldByCode = new Map(oldOptions.map((o) => [o.code, o]))
+    for (const option of newOptions) {
+      const was = oldByCode.get(option.code)
+      if (!was) continue
+      for (const flag of ['special', 'other', 'exclusive'] as const) {
+        const a = String(was[flag] ?? '—')
+        const b = String(option[flag] ?? '—')
+        if (a !== b) diff.otherChanges.push({ ...ref(p), what: `option ${option.code} ${flag}`, before: a, after: b })
+      }
+    }
     for (const key of ['type', 'required', 'min', 'max', 'unit', 'hint', 'dont_know', 'max_length']) {
       const a = simpleProperty(oldQ, key)
       const b = simpleProperty(q, key)
