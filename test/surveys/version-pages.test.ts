@@ -3,6 +3,7 @@
 // command line does; the version page shows every property of a question.
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import type { FastifyInstance } from 'fastify'
 import t from 'tap'
 import { formatDiff } from '../../src/cli.js'
 import { loadCatalogue } from '../../src/questionnaire/catalogue.js'
@@ -14,15 +15,18 @@ import { buildTestApp, copySurveys, FIXTURES, REAL_SURVEYS, signIn } from '../he
 const OPTIONS = join(FIXTURES, 'surveys-options')
 const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/&#39;|&#x27;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&').replace(/\s+/g, ' ')
 
+/** A team page as an analyst gets it: its status, its HTML and its text as read. */
+async function asAnalyst(app: FastifyInstance, url: string) {
+  const res = await app.inject({ url, headers: { cookie: await signIn(app, 'analyst') } })
+  return { status: res.statusCode, body: res.body, page: text(res.body) }
+}
+
 t.test('the changes page shows what happened to each option and grid row, with the lineage note', async (t) => {
   const surveys = copySurveys(t, OPTIONS)
   const file = join(surveys, 'options-lineage', '2.yaml')
   writeFileSync(file, readFileSync(file, 'utf8').replace('lineage: { recode: { 2: [2, 3] } }', 'lineage: { recode: { 2: [2, 3] }, note: Debt advice is asked on its own since 2 }'))
-  const app = await buildTestApp(t, { surveysDir: surveys })
-  const cookie = await signIn(app, 'analyst')
-  const res = await app.inject({ url: '/surveys/options-lineage/2/changes', headers: { cookie } })
-  t.equal(res.statusCode, 200)
-  const page = text(res.body)
+  const { status, page } = await asAnalyst(await buildTestApp(t, { surveysDir: surveys }), '/surveys/options-lineage/2/changes')
+  t.equal(status, 200)
   // Worked out from the two fixture files by hand.
   t.match(page, 'Added: 4 Pushing wheelchairs (not asked in 1: shown as [x] there, never as 0%)')
   t.match(page, 'Removed: 3 Laundry (no equivalent in 2)')
@@ -108,13 +112,11 @@ t.test('the command line counts questions as the changes page does', async (t) =
 
 t.test('the version page shows every property of a question', async (t) => {
   const app = await buildTestApp(t)
-  const cookie = await signIn(app, 'analyst')
-  const res = await app.inject({ url: '/surveys/prison-peer-social-care/2024', headers: { cookie } })
-  t.equal(res.statusCode, 200)
-  const page = text(res.body)
+  const { status, body, page } = await asAnalyst(app, '/surveys/prison-peer-social-care/2024')
+  t.equal(status, 200)
   t.match(page, 'Accepted numbers Whole numbers from 1 to 3000')
   t.match(page, 'Unit one: person, other: people zero: pobl, one: person, two: berson, few: pherson, many: pherson, other: o bobl')
-  t.match(res.body, '<span lang="cy">Faint o bobl oedd yn cael eu dal yn eich carchar ar ddiwrnod olaf y mis diwethaf?</span>', 'the Welsh text, marked as Welsh')
+  t.match(body, '<span lang="cy">Faint o bobl oedd yn cael eu dal yn eich carchar ar ddiwrnod olaf y mis diwethaf?</span>', 'the Welsh text, marked as Welsh')
   t.match(page, 'Hint Select all that apply. Dewiswch bob un sy’n berthnasol.')
   t.match(page, 'Longest answer 120 characters')
   const { catalogue } = loadCatalogue(REAL_SURVEYS)
@@ -122,7 +124,7 @@ t.test('the version page shows every property of a question', async (t) => {
   t.same(plain, [{ label: 'Longest answer', lines: [{ text: '500 characters (the default)' }] }], 'a limit left out is the default, said so')
   t.match(page, /\(exclusive: cannot be combined with other options\)/)
   t.match(page, 'Also offers Don’t know')
-  const la = text((await app.inject({ url: '/surveys/la-release-social-care/2020', headers: { cookie } })).body)
+  const la = (await asAnalyst(app, '/surveys/la-release-social-care/2020')).page
   t.match(la, 'Previous code 4 is now 3', 'recodes are shown')
   t.match(la, 'Lineage Split from release_process')
   t.match(la, 'Declared not comparable with the previous version')
