@@ -1,10 +1,10 @@
 // Every property of a question, in words, for the version page: what the respondent is asked in
-// each language, what is accepted (ranges, units, lengths, exclusive options), the skip logic and
-// the lineage. The team checks a version here before a wave goes out, so nothing is left out.
+// each language, what is accepted (ranges, units, lengths, exclusive options) and the lineage
+// (the skip logic is shown beside it, as for sections and pages). The team checks a version here
+// before a wave goes out, so nothing is left out.
 import { translator } from '../i18n/catalogue.js'
-import { describeCondition } from '../questionnaire/diff.js'
 import { isAnswerable, questionOptions, textIn } from '../questionnaire/model.js'
-import type { Definition, Language, Question, Text, Unit } from '../questionnaire/schema.js'
+import type { Language, Question, Text, Unit } from '../questionnaire/schema.js'
 
 export interface Property {
   label: string
@@ -35,14 +35,13 @@ function unitLines(unit: Unit): { text: string; lang?: Language }[] {
   })
 }
 
-export function questionProperties(question: Question, definition: Definition): Property[] {
+export function questionProperties(question: Question): Property[] {
   const properties: Property[] = []
   const add = (key: string, lines: { text: string; lang?: Language }[]) => {
     if (lines.length) properties.push({ label: t(`admin.surveys.property.${key}`), lines })
   }
   const welsh = textIn(question.text, 'cy')
   if (welsh !== undefined) add('welsh', [{ text: welsh, lang: 'cy' }])
-  if (question.show_if) add('shown_when', [{ text: describeCondition(question.show_if, definition) }])
   if (!isAnswerable(question)) return properties
   add('hint', inLanguages(question.hint))
   if (question.type === 'number') {

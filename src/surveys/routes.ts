@@ -50,7 +50,8 @@ export async function surveyRoutes(app: FastifyInstance) {
           type: q.type,
           text: localize(q.text, 'en'),
           required: isAnswerable(q) ? q.required !== false : false,
-          properties: questionProperties(q, definition),
+          condition: describeCondition(q.show_if, definition),
+          properties: questionProperties(q),
         })),
       })),
     }))
