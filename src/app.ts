@@ -15,6 +15,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOpt
 import type { Kysely } from 'kysely'
 import type { AppConfig } from './config.js'
 import { openDatabase, type DatabaseHandle } from './db/database.js'
+import { keepNewFilesPrivate } from './db/private-files.js'
 import { migrateToLatest } from './db/migrate.js'
 import type { Database } from './db/schema.js'
 import { accounts } from './accounts/plugin.js'
@@ -25,6 +26,7 @@ import { userRoutes } from './accounts/user-routes.js'
 import { auditRoutes } from './accounts/audit-routes.js'
 import { translator } from './i18n/catalogue.js'
 import { previewRoutes } from './preview/routes.js'
+import { linkTokenKeyFor } from './respond/link-key.js'
 import { respondRoutes } from './respond/routes.js'
 import { mailWorker } from './mail/plugin.js'
 import { mailRoutes } from './mail/routes.js'
@@ -45,6 +47,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     config: AppConfig
     db: Kysely<Database>
+    /** The key of the personal links' hashes (src/respond/link-key.ts): never stored in the database. */
+    linkTokenKey: Buffer
     databaseKind: DatabaseHandle['kind']
     catalogue: Catalogue
     /** Every route, for the hostile-input tests and for anyone auditing the surface. */
@@ -69,9 +73,12 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   const { catalogue, problems } = loadCatalogue(config.surveysDir)
   if (!catalogue || hasErrors(problems)) throw new DefinitionError(problems)
 
+  keepNewFilesPrivate()
+  const startWarnings: string[] = []
+  const linkTokenKey = linkTokenKeyFor(config, (message) => startWarnings.push(message))
   const handle = openDatabase(config.databaseUrl)
   try {
-    await migrateToLatest(handle.db)
+    await migrateToLatest(handle.db, { linkTokenKey })
     const lockProblems = await registerVersions(handle.db, catalogue)
     if (lockProblems.length) throw new DefinitionError(lockProblems)
   } catch (err) {
@@ -98,6 +105,8 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   })
   app.decorate('config', config)
   app.decorate('db', handle.db)
+  app.decorate('linkTokenKey', linkTokenKey)
+  for (const warning of startWarnings) app.log.warn(warning)
   app.decorate('databaseKind', handle.kind)
   app.decorate('catalogue', catalogue)
   app.decorate('now', options.now ?? (() => new Date()))

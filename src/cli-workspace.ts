@@ -5,6 +5,8 @@ import type { Kysely } from 'kysely'
 import type { AppConfig } from './config.js'
 import { openDatabase } from './db/database.js'
 import { migrateToLatest } from './db/migrate.js'
+import { keepNewFilesPrivate } from './db/private-files.js'
+import { linkTokenKeyFor } from './respond/link-key.js'
 import type { Database } from './db/schema.js'
 import { loadCatalogue, type Catalogue } from './questionnaire/catalogue.js'
 import { formatProblem, type Problem } from './questionnaire/problems.js'
@@ -15,6 +17,7 @@ export const CLI_ACTOR = { id: 'cli', email: 'command line' }
 
 /** The database open for the work, and closed afterwards whatever happens. */
 export async function withDatabase(config: AppConfig, work: (db: Kysely<Database>, description: string) => Promise<number>): Promise<number> {
+  keepNewFilesPrivate()
   const { db, description } = openDatabase(config.databaseUrl)
   try {
     return await work(db, description)
@@ -34,7 +37,12 @@ export async function withWorkspace(
     return 1
   }
   return withDatabase(config, async (db) => {
-    await migrateToLatest(db)
+    await migrate(db, config)
     return work(db, catalogue, await registerVersions(db, catalogue))
   })
+}
+
+/** Brings the database up to date, with the key that converting the links of earlier versions needs. */
+export function migrate(db: Kysely<Database>, config: AppConfig) {
+  return migrateToLatest(db, { linkTokenKey: linkTokenKeyFor(config) })
 }

@@ -11,20 +11,21 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { configFromEnv } from './config.js'
 import { translator } from './i18n/catalogue.js'
-import { migrateToLatest } from './db/migrate.js'
 import { loadCatalogue } from './questionnaire/catalogue.js'
 import { diffVersions, type VersionDiff } from './questionnaire/diff.js'
 import { formatProblem, hasErrors } from './questionnaire/problems.js'
 import { questionnaireJsonSchema } from './questionnaire/schema.js'
 import { createMailTransport } from './mail/transport.js'
 import { sendDueMessages } from './mail/worker.js'
-import { CLI_ACTOR, withDatabase, withWorkspace } from './cli-workspace.js'
+import { CLI_ACTOR, migrate, withDatabase, withWorkspace } from './cli-workspace.js'
 import { registeredVersions } from './surveys/version-registry.js'
 import { backupDatabase, restoreDatabase } from './db/backup.js'
 import { reopenResponse } from './respond/responses.js'
 import { ID_PATTERN } from './db/ids.js'
 import { eraseOrganisationContacts, eraseWave } from './waves/erasure.js'
 import { createDemoWave } from './waves/demo.js'
+import { linkTokenKeyFor } from './respond/link-key.js'
+import { issueLinkFor } from './respond/link-tokens.js'
 import { runWaveCommand } from './waves/cli-commands.js'
 
 // The command line is the research team's tool, in English like their pages; counts still come
@@ -131,7 +132,7 @@ export async function runCli(
     }
     case 'migrate':
       return withDatabase(config, async (db, description) => {
-        const results = await migrateToLatest(db)
+        const results = await migrate(db, config)
         out(results.length ? results.map((r) => `${r.migrationName}: ${r.status}`).join('\n') : `Database ${description} is up to date.`)
         return 0
       })
@@ -156,8 +157,9 @@ export async function runCli(
           err(`No version ${version} of survey ${surveyId}`)
           return 1
         }
-        const { links } = await createDemoWave(db, surveyId, version)
-        out(`Demo wave of ${surveyId} ${version} is open. Personal links:`)
+        const { links } = await createDemoWave(db, linkTokenKeyFor(config), surveyId, version)
+        // Shown once: the database keeps only their hashes.
+        out(`Demo wave of ${surveyId} ${version} is open. Personal links (shown only now):`)
         for (const link of links) out(`  ${link.organisation}: ${config.publicUrl}/r/${link.token}`)
         return 0
       })
@@ -169,6 +171,7 @@ export async function runCli(
         return 1
       }
       return withDatabase(config, async (db) => {
+        const key = linkTokenKeyFor(config)
         const transport = createMailTransport({ smtpUrl: config.smtpUrl, mailDir: config.mailDir })
         try {
           const result = { sent: 0, retrying: 0, failed: 0 }
@@ -177,6 +180,7 @@ export async function runCli(
               transport,
               from: config.mailFrom,
               publicUrl: config.publicUrl,
+              linkTokenFor: (m) => issueLinkFor(db, key, m.waveId, m.organisationId),
               ratePerMinute: config.mailRatePerMinute,
               claimLeaseMs: config.mailClaimLeaseMs,
               // Each failed attempt said at once, as the server logs it.
@@ -231,7 +235,7 @@ export async function runCli(
       const [target] = rest
       if (!target) return usage(err, command === 'erase-wave' ? 'erase-wave <wave-id>' : 'erase-contacts <organisation code>')
       return withDatabase(config, async (db) => {
-        await migrateToLatest(db)
+        await migrate(db, config)
         if (command === 'erase-wave') {
           if (!(await db.selectFrom('waves').select('id').where('id', '=', target).executeTakeFirst())) {
             err(`no wave ${target}`)
