@@ -36,6 +36,7 @@ import { registerVersions } from './surveys/version-registry.js'
 import { surveyRoutes } from './surveys/routes.js'
 import { errorHandling } from './web/errors.js'
 import { formBodies } from './web/form-bodies.js'
+import { redactingLogger, redactUrl } from './web/log-redaction.js'
 import { FailureLimiter } from './web/failure-limiter.js'
 import { homeRoutes } from './web/home.js'
 import { organisationPageRoutes } from './waves/organisation-page-routes.js'
@@ -87,7 +88,7 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   }
 
   const app = Fastify({
-    logger: options.logger ?? { level: config.logLevel },
+    logger: redactingLogger(options.logger ?? { level: config.logLevel }),
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy,
     // Links and form posts never need more; anything longer is refused before routing.
@@ -95,7 +96,7 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
     // Errors raised by the router itself (a parameter too long, a malformed URL) get the same
     // plain HTML page as every other 4xx rather than Fastify's JSON.
     frameworkErrors: (error, request, reply) => {
-      request.log.info({ code: error.code, url: request.url }, error.message)
+      request.log.info({ code: error.code, url: request.url }, redactUrl(error.message))
       const t = translator('en')
       ;(reply as unknown as FastifyReply)
         .code(error.statusCode && error.statusCode < 500 ? error.statusCode : 400)
