@@ -5,7 +5,6 @@ import type { Kysely } from 'kysely'
 import type { AppConfig } from './config.js'
 import { openDatabase } from './db/database.js'
 import { migrateToLatest } from './db/migrate.js'
-import { keepNewFilesPrivate } from './db/private-files.js'
 import { linkTokenKeyFor } from './respond/link-key.js'
 import type { Database } from './db/schema.js'
 import { loadCatalogue, type Catalogue } from './questionnaire/catalogue.js'
@@ -17,7 +16,6 @@ export const CLI_ACTOR = { id: 'cli', email: 'command line' }
 
 /** The database open for the work, and closed afterwards whatever happens. */
 export async function withDatabase(config: AppConfig, work: (db: Kysely<Database>, description: string) => Promise<number>): Promise<number> {
-  keepNewFilesPrivate()
   const { db, description } = openDatabase(config.databaseUrl)
   try {
     return await work(db, description)

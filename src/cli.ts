@@ -25,6 +25,7 @@ import { ID_PATTERN } from './db/ids.js'
 import { eraseOrganisationContacts, eraseWave } from './waves/erasure.js'
 import { createDemoWave } from './waves/demo.js'
 import { linkTokenKeyFor } from './respond/link-key.js'
+import { keepNewFilesPrivate } from './db/private-files.js'
 import { issueLinkFor } from './respond/link-tokens.js'
 import { runWaveCommand } from './waves/cli-commands.js'
 
@@ -99,6 +100,8 @@ export async function runCli(
   err: (line: string) => void = console.error,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
+  // Databases, backups and e-mail files hold personal data: 0600, whichever command writes them.
+  keepNewFilesPrivate()
   const config = configFromEnv(env)
   const [command, ...rest] = args
   switch (command) {
