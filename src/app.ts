@@ -1,5 +1,6 @@
 // buildApp(config): the one factory the server, the CLI and every test use. It refuses to
 // build (throws) when a questionnaire definition is invalid or a used version has changed.
+import { createHmac } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import cookie from '@fastify/cookie'
@@ -37,6 +38,7 @@ import { surveyRoutes } from './surveys/routes.js'
 import { errorHandling } from './web/errors.js'
 import { formBodies } from './web/form-bodies.js'
 import { redactingLogger, redactUrl } from './web/log-redaction.js'
+import { csrfUserInfo, HSTS, overHttps } from './web/secure-context.js'
 import { FailureLimiter } from './web/failure-limiter.js'
 import { homeRoutes } from './web/home.js'
 import { organisationPageRoutes } from './waves/organisation-page-routes.js'
@@ -137,7 +139,9 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(multipart, { attachFieldsToBody: 'keyValues', limits: { fileSize: 5 * 1024 * 1024, files: 1, fields: 20 } })
   await app.register(formBodies)
   await app.register(cookie)
-  await app.register(csrf, { cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', signed: false } })
+  // The token is bound to the session cookie (secure-context.ts), with a key every process shares.
+  const csrfKey = createHmac('sha256', linkTokenKey).update('csrf tokens').digest()
+  await app.register(csrf, { cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', signed: false }, getUserInfo: csrfUserInfo, csrfOpts: { hmacKey: csrfKey } })
   await app.register(rateLimit, { global: false })
   const developing = process.env.NODE_ENV === 'development'
   await app.register(view, {
@@ -151,10 +155,11 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   } else {
     app.log.warn(`${ASSETS_DIR} is missing: run "npm run build" to build the stylesheet`)
   }
-  app.addHook('onSend', async (_request, reply) => {
+  app.addHook('onSend', async (request, reply) => {
     reply.header('x-content-type-options', 'nosniff')
     reply.header('x-frame-options', 'DENY')
     reply.header('referrer-policy', 'no-referrer')
+    if (overHttps(request)) reply.header('strict-transport-security', HSTS)
     reply.header('content-security-policy', "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'")
   })
 
