@@ -12,14 +12,13 @@ import { existsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { configFromEnv, type AppConfig } from './config.js'
 import { translator } from './i18n/catalogue.js'
-import { migrateToLatest } from './db/migrate.js'
 import { loadCatalogue, type Catalogue } from './questionnaire/catalogue.js'
 import { diffVersions, type OptionLineage, type VersionDiff } from './questionnaire/diff.js'
 import { formatProblem, hasErrors } from './questionnaire/problems.js'
 import { questionnaireJsonSchema } from './questionnaire/schema.js'
 import { createMailTransport } from './mail/transport.js'
 import { sendDueMessages } from './mail/worker.js'
-import { CLI_ACTOR, withDatabase, withWorkspace } from './cli-workspace.js'
+import { CLI_ACTOR, migrate, withDatabase, withWorkspace } from './cli-workspace.js'
 import { checkAgainstDatabase, registeredVersions } from './surveys/version-registry.js'
 import { isPostgresUrl, sqlitePathFrom } from './db/database.js'
 import { backupDatabase, restoreDatabase } from './db/backup.js'
@@ -27,6 +26,9 @@ import { reopenResponse } from './respond/responses.js'
 import { ID_PATTERN } from './db/ids.js'
 import { eraseOrganisationContacts, eraseWave } from './waves/erasure.js'
 import { createDemoWave } from './waves/demo.js'
+import { linkTokenKeyFor } from './respond/link-key.js'
+import { keepNewFilesPrivate } from './db/private-files.js'
+import { issueLinkFor } from './respond/link-tokens.js'
 import { runWaveCommand } from './waves/cli-commands.js'
 import { moveToCorrectedVersion } from './waves/version-move.js'
 
@@ -142,6 +144,8 @@ export async function runCli(
   err: (line: string) => void = console.error,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
+  // Databases, backups and e-mail files hold personal data: 0600, whichever command writes them.
+  keepNewFilesPrivate()
   const config = configFromEnv(env)
   const [command, ...rest] = args
   switch (command) {
@@ -175,7 +179,7 @@ export async function runCli(
     }
     case 'migrate':
       return withDatabase(config, async (db, description) => {
-        const results = await migrateToLatest(db)
+        const results = await migrate(db, config)
         out(results.length ? results.map((r) => `${r.migrationName}: ${r.status}`).join('\n') : `Database ${description} is up to date.`)
         return 0
       })
@@ -200,8 +204,9 @@ export async function runCli(
           err(`No version ${version} of survey ${surveyId}`)
           return 1
         }
-        const { links } = await createDemoWave(db, surveyId, version)
-        out(`Demo wave of ${surveyId} ${version} is open. Personal links:`)
+        const { links } = await createDemoWave(db, linkTokenKeyFor(config), surveyId, version)
+        // Shown once: the database keeps only their hashes.
+        out(`Demo wave of ${surveyId} ${version} is open. Personal links (shown only now):`)
         for (const link of links) out(`  ${link.organisation}: ${config.publicUrl}/r/${link.token}`)
         return 0
       })
@@ -213,6 +218,7 @@ export async function runCli(
         return 1
       }
       return withDatabase(config, async (db) => {
+        const key = linkTokenKeyFor(config)
         const transport = createMailTransport({ smtpUrl: config.smtpUrl, mailDir: config.mailDir })
         try {
           const result = { sent: 0, retrying: 0, failed: 0 }
@@ -221,6 +227,7 @@ export async function runCli(
               transport,
               from: config.mailFrom,
               publicUrl: config.publicUrl,
+              linkTokenFor: (m) => issueLinkFor(db, key, m.waveId, m.organisationId),
               ratePerMinute: config.mailRatePerMinute,
               claimLeaseMs: config.mailClaimLeaseMs,
               // Each failed attempt said at once, as the server logs it.
@@ -275,7 +282,7 @@ export async function runCli(
       const [target] = rest
       if (!target) return usage(err, command === 'erase-wave' ? 'erase-wave <wave-id>' : 'erase-contacts <organisation code>')
       return withDatabase(config, async (db) => {
-        await migrateToLatest(db)
+        await migrate(db, config)
         if (command === 'erase-wave') {
           if (!(await db.selectFrom('waves').select('id').where('id', '=', target).executeTakeFirst())) {
             err(`no wave ${target}`)
