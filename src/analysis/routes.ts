@@ -15,14 +15,16 @@ import { waveParams, type WaveParams } from '../waves/params.js'
 import { localize, placedQuestions } from '../questionnaire/model.js'
 import { CSV_OPTIONS, neutralise, toCsv, UTF8_BOM } from '../web/csv.js'
 import { renderTeamPage } from '../web/render.js'
-import { compareWaves, testForOption, testsIn, type ComparedWave, type ComparisonRow } from './comparison.js'
+import { compareWaves, panelTestForOption, panelTestsIn, testForOption, testsIn, type ComparedWave, type ComparisonRow } from './comparison.js'
 import { freeTextAnswers } from './free-text.js'
 import { partialResponses } from './partial.js'
+import { panelOf, waveOrganisations } from './panel.js'
 import { attributeNames, partialVariables, rawHeader, rawRows, responseStatusVariable, spssSyntax, variables, type Variable } from './raw-data.js'
 import { qdpxArchive } from './refi-qda.js'
 import { freeTextWorkbook, nvivoWorkbook, statisticsWorkbook } from './spreadsheets.js'
 import { numberValues, waveStatistics, type WaveStatistics } from './statistics.js'
 import { DEFAULT_THRESHOLD, suppressedCells, type Publication } from './suppression.js'
+import { wilson } from './tests-of-difference.js'
 
 const reportQuery = {
   type: 'object',
@@ -64,7 +66,6 @@ function linkQuery(includePartial: boolean, params: Record<string, string | stri
 
 export async function analysisRoutes(app: FastifyInstance) {
   app.addHook('onRequest', app.requireUser)
-  const t = translator('en')
 
   async function loadWave(request: FastifyRequest<{ Params: WaveParams }>, reply: FastifyReply) {
     const wave = await app.db.selectFrom('waves').selectAll().where('id', '=', request.params.waveId).executeTakeFirst()
@@ -278,9 +279,10 @@ export async function analysisRoutes(app: FastifyInstance) {
       partial: { type: 'string', enum: ['include', 'exclude'] },
       publication: { type: 'string', enum: ['1', '0'] },
       threshold: { type: 'integer', minimum: 2, maximum: 100 },
+      population: { type: 'string', enum: ['all', 'panel'] },
     },
   } as const
-  type CompareQuery = { waves?: string | string[]; special?: string; partial?: string; publication?: string; threshold?: number }
+  type CompareQuery = { waves?: string | string[]; special?: string; partial?: string; publication?: string; threshold?: number; population?: 'all' | 'panel' }
 
   async function comparison(request: FastifyRequest<{ Querystring: CompareQuery }>, reply: FastifyReply) {
     const ids = ([] as string[]).concat(request.query.waves ?? [])
@@ -299,25 +301,47 @@ export async function analysisRoutes(app: FastifyInstance) {
       const definition = app.catalogue.find(w.survey_id, w.version)!.definition
       const stats = await waveStatistics(app.db, w.id, definition, { includeSpecial, includePartial })
       const numberIds = stats.questions.filter((q) => q.type === 'number').map((q) => q.id)
-      compared.push({ label: w.label, definition, stats, values: await numberValues(app.db, w.id, numberIds, { includePartial }) })
+      compared.push({ label: w.label, definition, stats, values: await numberValues(app.db, w.id, numberIds, { includePartial }), organisations: await waveOrganisations(app.db, w.id, { includePartial }) })
     }
-    return { waves, compared, rows: compareWaves(app.catalogue, survey.id, compared, includeSpecial), title: localize(survey.versions[survey.versions.length - 1].definition.title, 'en') }
+    const panel = panelOf(compared.map((w) => w.organisations!))
+    return { waves, compared, panel, rows: compareWaves(app.catalogue, survey.id, compared, includeSpecial), title: localize(survey.versions[survey.versions.length - 1].definition.title, 'en') }
   }
 
   app.get<{ Querystring: CompareQuery }>('/admin/analysis/compare', { schema: { querystring: compareQuery } }, async (request, reply) => {
     const result = await comparison(request, reply)
     if (!result) return reply
     const includePartial = includePartialOf(request.query)
+    const includeSpecial = request.query.special === 'include'
     const waveIds = ([] as string[]).concat(request.query.waves ?? [])
     const partial = result.compared.map((w) => ({ label: w.label, count: w.stats.partial }))
-    const link = (params: Record<string, string | undefined> = {}) => linkQuery(includePartial, { waves: waveIds, ...params })
-    return renderTeamPage(request, reply, 'analysis/compare', { ...result, percent, link, waveIds, includePartial, partial, hasPartial: partial.some((p) => p.count > 0), tests: testsIn(result.rows) })
+    // Downloads carry the page's settings, so the file holds the figures on the screen.
+    const settings = { special: includeSpecial ? 'include' : undefined, threshold: request.query.threshold === undefined ? undefined : String(request.query.threshold) }
+    const link = (params: Record<string, string | undefined> = {}) => linkQuery(includePartial, { waves: waveIds, ...settings, ...params })
+    const population = request.query.population === 'panel' ? 'panel' : 'all'
+    const panelOrganisations = population === 'panel' && result.panel.length
+      ? await app.db.selectFrom('organisations').select(['id', 'code', 'name']).where('id', 'in', result.panel).orderBy('name').execute()
+      : []
+    return renderTeamPage(request, reply, 'analysis/compare', {
+      ...result,
+      percent,
+      link,
+      waveIds,
+      includePartial,
+      includeSpecial,
+      population,
+      panelOrganisations,
+      surveyId: result.waves[0].survey_id,
+      partial,
+      hasPartial: partial.some((p) => p.count > 0),
+      tests: testsIn(result.rows),
+      panelTests: panelTestsIn(result.rows),
+    })
   })
 
   app.get<{ Querystring: CompareQuery }>('/admin/analysis/compare.xlsx', { schema: { querystring: compareQuery } }, async (request, reply) => {
     const result = await comparison(request, reply)
     if (!result) return reply
-    const book = await statisticsWorkbook(result.title, result.compared.map((w) => ({ label: w.label, stats: w.stats })), { waves: result.compared, rows: result.rows })
+    const book = await statisticsWorkbook(result.title, result.compared.map((w) => ({ label: w.label, stats: w.stats })), { waves: result.compared, rows: result.rows, panelSize: result.panel.length })
     return send(request, reply, { kind: 'comparison_xlsx', waves: result.waves.map((w) => w.id) }, `comparison-${result.waves[0].survey_id}.xlsx`, XLSX, book)
   })
 
@@ -325,7 +349,7 @@ export async function analysisRoutes(app: FastifyInstance) {
     const result = await comparison(request, reply)
     if (!result) return reply
     const publication = publicationOf(request.query)
-    return send(request, reply, { kind: publication ? 'comparison_csv_published' : 'comparison_csv', waves: result.waves.map((w) => w.id) }, `comparison-${result.waves[0].survey_id}.csv`, 'text/csv; charset=utf-8', comparisonCsv(result.compared, result.rows, publication))
+    return send(request, reply, { kind: publication ? 'comparison_csv_published' : 'comparison_csv', waves: result.waves.map((w) => w.id) }, `comparison-${result.waves[0].survey_id}.csv`, 'text/csv; charset=utf-8', comparisonCsv(result.compared, result.rows, publication, result.panel.length))
   })
 }
 
@@ -365,11 +389,14 @@ export function statisticsCsv(stats: WaveStatistics, publication?: Publication):
  * Cells across a break in series carry the Government Statistical Service shorthand: [b] break
  * (not comparable), [x] not available (not asked in that wave), [z] not applicable.
  */
-export function comparisonCsv(waves: ComparedWave[], rows: ComparisonRow[], publication?: Publication): string {
-  const header = ['question_id', 'row', 'question', 'status', 'code', 'option']
+const t = translator('en')
+
+export function comparisonCsv(waves: ComparedWave[], rows: ComparisonRow[], publication?: Publication, panelSize = 0): string {
+  const header = ['population', 'question_id', 'row', 'question', 'status', 'code', 'option']
   for (const w of waves) header.push(`${w.label}_count`, `${w.label}_base`, `${w.label}_percent`, `${w.label}_ci95_low`, `${w.label}_ci95_high`, `${w.label}_value`)
-  header.push('change_pp', 'change_value', 'test', 'p_value', 'p_holm', 'p_bh', 'note', ...waves.map((w) => `${w.label}_wording`), 'partial_included', ...waves.map((w) => `${w.label}_partial_responses`))
-  const partial = [waves[0]?.stats.includePartial ? 'yes' : 'no', ...waves.map((w) => w.stats.partial)]
+  header.push('change_pp', 'change_value', 'test', 'p_value', 'p_holm', 'p_bh', 'note', ...waves.map((w) => `${w.label}_wording`), 'partial_included', ...waves.map((w) => `${w.label}_partial_responses`), 'panel_organisations')
+  // On every row, as the partial responses: how many organisations the panel of the same organisations holds.
+  const partial = [waves[0]?.stats.includePartial ? 'yes' : 'no', ...waves.map((w) => w.stats.partial), panelSize]
   const p = (value: number | undefined) => (value === undefined ? '' : value.toFixed(4))
   const out: unknown[][] = []
   for (const row of rows) {
@@ -380,7 +407,7 @@ export function comparisonCsv(waves: ComparedWave[], rows: ComparisonRow[], publ
     }
     const tail = (changePp: string, changeValue: string, test?: { kind: string; p: number; adjusted?: { holm: number; bh: number } }) =>
       [changePp, changeValue, test?.kind ?? '', p(test?.p), p(test?.adjusted?.holm), p(test?.adjusted?.bh), note, ...row.waves.map((w) => w.wording ?? ''), ...partial]
-    const head = (code: unknown, option: string) => [row.id, row.rowId ?? '', row.text, row.status, code, option]
+    const head = (code: unknown, option: string, population = 'all') => [population, row.id, row.rowId ?? '', row.text, row.status, code, option]
 
     if (row.type === 'number') {
       // Two lines: the means (Welch's t) and the medians (Mann–Whitney), each with its change.
@@ -419,6 +446,27 @@ export function comparisonCsv(waves: ComparedWave[], rows: ComparisonRow[], publ
       })
       const anyHidden = hidden.some((h) => h[index])
       line.push(...tail(anyHidden ? '[c]' : option.changePp === null ? (row.status === 'not_comparable' ? '[b]' : '[x]') : option.changePp.toFixed(1), '', testForOption(row, option)))
+      out.push(line)
+    })
+  }
+  // The same organisations in every wave: lines of their own, after those of all respondents.
+  for (const row of rows) {
+    const panel = row.panel
+    if (!panel) continue
+    const note = [t('admin.analysis.panel.file_note', { count: panelSize, pairs: panel.pairs }), panel.unchanged ? t('admin.analysis.panel.unchanged') : ''].filter(Boolean).join(' ')
+    row.options.filter((o) => !o.special).forEach((option, index) => {
+      const line: unknown[] = ['panel', row.id, row.rowId ?? '', row.text, row.status, option.code, option.label]
+      for (const cell of panel.waves) {
+        const o = cell.options[index]
+        if (!cell.available || !o.asked) line.push('[x]', '[x]', '[x]', '[x]', '[x]', '')
+        else {
+          const ci = wilson(o.count, panel.pairs)
+          line.push(o.count, panel.pairs, percent(o.percent), ci ? percent(ci.low) : '', ci ? percent(ci.high) : '', '')
+        }
+      }
+      const own = panel.options[index]
+      const test = panelTestForOption(row, option)
+      line.push(own.changePp === null ? '[x]' : own.changePp.toFixed(1), '', test?.kind ?? '', p(test?.p), p(test?.adjusted?.holm), p(test?.adjusted?.bh), note, ...row.waves.map((w) => w.wording ?? ''), ...partial)
       out.push(line)
     })
   }

@@ -6,6 +6,7 @@ import ExcelJS from 'exceljs'
 import { translator } from '../i18n/catalogue.js'
 import { testForOption, type ComparedWave, type ComparisonRow } from './comparison.js'
 import type { FreeTextSet } from './free-text.js'
+import { addPanelSheet } from './panel-sheet.js'
 import { partialNote } from './partial.js'
 import type { WaveStatistics } from './statistics.js'
 
@@ -33,7 +34,7 @@ function addRows(sheet: ExcelJS.Worksheet, header: string[], rows: unknown[][]) 
   sheet.columns.forEach((c) => (c.width = 18))
 }
 
-export async function statisticsWorkbook(title: string, waves: { label: string; stats: WaveStatistics }[], comparison?: { waves: ComparedWave[]; rows: ComparisonRow[] }): Promise<Buffer> {
+export async function statisticsWorkbook(title: string, waves: { label: string; stats: WaveStatistics }[], comparison?: { waves: ComparedWave[]; rows: ComparisonRow[]; panelSize?: number }): Promise<Buffer> {
   const book = new ExcelJS.Workbook()
   book.creator = 'Survey Waves'
   const used = new Set<string>()
@@ -100,6 +101,7 @@ export async function statisticsWorkbook(title: string, waves: { label: string; 
       }
     }
     addRows(sheet, header, rows)
+    if (comparison.panelSize !== undefined) addPanelSheet(book.addWorksheet(sheetName('Same organisations', used)), comparison.waves, comparison.rows, comparison.panelSize)
   }
   return Buffer.from(await book.xlsx.writeBuffer())
 }
