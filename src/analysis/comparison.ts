@@ -22,9 +22,9 @@ export interface ComparedWave {
   organisations?: WaveOrganisations
 }
 
-type Link = 'comparable' | 'reworded' | 'not_comparable' | 'new'
+export type Link = 'comparable' | 'reworded' | 'not_comparable' | 'new'
 
-interface Trace {
+export interface Trace {
   link: Link
   sourceId?: string
   /** Old code -> its codes in the newest version: none (no equivalent), one, or several (split). */
@@ -72,6 +72,11 @@ function trace(versions: Definition[], id: string): Trace {
     currentId = old.id
   }
   return { link, sourceId: currentId, codes }
+}
+
+/** Question `id` of version `newest`, traced back to version `older` of the same survey: its link and its id there. */
+export function traceBack(catalogue: Catalogue, surveyId: string, older: string, newest: string, id: string): Trace {
+  return older === newest ? { link: 'comparable', sourceId: id } : trace(chain(catalogue, surveyId, older, newest) ?? [], id)
 }
 
 export interface WaveCell {
@@ -395,7 +400,7 @@ export function compareWaves(catalogue: Catalogue, surveyId: string, waves: Comp
   for (const placed of placedQuestions(newest)) {
     const q = placed.question
     if (!isAnswerable(q)) continue
-    const traces = waves.map((w) => (w.definition.version === newest.version ? ({ link: 'comparable', sourceId: q.id } as Trace) : (trace(chain(catalogue, surveyId, w.definition.version, newest.version) ?? [], q.id))))
+    const traces = waves.map((w) => traceBack(catalogue, surveyId, w.definition.version, newest.version, q.id))
     traces.forEach((t, i) => t.sourceId && traced.add(`${waves[i].definition.version}|${t.sourceId}`))
     // The row takes the weakest link: any break makes it not comparable; new means no earlier wave asked it.
     const earlier = traces.slice(0, -1)

@@ -17,6 +17,7 @@ import { CSV_OPTIONS, neutralise, toCsv, UTF8_BOM } from '../web/csv.js'
 import { renderTeamPage } from '../web/render.js'
 import { compareWaves, panelTestForOption, panelTestsIn, testForOption, testsIn, type ComparedWave, type ComparisonRow } from './comparison.js'
 import { freeTextAnswers } from './free-text.js'
+import { organisationAnswerRoutes } from './organisation-answers.js'
 import { partialResponses } from './partial.js'
 import { panelOf, waveOrganisations } from './panel.js'
 import { attributeNames, partialVariables, rawHeader, rawRows, responseStatusVariable, spssSyntax, variables, type Variable } from './raw-data.js'
@@ -66,6 +67,7 @@ function linkQuery(includePartial: boolean, params: Record<string, string | stri
 
 export async function analysisRoutes(app: FastifyInstance) {
   app.addHook('onRequest', app.requireUser)
+  await app.register(organisationAnswerRoutes)
 
   async function loadWave(request: FastifyRequest<{ Params: WaveParams }>, reply: FastifyReply) {
     const wave = await app.db.selectFrom('waves').selectAll().where('id', '=', request.params.waveId).executeTakeFirst()

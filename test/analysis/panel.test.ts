@@ -82,7 +82,7 @@ for (const database of databases) {
 
     // The workbook: a sheet of its own, the panel's size on its first line.
     const book = new ExcelJS.Workbook()
-    await book.xlsx.load((await get(`/admin/analysis/compare.xlsx?${query}`)).rawPayload)
+    await book.xlsx.load((await get(`/admin/analysis/compare.xlsx?${query}`)).rawPayload as unknown as ArrayBuffer)
     const sheet = book.getWorksheet('Same organisations')!
     t.equal(sheet.getCell(1, 1).value, 'The same 20 organisations in every wave')
     const rows: unknown[][] = []
