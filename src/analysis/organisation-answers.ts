@@ -1,9 +1,9 @@
-// One organisation's answers wave by wave, for analysts and the team, from the facts recorded at
-// submission (as every figure of the analysis: a reopened response shows again once resubmitted,
-// a partial one once kept at closing). Each question of the newest
-// version the organisation answered is traced back through the lineage, so a question reworded
-// but still comparable sits on one line across the waves; a question not comparable (or no longer
-// asked) is shown apart, each wave with its own wording, so the two are never read as one series.
+// One organisation's answers wave by wave, for analysts and the team. Read from the facts recorded
+// at submission, as every figure of the analysis is (a reopened response shows again once it is
+// resubmitted, a partial one once it is kept at closing). Each question of the newest version is
+// traced back through the lineage, so a question reworded but still comparable sits on one line
+// across the waves; a question not comparable (or no longer asked) is shown apart, each wave with
+// its own wording, so the two are never read as one series.
 import type { FastifyInstance } from 'fastify'
 import type { Catalogue } from '../questionnaire/catalogue.js'
 import { ID_PATTERN } from '../db/ids.js'
