@@ -12,7 +12,7 @@ import { ID_PATTERN } from '../db/ids.js'
 import type { WaveTable } from '../db/schema.js'
 import { translator } from '../i18n/catalogue.js'
 import { waveParams, type WaveParams } from '../waves/params.js'
-import { localize, placedQuestions } from '../questionnaire/model.js'
+import { localize, placedQuestions, questionOptions } from '../questionnaire/model.js'
 import { CSV_OPTIONS, neutralise, toCsv, UTF8_BOM } from '../web/csv.js'
 import { renderTeamPage } from '../web/render.js'
 import { compareWaves, panelTestForOption, panelTestsIn, testForOption, testsIn, type ComparedWave, type ComparisonRow } from './comparison.js'
@@ -107,7 +107,7 @@ export async function analysisRoutes(app: FastifyInstance) {
     return renderTeamPage(request, reply, 'analysis/wave', { wave: loaded.wave, title: localize(loaded.definition.title, 'en'), stats, includeSpecial, includePartial, attributes, by: request.query.by ?? '', breakdown, percent, link })
   })
 
-  /** Statistics of every choice question for each value of an organisation attribute. */
+  /** Statistics of every closed question (choices, yes/no, each grid row) for each value of an organisation attribute. */
   async function breakdownBy(waveId: string, attribute: string, definition: ComparedWave['definition'], includeSpecial: boolean, includePartial: boolean) {
     const expression =
       attribute === 'type'
@@ -127,12 +127,11 @@ export async function analysisRoutes(app: FastifyInstance) {
       .selectFrom('answer_values')
       .innerJoin('responses', 'responses.id', 'answer_values.response_id')
       .innerJoin('organisations', 'organisations.id', 'responses.organisation_id')
-      .select([expression.as('value'), 'answer_values.question_id', 'answer_values.code', 'answer_values.special', (eb) => eb.fn.countAll<string | number>().as('n')])
+      .select([expression.as('value'), 'answer_values.question_id', 'answer_values.row_id', 'answer_values.code', 'answer_values.special', (eb) => eb.fn.countAll<string | number>().as('n')])
       .where('answer_values.wave_id', '=', waveId)
-      .where('answer_values.row_id', '=', '')
       .where('answer_values.code', 'is not', null)
       .$if(!includePartial, (qb) => qb.where('answer_values.partial', '=', 0))
-      .groupBy([expression, 'answer_values.question_id', 'answer_values.code', 'answer_values.special'])
+      .groupBy([expression, 'answer_values.question_id', 'answer_values.row_id', 'answer_values.code', 'answer_values.special'])
       .execute()
     const answered = await app.db
       .selectFrom('asked_questions')
@@ -143,23 +142,40 @@ export async function analysisRoutes(app: FastifyInstance) {
       .$if(!includePartial, (qb) => qb.where('asked_questions.partial', '=', 0))
       .groupBy([expression, 'asked_questions.question_id'])
       .execute()
+    // A grid row may be left blank where the question is optional: each row has its own answered count.
+    const rowAnswered = await app.db
+      .selectFrom('answer_values')
+      .innerJoin('responses', 'responses.id', 'answer_values.response_id')
+      .innerJoin('organisations', 'organisations.id', 'responses.organisation_id')
+      .select([expression.as('value'), 'answer_values.question_id', 'answer_values.row_id', (eb) => eb.fn.count<string | number>('answer_values.response_id').distinct().as('n')])
+      .where('answer_values.wave_id', '=', waveId)
+      .where('answer_values.row_id', '!=', '')
+      .$if(!includePartial, (qb) => qb.where('answer_values.partial', '=', 0))
+      .groupBy([expression, 'answer_values.question_id', 'answer_values.row_id'])
+      .execute()
     const values = groups.map((g) => g.value ?? '(none)').sort()
-    const questions = placedQuestions(definition)
-      .map((p) => p.question)
-      .filter((q) => q.type === 'single_choice' || q.type === 'yes_no' || q.type === 'multiple_choice')
-      .map((q) => ({
-        id: q.id,
-        text: localize(q.text, 'en'),
-        options: (q.type === 'yes_no' ? [] : q.options).length ? (q as { options: { code: number; label: unknown; special?: string }[] }).options : [],
-        groups: values.map((value) => {
-          const mine = codes.filter((c) => (c.value ?? '(none)') === value && c.question_id === q.id)
-          const special = mine.filter((c) => c.special).reduce((n, c) => n + Number(c.n), 0)
-          const total = Number(answered.find((a) => (a.value ?? '(none)') === value && a.question_id === q.id)?.n ?? 0)
-          const base = includeSpecial ? total : total - special
-          return { value, base, counts: new Map(mine.map((c) => [Number(c.code), Number(c.n)])) }
-        }),
-      }))
-    return { attribute, values, questions, localize }
+    const same = (a: string | null, b: string) => (a ?? '(none)') === b
+    const table = (q: { id: string }, rowId: string, text: string, options: ReturnType<typeof questionOptions>) => ({
+      id: q.id,
+      rowId,
+      text,
+      options: options.map((o) => ({ code: o.code, label: localize(o.label, 'en'), special: o.special })),
+      groups: values.map((value) => {
+        const mine = codes.filter((c) => same(c.value, value) && c.question_id === q.id && c.row_id === rowId)
+        const special = mine.filter((c) => c.special).reduce((n, c) => n + Number(c.n), 0)
+        const total = Number((rowId ? rowAnswered.find((a) => same(a.value, value) && a.question_id === q.id && a.row_id === rowId) : answered.find((a) => same(a.value, value) && a.question_id === q.id))?.n ?? 0)
+        const base = includeSpecial ? total : total - special
+        return { value, base, counts: new Map(mine.map((c) => [Number(c.code), Number(c.n)])) }
+      }),
+    })
+    const questions = placedQuestions(definition).flatMap(({ question: q }) =>
+      q.type === 'grid'
+        ? q.rows.map((r) => table(q, r.id, `${localize(q.text, 'en')} – ${localize(r.text, 'en')}`, q.options))
+        : q.type === 'single_choice' || q.type === 'yes_no' || q.type === 'multiple_choice'
+          ? [table(q, '', localize(q.text, 'en'), questionOptions(q))]
+          : [],
+    )
+    return { attribute, values, questions }
   }
 
   app.get<{ Params: WaveParams; Querystring: ReportQuery }>('/admin/analysis/waves/:waveId/statistics.csv', { schema: { params: waveParams, querystring: reportQuery } }, async (request, reply) => {
