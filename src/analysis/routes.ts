@@ -53,6 +53,9 @@ function publicationOf(query: { publication?: string; threshold?: number }): Pub
   return query.publication === '1' ? { threshold: query.threshold ?? DEFAULT_THRESHOLD } : undefined
 }
 
+/** Four decimals, and below 0.0001 three significant figures: a very small p-value never reads 0.0000. */
+export const pValue = (p: number) => (p === 0 || p >= 0.0001 ? p.toFixed(4) : p.toExponential(2))
+
 const percent = (p: number | null | undefined, digits = 1) => (p === null || p === undefined ? '' : (p * 100).toFixed(digits))
 
 const includePartialOf = (query: { partial?: string }) => query.partial === 'include'
@@ -342,6 +345,7 @@ export async function analysisRoutes(app: FastifyInstance) {
     return renderTeamPage(request, reply, 'analysis/compare', {
       ...result,
       percent,
+      pValue,
       link,
       waveIds,
       includePartial,
@@ -415,7 +419,7 @@ export function comparisonCsv(waves: ComparedWave[], rows: ComparisonRow[], publ
   header.push('change_pp', 'change_value', 'test', 'p_value', 'p_holm', 'p_bh', 'note', ...waves.map((w) => `${w.label}_wording`), 'partial_included', ...waves.map((w) => `${w.label}_partial_responses`), 'panel_organisations')
   // On every row, as the partial responses: how many organisations the panel of the same organisations holds.
   const partial = [waves[0]?.stats.includePartial ? 'yes' : 'no', ...waves.map((w) => w.stats.partial), panelSize]
-  const p = (value: number | undefined) => (value === undefined ? '' : value.toFixed(4))
+  const p = (value: number | undefined) => (value === undefined ? '' : pValue(value))
   const out: unknown[][] = []
   for (const row of rows) {
     const note = [row.test?.warning, ...row.notes].filter(Boolean).join(' ')

@@ -1,6 +1,8 @@
 // "Break down by" covers every closed question: choices, yes/no and each row of a grid, with
-// "don't know" out of the base unless included. Figures worked out by hand from fixture.ts.
+// "don't know" out of the base unless included; and the comparison's downloads carry the page's
+// settings. Figures worked out by hand from fixture.ts.
 import t from 'tap'
+import { parse } from 'csv-parse/sync'
 import { buildTestApp, FIXTURES, signIn } from '../helpers/app.js'
 import { twoWaves } from './fixture.js'
 
@@ -28,4 +30,21 @@ t.test('breakdowns by region for yes/no and grid questions too', async (t) => {
   const byType = (await app.inject({ url: `/admin/analysis/waves/${wave1}?by=type`, headers: { cookie } })).body
   // Local authorities 1–3: Speed Good, Good, Fair; prisons 4–5: Poor, Poor.
   t.same(tableRows(byType, 'q_rate.a'), [['local authority', '3', '66.7', '33.3', '0.0'], ['prison', '2', '0.0', '0.0', '100.0']])
+})
+
+t.test('the comparison’s download links carry the page’s settings, so the file matches the page', async (t) => {
+  const app = await buildTestApp(t, { surveysDir: `${FIXTURES}/surveys-analysis`, mailWorker: false })
+  const { wave1, wave2 } = await twoWaves(app)
+  const cookie = await signIn(app, 'analyst')
+  const page = (await app.inject({ url: `/admin/analysis/compare?waves=${wave1}&waves=${wave2}&special=include&threshold=3`, headers: { cookie } })).body
+  const hrefs = [...page.matchAll(/href="(\/admin\/analysis\/compare\.(?:csv|xlsx)[^"]*)"/g)].map((m) => m[1].replace(/&amp;/g, '&'))
+  t.same(hrefs, [
+    `/admin/analysis/compare.csv?waves=${wave1}&waves=${wave2}&special=include&threshold=3`,
+    `/admin/analysis/compare.xlsx?waves=${wave1}&waves=${wave2}&special=include&threshold=3`,
+    `/admin/analysis/compare.csv?waves=${wave1}&waves=${wave2}&special=include&threshold=3&publication=1`,
+  ])
+  // W1's role with don't know in the base: 2 of 5 managers (40.0%), as the page shows it.
+  t.match(page, '40.0')
+  const csv = parse((await app.inject({ url: hrefs[0], headers: { cookie } })).body.replace(/^\uFEFF/, ''), { columns: true }) as Record<string, string>[]
+  t.equal(csv.find((r) => r.question_id === 'q_role' && r.code === '1')!.W1_percent, '40.0')
 })
