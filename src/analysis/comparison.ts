@@ -124,8 +124,10 @@ export interface Adjusted {
   bh: number
 }
 
-/** A test of a family, and where its adjusted value goes. */
-type FamilyMember = { p: number; assign: (a: Adjusted) => void }
+/** A test of a family, where its adjusted value goes, and the line(s) it covers (`row|rowId`, `:code` for an option's own test, `:welch`, `:mann_whitney`). */
+export type FamilyMember = { p: number; assign: (a: Adjusted) => void; key: string }
+
+const rowKey = (row: ComparisonRow) => `${row.id}|${row.rowId ?? ''}`
 
 /** Every test of a comparison, once each. A yes/no question is one test even though both of its options show it. */
 function testFamily(rows: ComparisonRow[]): FamilyMember[] {
@@ -135,11 +137,11 @@ function testFamily(rows: ComparisonRow[]): FamilyMember[] {
       const test = row.test
       // Fisher on a row is its two options' one test: they share the adjusted value.
       const sharing = test.kind === 'fisher' ? row.options.filter((o) => o.p !== undefined) : []
-      family.push({ p: test.p, assign: (a) => { test.adjusted = a; for (const o of sharing) o.adjusted = a } })
+      family.push({ p: test.p, assign: (a) => { test.adjusted = a; for (const o of sharing) o.adjusted = a }, key: rowKey(row) })
     } else {
-      for (const option of row.options) if (option.p !== undefined) family.push({ p: option.p, assign: (a) => { option.adjusted = a } })
+      for (const option of row.options) if (option.p !== undefined) family.push({ p: option.p, assign: (a) => { option.adjusted = a }, key: `${rowKey(row)}:${option.code}` })
     }
-    for (const test of [row.numbers?.welch, row.numbers?.mannWhitney]) if (test) family.push({ p: test.p, assign: (a) => { test.adjusted = a } })
+    for (const [kind, test] of [['welch', row.numbers?.welch], ['mann_whitney', row.numbers?.mannWhitney]] as const) if (test) family.push({ p: test.p, assign: (a) => { test.adjusted = a }, key: `${rowKey(row)}:${kind}` })
   }
   return family
 }
@@ -150,13 +152,19 @@ function testFamily(rows: ComparisonRow[]): FamilyMember[] {
  */
 function panelFamily(rows: ComparisonRow[]): FamilyMember[] {
   const family: FamilyMember[] = []
-  for (const panel of rows.map((r) => r.panel)) {
+  for (const row of rows) {
+    const panel = row.panel
     if (!panel) continue
     const test = panel.test
-    if (test) family.push({ p: test.p, assign: (a) => { test.adjusted = a } })
-    else for (const option of panel.options) if (option.p !== undefined) family.push({ p: option.p, assign: (a) => { option.adjusted = a } })
+    if (test) family.push({ p: test.p, assign: (a) => { test.adjusted = a }, key: rowKey(row) })
+    else for (const option of panel.options) if (option.p !== undefined) family.push({ p: option.p, assign: (a) => { option.adjusted = a }, key: `${rowKey(row)}:${option.code}` })
   }
   return family
+}
+
+/** The two families of tests of a comparison: all respondents, and the panel of the same organisations. */
+export function testFamilies(rows: ComparisonRow[]): { all: FamilyMember[]; panel: FamilyMember[] } {
+  return { all: testFamily(rows), panel: panelFamily(rows) }
 }
 
 /**

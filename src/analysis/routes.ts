@@ -24,7 +24,8 @@ import { attributeNames, partialVariables, rawHeader, rawRows, responseStatusVar
 import { qdpxArchive } from './refi-qda.js'
 import { freeTextWorkbook, nvivoWorkbook, statisticsWorkbook } from './spreadsheets.js'
 import { numberValues, waveStatistics, type WaveStatistics } from './statistics.js'
-import { DEFAULT_THRESHOLD, suppressedCells, type Publication } from './suppression.js'
+import { hiddenInComparison, hiddenInStatistics } from './publication.js'
+import { DEFAULT_THRESHOLD, type Publication } from './suppression.js'
 import { wilson } from './tests-of-difference.js'
 
 const reportQuery = {
@@ -186,7 +187,8 @@ export async function analysisRoutes(app: FastifyInstance) {
     if (!loaded) return reply
     const stats = await waveStatistics(app.db, loaded.wave.id, loaded.definition, { includeSpecial: request.query.special === 'include', includePartial: includePartialOf(request.query) })
     const publication = publicationOf(request.query)
-    return download(request, reply, loaded.wave, publication ? 'statistics_csv_published' : 'statistics_csv', `statistics-${loaded.wave.survey_id}-${loaded.wave.label}.csv`, 'text/csv; charset=utf-8', statisticsCsv(stats, publication))
+    const hidden = publication ? hiddenInStatistics(stats, loaded.definition, publication) : undefined
+    return download(request, reply, loaded.wave, publication ? 'statistics_csv_published' : 'statistics_csv', `statistics-${loaded.wave.survey_id}-${loaded.wave.label}.csv`, 'text/csv; charset=utf-8', statisticsCsv(stats, hidden))
   })
 
   app.get<{ Params: WaveParams; Querystring: ReportQuery }>('/admin/analysis/waves/:waveId/raw.csv', { schema: { params: waveParams, querystring: reportQuery } }, async (request, reply) => {
@@ -371,31 +373,33 @@ export async function analysisRoutes(app: FastifyInstance) {
     const result = await comparison(request, reply)
     if (!result) return reply
     const publication = publicationOf(request.query)
-    return send(request, reply, { kind: publication ? 'comparison_csv_published' : 'comparison_csv', waves: result.waves.map((w) => w.id) }, `comparison-${result.waves[0].survey_id}.csv`, 'text/csv; charset=utf-8', comparisonCsv(result.compared, result.rows, publication, result.panel.length))
+    const published = publication ? hiddenInComparison(result.rows, request.query.special === 'include', publication) : undefined
+    return send(request, reply, { kind: publication ? 'comparison_csv_published' : 'comparison_csv', waves: result.waves.map((w) => w.id) }, `comparison-${result.waves[0].survey_id}.csv`, 'text/csv; charset=utf-8', comparisonCsv(result.compared, result.rows, published, result.panel.length))
   })
 }
 
-export function statisticsCsv(stats: WaveStatistics, publication?: Publication): string {
+/** `hidden`: in a table for publication, the counts suppressed (keys as in publication.ts's statisticsTable). */
+export function statisticsCsv(stats: WaveStatistics, hidden?: Set<string>): string {
   const rows: unknown[][] = []
+  const shown = (key: string, value: unknown) => (hidden?.has(key) ? '[c]' : value)
   for (const q of stats.questions) {
-    const common = [q.id, q.section, q.text, q.type, q.asked, q.answered, q.missing]
+    const common = [q.id, q.section, q.text, q.type, shown(`${q.id}:asked`, q.asked), shown(`${q.id}:answered`, q.answered), shown(`${q.id}:missing`, q.missing)]
     const choiceRows = (rowId: string, choice: NonNullable<typeof q.choice>) => {
-      const hidden = publication ? suppressedCells(choice.options.map((o) => o.count), publication.threshold, q.type !== 'multiple_choice') : []
-      choice.options.forEach((o, i) =>
-        rows.push(
-          hidden[i]
-            ? [...common, rowId, o.code, o.label, o.special ?? '', '[c]', choice.base, '[c]', '[c]', '[c]', '', '', '', '', '', '', '']
-            : [...common, rowId, o.code, o.label, o.special ?? '', o.count, choice.base, percent(o.percent), percent(o.ci?.low), percent(o.ci?.high), '', '', '', '', '', '', ''],
-        ),
-      )
+      const base = `${q.id}|${rowId}:base`
+      for (const o of choice.options) {
+        const count = `${q.id}|${rowId}:${o.code}`
+        // A percentage and its interval give their count back from the base, and the base from their count.
+        const out = hidden?.has(count) || hidden?.has(base)
+        rows.push([...common, rowId, o.code, o.label, o.special ?? '', shown(count, o.count), shown(base, choice.base), out ? '[c]' : percent(o.percent), out ? '[c]' : percent(o.ci?.low), out ? '[c]' : percent(o.ci?.high), '', '', '', '', '', '', ''])
+      }
     }
     if (q.choice) choiceRows('', q.choice)
     for (const r of q.rows ?? []) choiceRows(r.id, r.choice)
     if (q.number) {
       const n = q.number
-      rows.push([...common, '', '', '', '', n.dontKnow ? `dont_know=${n.dontKnow}` : '', n.n, '', '', '', n.mean?.toFixed(4) ?? '', n.sd?.toFixed(4) ?? '', n.median ?? '', n.q1 ?? '', n.q3 ?? '', n.min ?? '', n.max ?? ''])
+      rows.push([...common, '', '', '', '', n.dontKnow ? `dont_know=${shown(`${q.id}:dk`, n.dontKnow)}` : '', shown(`${q.id}:n`, n.n), '', '', '', n.mean?.toFixed(4) ?? '', n.sd?.toFixed(4) ?? '', n.median ?? '', n.q1 ?? '', n.q3 ?? '', n.min ?? '', n.max ?? ''])
     }
-    if (q.texts !== undefined) rows.push([...common, '', '', '', '', q.texts, '', '', '', '', '', '', '', '', '', '', ''])
+    if (q.texts !== undefined) rows.push([...common, '', '', '', '', shown(`${q.id}:texts`, q.texts), '', '', '', '', '', '', '', '', '', '', ''])
   }
   // On every row, not in a note line a CSV reader would take for data: how many partial responses
   // the wave has, and whether the figures include them.
@@ -413,22 +417,34 @@ export function statisticsCsv(stats: WaveStatistics, publication?: Publication):
  */
 const t = translator('en')
 
-export function comparisonCsv(waves: ComparedWave[], rows: ComparisonRow[], publication?: Publication, panelSize = 0): string {
+type Published = ReturnType<typeof hiddenInComparison>
+
+/** `published`: in a table for publication, the counts and tests suppressed (see publication.ts). */
+export function comparisonCsv(waves: ComparedWave[], rows: ComparisonRow[], published?: Published, panelSize = 0): string {
   const header = ['population', 'question_id', 'row', 'question', 'status', 'code', 'option']
   for (const w of waves) header.push(`${w.label}_count`, `${w.label}_base`, `${w.label}_percent`, `${w.label}_ci95_low`, `${w.label}_ci95_high`, `${w.label}_value`)
   header.push('change_pp', 'change_value', 'test', 'p_value', 'p_holm', 'p_bh', 'note', ...waves.map((w) => `${w.label}_wording`), 'partial_included', ...waves.map((w) => `${w.label}_partial_responses`), 'panel_organisations')
   // On every row, as the partial responses: how many organisations the panel of the same organisations holds.
   const partial = [waves[0]?.stats.includePartial ? 'yes' : 'no', ...waves.map((w) => w.stats.partial), panelSize]
   const p = (value: number | undefined) => (value === undefined ? '' : pValue(value))
+  const hidden = (key: string) => published?.cells.has(key) ?? false
+  const shown = (key: string, value: unknown) => (hidden(key) ? '[c]' : value)
+  /** The test's three p-values, or [c] where the test or its adjustment is withheld. */
+  const testCells = (test: { kind: string; p: number; adjusted?: { holm: number; bh: number } } | undefined, key: string, panel = false) => {
+    const [raw, adjusted] = panel ? [published?.panelTests, published?.panelAdjusted] : [published?.tests, published?.adjusted]
+    if (!test) return ['', '', '', '']
+    if (raw?.has(key)) return [test.kind, '[c]', '[c]', '[c]']
+    return [test.kind, p(test.p), adjusted?.has(key) ? '[c]' : p(test.adjusted?.holm), adjusted?.has(key) ? '[c]' : p(test.adjusted?.bh)]
+  }
   const out: unknown[][] = []
   for (const row of rows) {
+    const r = `${row.id}|${row.rowId ?? ''}`
     const note = [row.test?.warning, ...row.notes].filter(Boolean).join(' ')
     const unavailable = (cell: ComparisonRow['waves'][number]) => {
       const marker = row.status === 'not_comparable' && cell.wording ? '[b]' : '[x]'
       return [marker, marker, marker, marker, marker, marker]
     }
-    const tail = (changePp: string, changeValue: string, test?: { kind: string; p: number; adjusted?: { holm: number; bh: number } }) =>
-      [changePp, changeValue, test?.kind ?? '', p(test?.p), p(test?.adjusted?.holm), p(test?.adjusted?.bh), note, ...row.waves.map((w) => w.wording ?? ''), ...partial]
+    const tail = (changePp: string, changeValue: string, tests: unknown[] = ['', '', '', '']) => [changePp, changeValue, ...tests, note, ...row.waves.map((w) => w.wording ?? ''), ...partial]
     const head = (code: unknown, option: string, population = 'all') => [population, row.id, row.rowId ?? '', row.text, row.status, code, option]
 
     if (row.type === 'number') {
@@ -442,7 +458,7 @@ export function comparisonCsv(waves: ComparedWave[], rows: ComparisonRow[], publ
         }
         const change = row.numbers?.change[measure]
         const changeText = row.status === 'not_comparable' ? '[b]' : change === null || change === undefined ? '' : measure === 'mean' ? change.toFixed(4) : String(change)
-        line.push(...tail('[z]', changeText, test ? { kind, ...test } : undefined))
+        line.push(...tail('[z]', changeText, testCells(test ? { kind, ...test } : undefined, `${r}:${kind}`)))
         out.push(line)
       }
       continue
@@ -450,24 +466,28 @@ export function comparisonCsv(waves: ComparedWave[], rows: ComparisonRow[], publ
     if (!row.options.length) {
       // Text and dates: how many were asked and answered.
       const line = head('', 'answered')
-      for (const cell of row.waves) line.push(...(!cell.available || !cell.answers ? unavailable(cell) : [cell.answers.answered, cell.answers.asked, '[z]', '[z]', '[z]', '']))
+      row.waves.forEach((cell, w) => line.push(...(!cell.available || !cell.answers ? unavailable(cell) : [shown(`${r}|${w}:answered`, cell.answers.answered), shown(`${r}|${w}:asked`, cell.answers.asked), '[z]', '[z]', '[z]', ''])))
       line.push(...tail('[z]', ''))
       out.push(line)
       continue
     }
-    // Per wave, which option counts a published table must hide.
-    const hidden = row.waves.map((cell) => (publication && cell.available ? suppressedCells(row.options.map((o) => cell.options.find((x) => x.code === o.code)?.count ?? 0), publication.threshold, row.type !== 'multiple_choice') : []))
-    row.options.forEach((option, index) => {
+    row.options.forEach((option) => {
       const line = head(option.code, option.label)
+      let anyHidden = false
       row.waves.forEach((cell, w) => {
         if (!cell.available) return line.push(...unavailable(cell))
         const o = cell.options.find((x) => x.code === option.code)
-        if (o?.asked === false) return line.push('[x]', cell.base, '[x]', '[x]', '[x]', '')
-        if (hidden[w][index]) return line.push('[c]', cell.base, '[c]', '[c]', '[c]', '')
+        const [count, base] = [`${r}|${w}:${option.code}`, `${r}|${w}:base`]
+        if (o?.asked === false) return line.push('[x]', shown(base, cell.base), '[x]', '[x]', '[x]', '')
+        if (hidden(count) || hidden(base)) {
+          anyHidden = true
+          return line.push(shown(count, o?.count ?? 0), shown(base, cell.base), '[c]', '[c]', '[c]', '')
+        }
         return line.push(o?.count ?? 0, cell.base, o?.percent === null || o?.percent === undefined ? '[z]' : percent(o.percent), o?.ci ? percent(o.ci.low) : '[z]', o?.ci ? percent(o.ci.high) : '[z]', '')
       })
-      const anyHidden = hidden.some((h) => h[index])
-      line.push(...tail(anyHidden ? '[c]' : option.changePp === null ? (row.status === 'not_comparable' ? '[b]' : '[x]') : option.changePp.toFixed(1), '', testForOption(row, option)))
+      // As in the family of tests: a question's one test, or each option's own.
+      const testKey = row.test ? r : `${r}:${option.code}`
+      line.push(...tail(anyHidden ? '[c]' : option.changePp === null ? (row.status === 'not_comparable' ? '[b]' : '[x]') : option.changePp.toFixed(1), '', testCells(testForOption(row, option), testKey)))
       out.push(line)
     })
   }
@@ -476,19 +496,25 @@ export function comparisonCsv(waves: ComparedWave[], rows: ComparisonRow[], publ
     const panel = row.panel
     if (!panel) continue
     const note = [t('admin.analysis.panel.file_note', { count: panelSize, pairs: panel.pairs }), panel.unchanged ? t('admin.analysis.panel.unchanged') : ''].filter(Boolean).join(' ')
+    const r = `${row.id}|${row.rowId ?? ''}`
+    const pairs = `P|${r}:pairs`
     row.options.filter((o) => !o.special).forEach((option, index) => {
       const line: unknown[] = ['panel', row.id, row.rowId ?? '', row.text, row.status, option.code, option.label]
-      for (const cell of panel.waves) {
+      let anyHidden = false
+      panel.waves.forEach((cell, w) => {
         const o = cell.options[index]
-        if (!cell.available || !o.asked) line.push('[x]', '[x]', '[x]', '[x]', '[x]', '')
-        else {
-          const ci = wilson(o.count, panel.pairs)
-          line.push(o.count, panel.pairs, percent(o.percent), ci ? percent(ci.low) : '', ci ? percent(ci.high) : '', '')
+        const count = `P|${r}|${w}:${option.code}`
+        if (!cell.available || !o.asked) return line.push('[x]', '[x]', '[x]', '[x]', '[x]', '')
+        if (hidden(count) || hidden(pairs)) {
+          anyHidden = true
+          return line.push(shown(count, o.count), shown(pairs, panel.pairs), '[c]', '[c]', '[c]', '')
         }
-      }
+        const ci = wilson(o.count, panel.pairs)
+        line.push(o.count, panel.pairs, percent(o.percent), ci ? percent(ci.low) : '', ci ? percent(ci.high) : '', '')
+      })
       const own = panel.options[index]
-      const test = panelTestForOption(row, option)
-      line.push(own.changePp === null ? '[x]' : own.changePp.toFixed(1), '', test?.kind ?? '', p(test?.p), p(test?.adjusted?.holm), p(test?.adjusted?.bh), note, ...row.waves.map((w) => w.wording ?? ''), ...partial)
+      const testKey = panel.test ? r : `${r}:${option.code}`
+      line.push(anyHidden ? '[c]' : own.changePp === null ? '[x]' : own.changePp.toFixed(1), '', ...testCells(panelTestForOption(row, option), testKey, true), note, ...row.waves.map((w) => w.wording ?? ''), ...partial)
       out.push(line)
     })
   }
