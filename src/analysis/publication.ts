@@ -86,10 +86,16 @@ export function statisticsTable(stats: WaveStatistics, definition: Definition): 
 
 const rowKeyOf = (row: ComparisonRow) => `${row.id}|${row.rowId ?? ''}`
 
-export function comparisonTable(rows: ComparisonRow[], includeSpecial: boolean): DisclosureTable {
+/**
+ * `definitions`: each wave's version, for the follow-ups: a required question that skip logic puts
+ * to those who gave an answer is answered by exactly them, so its answers (don't know included)
+ * add up to that answer's count.
+ */
+export function comparisonTable(rows: ComparisonRow[], includeSpecial: boolean, definitions: Definition[] = []): DisclosureTable {
   const values = new Map<string, number>()
   const equations: DisclosureTable['equations'] = []
   const linked: [string, string][] = []
+  followUps(rows, definitions, equations)
   for (const row of rows) {
     const r = rowKeyOf(row)
     row.waves.forEach((cell, w) => {
@@ -128,13 +134,30 @@ export function comparisonTable(rows: ComparisonRow[], includeSpecial: boolean):
   return { values, equations, linked }
 }
 
+function followUps(rows: ComparisonRow[], definitions: Definition[], equations: DisclosureTable['equations']) {
+  definitions.forEach((definition, w) => {
+    const questions = new Map(placedQuestions(definition).map((p) => [p.question.id, p]))
+    for (const row of rows) {
+      const placed = questions.get(row.id)
+      const condition = placed && singleCondition([placed.section.show_if, placed.page.show_if, placed.question.show_if])
+      if (!placed || !condition || condition.in?.length !== 1 || !isAnswerable(placed.question) || (placed.question as { required?: boolean }).required === false) continue
+      const parent = rows.find((r) => r.id === condition.question && (r.rowId ?? '') === (condition.row ?? '') && r.type !== 'multiple_choice')
+      if (!parent || !row.waves[w]?.available || !parent.waves[w]?.available) continue
+      const opened = condition.in!.map(codeOf).map((c) => `${parent.id}|${parent.rowId ?? ''}|${w}:${c}`)
+      const r = `${row.id}|${row.rowId ?? ''}|${w}`
+      const answers = row.type === 'multiple_choice' ? [`${r}:base`, ...row.options.filter((o) => o.special).map((o) => `${r}:${o.code}`)] : row.options.length && row.type !== 'number' ? row.options.map((o) => `${r}:${o.code}`) : row.waves[w].answers ? [`${r}:asked`] : []
+      if (answers.length && opened.length === 1) equations.push({ total: opened[0], parts: answers })
+    }
+  })
+}
+
 export function hiddenInStatistics(stats: WaveStatistics, definition: Definition, publication: Publication): Set<string> {
   return protect(statisticsTable(stats, definition), (k) => SENSITIVE.test(k), publication.threshold)
 }
 
 /** What a published comparison hides: counts (keys as in comparisonTable) and tests (`tests`: raw p withheld; `adjusted`: adjusted value withheld), by family member key. */
-export function hiddenInComparison(rows: ComparisonRow[], includeSpecial: boolean, publication: Publication): { cells: Set<string>; tests: Set<string>; adjusted: Set<string>; panelTests: Set<string>; panelAdjusted: Set<string> } {
-  const cells = protect(comparisonTable(rows, includeSpecial), (k) => SENSITIVE.test(k) && !k.endsWith(':answered'), publication.threshold)
+export function hiddenInComparison(rows: ComparisonRow[], includeSpecial: boolean, publication: Publication, definitions: Definition[] = []): { cells: Set<string>; tests: Set<string>; adjusted: Set<string>; panelTests: Set<string>; panelAdjusted: Set<string> } {
+  const cells = protect(comparisonTable(rows, includeSpecial, definitions), (k) => SENSITIVE.test(k) && !k.endsWith(':answered'), publication.threshold)
   const families = testFamilies(rows)
   const byKey = new Map(rows.map((row) => [rowKeyOf(row), row]))
   const hiddenIn = (prefix: string, r: string, code?: number) => [...cells].some((k) => k.startsWith(`${prefix}${r}|`) && (code === undefined || k.endsWith(`:${code}`) || k.endsWith(':base')))

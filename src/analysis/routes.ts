@@ -373,7 +373,7 @@ export async function analysisRoutes(app: FastifyInstance) {
     const result = await comparison(request, reply)
     if (!result) return reply
     const publication = publicationOf(request.query)
-    const published = publication ? hiddenInComparison(result.rows, request.query.special === 'include', publication) : undefined
+    const published = publication ? hiddenInComparison(result.rows, request.query.special === 'include', publication, result.compared.map((w) => w.definition)) : undefined
     return send(request, reply, { kind: publication ? 'comparison_csv_published' : 'comparison_csv', waves: result.waves.map((w) => w.id) }, `comparison-${result.waves[0].survey_id}.csv`, 'text/csv; charset=utf-8', comparisonCsv(result.compared, result.rows, published, result.panel.length))
   })
 }
