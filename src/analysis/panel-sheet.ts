@@ -7,7 +7,8 @@ import { panelTestForOption, type ComparedWave, type ComparisonRow } from './com
 
 const pct = (p: number | null) => (p === null ? null : Math.round(p * 1000) / 10)
 
-export function addPanelSheet(sheet: ExcelJS.Worksheet, waves: ComparedWave[], rows: ComparisonRow[], panelSize: number): void {
+/** `hidden`: in a workbook for publication, what the comparison hides (see publication.ts). */
+export function addPanelSheet(sheet: ExcelJS.Worksheet, waves: ComparedWave[], rows: ComparisonRow[], panelSize: number, hidden?: { cells: Set<string>; panelTests: Set<string>; panelAdjusted: Set<string> }): void {
   const t = translator('en')
   sheet.addRow([t('admin.analysis.panel.heading', { count: panelSize })]).font = { bold: true, size: 14 }
   sheet.addRow([t('admin.analysis.panel.explained')])
@@ -15,9 +16,14 @@ export function addPanelSheet(sheet: ExcelJS.Worksheet, waves: ComparedWave[], r
   for (const row of rows) {
     const panel = row.panel
     if (!panel) continue
+    const r = `${row.id}|${row.rowId ?? ''}`
+    const pairsHidden = hidden?.cells.has(`P|${r}:pairs`) ?? false
     row.options.filter((o) => !o.special).forEach((option, index) => {
       const test = panelTestForOption(row, option)
-      const change = panel.options[index].changePp
+      const key = panel.test ? r : `${r}:${option.code}`
+      const [withheld, adjustedWithheld] = [hidden?.panelTests.has(key), hidden?.panelAdjusted.has(key)]
+      const countHidden = (w: number) => pairsHidden || (hidden?.cells.has(`P|${r}|${w}:${option.code}`) ?? false)
+      const change = panel.waves.some((_, w) => countHidden(w)) ? '[c]' : panel.options[index].changePp
       sheet.addRow([
         row.id,
         row.rowId ?? '',
@@ -25,13 +31,13 @@ export function addPanelSheet(sheet: ExcelJS.Worksheet, waves: ComparedWave[], r
         row.status,
         option.code,
         option.label,
-        panel.pairs,
-        ...panel.waves.flatMap((w): (string | number | null)[] => (!w.available || !w.options[index].asked ? ['[x]', '[x]'] : [w.options[index].count, pct(w.options[index].percent)])),
-        change === null ? '[x]' : Math.round(change * 10) / 10,
+        pairsHidden ? '[c]' : panel.pairs,
+        ...panel.waves.flatMap((w, i): (string | number | null)[] => (!w.available || !w.options[index].asked ? ['[x]', '[x]'] : countHidden(i) ? [hidden?.cells.has(`P|${r}|${i}:${option.code}`) ? '[c]' : w.options[index].count, '[c]'] : [w.options[index].count, pct(w.options[index].percent)])),
+        change === null ? '[x]' : typeof change === 'string' ? change : Math.round(change * 10) / 10,
         test?.kind ?? '',
-        test?.p ?? null,
-        test?.adjusted?.holm ?? null,
-        test?.adjusted?.bh ?? null,
+        withheld ? '[c]' : (test?.p ?? null),
+        withheld || adjustedWithheld ? '[c]' : (test?.adjusted?.holm ?? null),
+        withheld || adjustedWithheld ? '[c]' : (test?.adjusted?.bh ?? null),
         panel.unchanged ? t('admin.analysis.panel.unchanged') : '',
       ])
     })

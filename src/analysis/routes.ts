@@ -290,8 +290,10 @@ export async function analysisRoutes(app: FastifyInstance) {
     const loaded = await loadWave(request, reply)
     if (!loaded) return reply
     const stats = await waveStatistics(app.db, loaded.wave.id, loaded.definition, { includeSpecial: request.query.special === 'include', includePartial: includePartialOf(request.query) })
-    const book = await statisticsWorkbook(`${localize(loaded.definition.title, 'en')} – ${loaded.wave.label}`, [{ label: loaded.wave.label, stats }])
-    return download(request, reply, loaded.wave, 'statistics_xlsx', `statistics-${loaded.wave.survey_id}-${loaded.wave.label}.xlsx`, XLSX, book)
+    const publication = publicationOf(request.query)
+    const published = publication ? { threshold: publication.threshold, statistics: hiddenInStatistics(stats, loaded.definition, publication) } : undefined
+    const book = await statisticsWorkbook(`${localize(loaded.definition.title, 'en')} – ${loaded.wave.label}`, [{ label: loaded.wave.label, stats }], undefined, published)
+    return download(request, reply, loaded.wave, publication ? 'statistics_xlsx_published' : 'statistics_xlsx', `statistics-${loaded.wave.survey_id}-${loaded.wave.label}.xlsx`, XLSX, book)
   })
 
   const compareQuery = {
@@ -365,8 +367,10 @@ export async function analysisRoutes(app: FastifyInstance) {
   app.get<{ Querystring: CompareQuery }>('/admin/analysis/compare.xlsx', { schema: { querystring: compareQuery } }, async (request, reply) => {
     const result = await comparison(request, reply)
     if (!result) return reply
-    const book = await statisticsWorkbook(result.title, result.compared.map((w) => ({ label: w.label, stats: w.stats })), { waves: result.compared, rows: result.rows, panelSize: result.panel.length })
-    return send(request, reply, { kind: 'comparison_xlsx', waves: result.waves.map((w) => w.id) }, `comparison-${result.waves[0].survey_id}.xlsx`, XLSX, book)
+    const publication = publicationOf(request.query)
+    const published = publication ? { threshold: publication.threshold, comparison: hiddenInComparison(result.rows, request.query.special === 'include', publication, result.compared.map((w) => w.definition)) } : undefined
+    const book = await statisticsWorkbook(result.title, result.compared.map((w) => ({ label: w.label, stats: w.stats })), { waves: result.compared, rows: result.rows, panelSize: result.panel.length }, published)
+    return send(request, reply, { kind: publication ? 'comparison_xlsx_published' : 'comparison_xlsx', waves: result.waves.map((w) => w.id) }, `comparison-${result.waves[0].survey_id}.xlsx`, XLSX, book)
   })
 
   app.get<{ Querystring: CompareQuery }>('/admin/analysis/compare.csv', { schema: { querystring: compareQuery } }, async (request, reply) => {

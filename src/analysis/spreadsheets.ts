@@ -7,6 +7,7 @@ import { translator } from '../i18n/catalogue.js'
 import { testForOption, type ComparedWave, type ComparisonRow } from './comparison.js'
 import type { FreeTextSet } from './free-text.js'
 import { addPanelSheet } from './panel-sheet.js'
+import { SUPPRESSION_RULE, type hiddenInComparison } from './publication.js'
 import { partialNote } from './partial.js'
 import type { WaveStatistics } from './statistics.js'
 
@@ -34,8 +35,22 @@ function addRows(sheet: ExcelJS.Worksheet, header: string[], rows: unknown[][]) 
   sheet.columns.forEach((c) => (c.width = 18))
 }
 
-export async function statisticsWorkbook(title: string, waves: { label: string; stats: WaveStatistics }[], comparison?: { waves: ComparedWave[]; rows: ComparisonRow[]; panelSize?: number }): Promise<Buffer> {
+type Published = ReturnType<typeof hiddenInComparison>
+
+/**
+ * A workbook for publication: `statistics` hides counts of the (one) wave's statistics, `comparison`
+ * those of the comparison (see publication.ts). A published comparison leaves out the statistics
+ * sheets, whose counts would otherwise stand beside the comparison's hidden ones.
+ */
+export interface PublishedWorkbook {
+  threshold: number
+  statistics?: Set<string>
+  comparison?: Published
+}
+
+export async function statisticsWorkbook(title: string, waves: { label: string; stats: WaveStatistics }[], comparison?: { waves: ComparedWave[]; rows: ComparisonRow[]; panelSize?: number }, published?: PublishedWorkbook): Promise<Buffer> {
   const book = new ExcelJS.Workbook()
+  const shown = (key: string, value: unknown) => (published?.statistics?.has(key) ? '[c]' : value)
   book.creator = 'Survey Waves'
   const used = new Set<string>()
   const summary = book.addWorksheet(sheetName('Summary', used))
@@ -46,17 +61,22 @@ export async function statisticsWorkbook(title: string, waves: { label: string; 
   )
   summary.insertRow(1, [title]).font = { bold: true, size: 14 }
   const latest = waves[waves.length - 1]
-  const sections = [...new Set(latest.stats.questions.map((q) => q.section))]
+  const sections = published?.comparison ? [] : [...new Set(latest.stats.questions.map((q) => q.section))]
   for (const section of sections) {
     const sheet = book.addWorksheet(sheetName(section, used))
     const rows: unknown[][] = []
     for (const q of latest.stats.questions.filter((x) => x.section === section)) {
-      const common = [q.id, q.text, q.asked, q.answered, q.missing]
-      for (const [rowText, choice] of [...(q.choice ? [['', q.choice] as const] : []), ...(q.rows ?? []).map((r) => [r.text, r.choice] as const)]) {
-        for (const o of choice.options) rows.push([...common, rowText, o.code, o.label, o.count, choice.base, pct(o.percent), pct(o.ci?.low), pct(o.ci?.high)])
+      const common = [q.id, q.text, shown(`${q.id}:asked`, q.asked), shown(`${q.id}:answered`, q.answered), shown(`${q.id}:missing`, q.missing)]
+      for (const [rowId, rowText, choice] of [...(q.choice ? [['', '', q.choice] as const] : []), ...(q.rows ?? []).map((r) => [r.id, r.text, r.choice] as const)]) {
+        const base = `${q.id}|${rowId}:base`
+        for (const o of choice.options) {
+          const count = `${q.id}|${rowId}:${o.code}`
+          const out = published?.statistics?.has(count) || published?.statistics?.has(base)
+          rows.push([...common, rowText, o.code, o.label, shown(count, o.count), shown(base, choice.base), out ? '[c]' : pct(o.percent), out ? '[c]' : pct(o.ci?.low), out ? '[c]' : pct(o.ci?.high)])
+        }
       }
-      if (q.number) rows.push([...common, '', null, `n ${q.number.n}; mean ${q.number.mean?.toFixed(2) ?? ''}; sd ${q.number.sd?.toFixed(2) ?? ''}; median ${q.number.median ?? ''}; quartiles ${q.number.q1 ?? ''}–${q.number.q3 ?? ''}; range ${q.number.min ?? ''}–${q.number.max ?? ''}`, null, q.number.n, null, null, null])
-      if (q.texts !== undefined) rows.push([...common, '', null, translator('en')('admin.analysis.texts', { count: q.texts }), q.texts, null, null, null, null])
+      if (q.number) rows.push([...common, '', null, `n ${shown(`${q.id}:n`, q.number.n)}; don't know ${shown(`${q.id}:dk`, q.number.dontKnow)}; mean ${q.number.mean?.toFixed(2) ?? ''}; sd ${q.number.sd?.toFixed(2) ?? ''}; median ${q.number.median ?? ''}; quartiles ${q.number.q1 ?? ''}–${q.number.q3 ?? ''}; range ${q.number.min ?? ''}–${q.number.max ?? ''}`, null, shown(`${q.id}:n`, q.number.n), null, null, null])
+      if (q.texts !== undefined) rows.push([...common, '', null, published?.statistics?.has(`${q.id}:texts`) ? '[c]' : translator('en')('admin.analysis.texts', { count: q.texts }), shown(`${q.id}:texts`, q.texts), null, null, null, null])
     }
     addRows(sheet, ['Question id', 'Question', 'Asked', 'Answered', 'Missing', 'Row', 'Code', 'Answer', 'Count', 'Base', '%', '95% CI low', '95% CI high'], rows)
   }
@@ -64,11 +84,15 @@ export async function statisticsWorkbook(title: string, waves: { label: string; 
     const sheet = book.addWorksheet(sheetName('Comparison', used))
     const header = ['Question id', 'Row', 'Question', 'Status', 'Code', 'Answer', ...comparison.waves.flatMap((w) => [`${w.label} count`, `${w.label} base`, `${w.label} %`, `${w.label} value`]), 'Change (points)', 'Change (value)', 'Test', 'p', 'p (Holm)', 'p (Benjamini–Hochberg)', 'Note']
     const rows: unknown[][] = []
+    const hidden = published?.comparison
+    const masked = (key: string, value: unknown) => (hidden?.cells.has(key) ? '[c]' : value)
     for (const row of comparison.rows) {
+      const r = `${row.id}|${row.rowId ?? ''}`
       const note = [row.test?.warning, ...row.notes].filter(Boolean).join(' ')
       const unavailable = () => (row.status === 'not_comparable' ? ['[b]', '[b]', '[b]', '[b]'] : ['[x]', '[x]', '[x]', '[x]'])
       const head = (code: number | null, answer: string) => [row.id, row.rowId ?? '', row.text, row.status, code, answer]
-      const tests = (test?: { kind: string; p: number; adjusted?: { holm: number; bh: number } }) => [test?.kind ?? '', test?.p ?? null, test?.adjusted?.holm ?? null, test?.adjusted?.bh ?? null, note]
+      const tests = (test?: { kind: string; p: number; adjusted?: { holm: number; bh: number } }, key = '') =>
+        test && hidden?.tests.has(key) ? [test.kind, '[c]', '[c]', '[c]', note] : [test?.kind ?? '', test?.p ?? null, hidden?.adjusted.has(key) ? '[c]' : (test?.adjusted?.holm ?? null), hidden?.adjusted.has(key) ? '[c]' : (test?.adjusted?.bh ?? null), note]
       if (row.type === 'number') {
         for (const [measure, test, kind] of [['mean', row.numbers?.welch, 'welch'], ['median', row.numbers?.mannWhitney, 'mann_whitney']] as const) {
           rows.push([
@@ -82,26 +106,35 @@ export async function statisticsWorkbook(title: string, waves: { label: string; 
         continue
       }
       if (!row.options.length) {
-        rows.push([...head(null, 'answered'), ...row.waves.flatMap((w) => (!w.available || !w.answers ? unavailable() : [w.answers.answered, w.answers.asked, '[z]', null])), null, null, ...tests()])
+        rows.push([...head(null, 'answered'), ...row.waves.flatMap((w, i) => (!w.available || !w.answers ? unavailable() : [masked(`${r}|${i}:answered`, w.answers.answered), masked(`${r}|${i}:asked`, w.answers.asked), '[z]', null])), null, null, ...tests()])
         continue
       }
       for (const option of row.options) {
+        let anyHidden = false
         rows.push([
           ...head(option.code, option.label),
-          ...row.waves.flatMap((w) => {
+          ...row.waves.flatMap((w, i) => {
             if (!w.available) return unavailable()
             const o = w.options.find((x) => x.code === option.code)
-            if (o?.asked === false) return ['[x]', w.base, '[x]', null]
-            return [o?.count ?? 0, w.base, o?.percent === null || o?.percent === undefined ? '[z]' : pct(o.percent), null]
+            const [count, base] = [`${r}|${i}:${option.code}`, `${r}|${i}:base`]
+            if (o?.asked === false) return ['[x]', masked(base, w.base), '[x]', null]
+            if (hidden?.cells.has(count) || hidden?.cells.has(base)) anyHidden = true
+            return [masked(count, o?.count ?? 0), masked(base, w.base), anyHidden && (hidden?.cells.has(count) || hidden?.cells.has(base)) ? '[c]' : o?.percent === null || o?.percent === undefined ? '[z]' : pct(o.percent), null]
           }),
-          option.changePp === null ? null : Math.round(option.changePp * 10) / 10,
+          anyHidden ? '[c]' : option.changePp === null ? null : Math.round(option.changePp * 10) / 10,
           null,
-          ...tests(testForOption(row, option)),
+          ...tests(testForOption(row, option), row.test ? r : `${r}:${option.code}`),
         ])
       }
     }
     addRows(sheet, header, rows)
-    if (comparison.panelSize !== undefined) addPanelSheet(book.addWorksheet(sheetName('Same organisations', used)), comparison.waves, comparison.rows, comparison.panelSize)
+    if (comparison.panelSize !== undefined) addPanelSheet(book.addWorksheet(sheetName('Same organisations', used)), comparison.waves, comparison.rows, comparison.panelSize, hidden)
+  }
+  if (published) {
+    const notes = book.addWorksheet(sheetName('Notes', used))
+    notes.addRow([translator('en')('admin.analysis.publication.threshold', { threshold: published.threshold })]).font = { bold: true }
+    for (const line of SUPPRESSION_RULE) notes.addRow([line])
+    notes.getColumn(1).width = 120
   }
   return Buffer.from(await book.xlsx.writeBuffer())
 }

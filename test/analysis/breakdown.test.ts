@@ -42,6 +42,7 @@ t.test('the comparison’s download links carry the page’s settings, so the fi
     `/admin/analysis/compare.csv?waves=${wave1}&waves=${wave2}&special=include&threshold=3`,
     `/admin/analysis/compare.xlsx?waves=${wave1}&waves=${wave2}&special=include&threshold=3`,
     `/admin/analysis/compare.csv?waves=${wave1}&waves=${wave2}&special=include&threshold=3&publication=1`,
+    `/admin/analysis/compare.xlsx?waves=${wave1}&waves=${wave2}&special=include&threshold=3&publication=1`,
   ])
   // W1's role with don't know in the base: 2 of 5 managers (40.0%), as the page shows it.
   t.match(page, '40.0')

@@ -8,6 +8,7 @@
 // when only one value remains, and it is the true one. None may be. This attacker is written here,
 // apart from the code under test (src/analysis/disclosure.ts).
 import t from 'tap'
+import ExcelJS from 'exceljs'
 import { parse } from 'csv-parse/sync'
 import type { Answers } from '../../src/questionnaire/answers.js'
 import { buildTestApp, FIXTURES, signIn } from '../helpers/app.js'
@@ -206,6 +207,14 @@ t.test('no suppressed count can be worked back from a published download', async
   const second = await submittedWave(app, { surveyId: 'small-counts', version: '2', label: 'W2', answers: answersFor(next, 14), organisations: first.organisations.slice(0, 12), prefix: 'N' })
   const cookie = await signIn(app, 'analyst')
   const get = async (url: string) => rowsOf((await app.inject({ url, headers: { cookie } })).body)
+  const sheet = async (url: string, name: string) => {
+    const book = new ExcelJS.Workbook()
+    await book.xlsx.load((await app.inject({ url, headers: { cookie } })).rawPayload as unknown as ArrayBuffer)
+    const rows: unknown[][] = []
+    book.getWorksheet(name)?.eachRow((row) => rows.push((row.values as unknown[]).slice(1)))
+    return { rows, names: book.worksheets.map((w) => w.name), notes: book.getWorksheet('Notes') }
+  }
+  const marks = (values: unknown[]) => values.map((v) => (v === '[c]' ? '[c]' : 'shown'))
 
   let suppressed = 0
   for (const [label, waveId] of [['W1', first.waveId], ['W2', second.waveId]]) {
@@ -216,6 +225,13 @@ t.test('no suppressed count can be worked back from a published download', async
     suppressed += hidden
     t.same(recovered(published.cells, truth.cells, published.equations), [], `statistics of ${label}: none of its ${hidden} [c] recovered`)
     t.ok(rows.filter((r) => r.code !== '').every((r) => (r.count !== '[c]' && r.base !== '[c]') || [r.percent, r.ci95_low, r.ci95_high].every((v) => v === '[c]')), `${label}: no percentage or interval beside a [c]`)
+    // The workbook for publication hides the same counts, and says how.
+    const book = await sheet(`/admin/analysis/waves/${waveId}/statistics.xlsx?publication=1`, 'Main')
+    const choiceLines = book.rows.slice(1).filter((r) => typeof r[6] === 'number')
+    t.same(choiceLines.map((r) => marks(r.slice(2, 5).concat(r.slice(8, 11)))), rows.filter((r) => r.code !== '').map((r) => marks([r.asked, r.answered, r.missing, r.count, r.base, r.percent])), `${label}: the workbook hides what the CSV hides`)
+    const notes: unknown[] = []
+    book.notes?.eachRow((row) => notes.push(row.getCell(1).value))
+    t.match(notes.join(' '), /^For publication: counts below 5 suppressed as \[c\].*could be worked back/, 'the rule is in the Notes sheet')
     if (label === 'W1') {
       // The attacker has teeth: hiding only the counts below 5 (the old rule's first step) gives many back.
       const naive: Cells = new Map([...truth.cells].map(([k, v]) => [k, v !== null && v > 0 && v < 5 && /:(\d+|asked|dk)$/.test(k) ? null : v]))
@@ -237,5 +253,14 @@ t.test('no suppressed count can be worked back from a published download', async
     if (anyHidden && r.p_value !== '') t.equal(r.p_value, '[c]', `${r.population} ${r.question_id} ${r.row} ${r.code}: no p-value computed from a [c]`)
     if ([r.W1_count, r.W2_count, r.W1_base, r.W2_base].includes('[c]')) t.equal(r.change_pp, '[c]', `${r.population} ${r.question_id} ${r.code}: no change beside a [c]`)
   }
+  const book = await sheet(`/admin/analysis/compare.xlsx?${query}&publication=1`, 'Comparison')
+  t.notOk(book.names.includes('Main'), 'no statistics sheet beside a published comparison')
+  const header = book.rows[0] as string[]
+  const columns = ['W1 count', 'W1 base', 'W2 count', 'W2 base', 'Change (points)', 'p'].map((h) => header.indexOf(h))
+  const choice = rows.filter((r) => r.population === 'all' && r.code !== '')
+  t.same(book.rows.slice(1).filter((r) => typeof r[4] === 'number').map((r) => marks(columns.map((c) => r[c]))), choice.map((r) => marks([r.W1_count, r.W1_base, r.W2_count, r.W2_base, r.change_pp, r.p_value])), 'the comparison workbook hides what the CSV hides')
+  const panelSheet = await sheet(`/admin/analysis/compare.xlsx?${query}&publication=1`, 'Same organisations')
+  const panelLines = rows.filter((r) => r.population === 'panel')
+  t.same(panelSheet.rows.slice(3).map((r) => marks([r[7], r[9], r[11], r[13]])), panelLines.map((r) => marks([r.W1_count, r.W2_count, r.change_pp, r.p_value])), 'and so does its panel sheet')
   t.ok(suppressed > 20, `the fixture has small counts to hide (${suppressed} [c])`)
 })
