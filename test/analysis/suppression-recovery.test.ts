@@ -12,20 +12,11 @@ import ExcelJS from 'exceljs'
 import { parse } from 'csv-parse/sync'
 import type { Answers } from '../../src/questionnaire/answers.js'
 import { buildTestApp, FIXTURES, signIn } from '../helpers/app.js'
+import { seededRandom } from '../helpers/branches.js'
 import { submittedWave } from '../helpers/responses.js'
 
 type Equation = { total: string; parts: string[] }
 type Cells = Map<string, number | null>
-
-/** A seeded generator, so the wave pair is the same in every run. */
-function random(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0
-    let x = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 function answersFor(next: () => number, n: number): Answers[] {
   const pick = <T>(items: T[]) => items[Math.floor(next() * items.length)]
@@ -202,7 +193,7 @@ function recovered(published: Cells, truth: Cells, equations: Equation[]): strin
 
 t.test('no suppressed count can be worked back from a published download', async (t) => {
   const app = await buildTestApp(t, { surveysDir: `${FIXTURES}/surveys-suppression`, mailWorker: false })
-  const next = random(20260113)
+  const next = seededRandom(20260113)
   const first = await submittedWave(app, { surveyId: 'small-counts', version: '1', label: 'W1', answers: answersFor(next, 14) })
   const second = await submittedWave(app, { surveyId: 'small-counts', version: '2', label: 'W2', answers: answersFor(next, 14), organisations: first.organisations.slice(0, 12), prefix: 'N' })
   const cookie = await signIn(app, 'analyst')
