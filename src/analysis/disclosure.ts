@@ -21,11 +21,31 @@ const EPSILON = 1e-7
 
 /** The bounds a reader can put on each hidden count; `lower` is what they assume of one (1: zeros are shown). */
 export function boundsOfHidden(table: DisclosureTable, hidden: Set<string>, lower: (key: string) => number): Map<string, { low: number; high: number }> {
-  const unknowns = [...hidden].filter((k) => table.values.has(k))
+  // Hidden counts tied by no sum cannot say anything about each other: each group is solved on its
+  // own, which keeps a national questionnaire's tables (thousands of counts) quick.
+  const bounds = new Map<string, { low: number; high: number }>()
+  const seen = new Set<string>()
+  for (const start of hidden) {
+    if (seen.has(start) || !table.values.has(start)) continue
+    const group = [start]
+    seen.add(start)
+    for (let i = 0; i < group.length; i++) {
+      for (const e of table.equations) {
+        if (e.total !== group[i] && !e.parts.includes(group[i])) continue
+        for (const k of [e.total, ...e.parts]) if (hidden.has(k) && table.values.has(k) && !seen.has(k)) { seen.add(k); group.push(k) }
+      }
+    }
+    for (const [k, b] of boundsInGroup(table, group, lower)) bounds.set(k, b)
+  }
+  return bounds
+}
+
+function boundsInGroup(table: DisclosureTable, unknowns: string[], lower: (key: string) => number): Map<string, { low: number; high: number }> {
   const index = new Map(unknowns.map((k, i) => [k, i]))
   // Each equation as a row over the hidden counts: sum(coefficient × count) = constant.
   const rows: { a: number[]; b: number }[] = []
   for (const e of table.equations) {
+    if (!index.has(e.total) && !e.parts.some((k) => index.has(k))) continue
     const a = new Array<number>(unknowns.length).fill(0)
     let b = 0
     let touches = false
