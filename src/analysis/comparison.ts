@@ -9,6 +9,7 @@ import { isAnswerable, localize, placedQuestions, questionOptions } from '../que
 import type { AnswerableQuestion, Definition } from '../questionnaire/schema.js'
 import type { ChoiceStats, NumberStats, QuestionStats, WaveStatistics } from './statistics.js'
 import { benjaminiHochberg, holm, mannWhitney, welch, type TestResult } from './more-tests.js'
+import { panelOf, panelRow, type PanelRow, type WaveOrganisations } from './panel.js'
 import { chiSquare, fisherExact, wilson, type ChiSquare } from './tests-of-difference.js'
 
 export interface ComparedWave {
@@ -17,11 +18,13 @@ export interface ComparedWave {
   stats: WaveStatistics
   /** Values of the number questions, by question id: needed for their tests, not for their figures. */
   values?: Map<string, number[]>
+  /** The organisations the wave counts and their answers: needed for the panel of the same organisations. */
+  organisations?: WaveOrganisations
 }
 
-type Link = 'comparable' | 'reworded' | 'not_comparable' | 'new'
+export type Link = 'comparable' | 'reworded' | 'not_comparable' | 'new'
 
-interface Trace {
+export interface Trace {
   link: Link
   sourceId?: string
   /** Old code -> its codes in the newest version: none (no equivalent), one, or several (split). */
@@ -71,6 +74,11 @@ function trace(versions: Definition[], id: string): Trace {
   return { link, sourceId: currentId, codes }
 }
 
+/** Question `id` of version `newest`, traced back to version `older` of the same survey: its link and its id there. */
+export function traceBack(catalogue: Catalogue, surveyId: string, older: string, newest: string, id: string): Trace {
+  return older === newest ? { link: 'comparable', sourceId: id } : trace(chain(catalogue, surveyId, older, newest) ?? [], id)
+}
+
 export interface WaveCell {
   label: string
   available: boolean
@@ -98,6 +106,8 @@ export interface ComparisonRow {
   notes: string[]
   /** A number question: the change from the first to the last wave, and the tests of it. */
   numbers?: NumberComparison
+  /** The same organisations in every wave (a closed question that is comparable): their paired figures and tests. */
+  panel?: PanelRow
 }
 
 export interface NumberComparison {
@@ -114,34 +124,63 @@ export interface Adjusted {
   bh: number
 }
 
-/**
- * Adjusts every p-value of a comparison for the number of tests it holds: Holm's (the chance of
- * any false finding) and Benjamini–Hochberg's (the expected share of false findings). A yes/no
- * question is one test even though both of its options show it.
- */
-/** Every test of a comparison, once each, with where its adjusted value goes. */
-function testFamily(rows: ComparisonRow[]): { p: number; assign: (a: Adjusted) => void }[] {
-  const family: { p: number; assign: (a: Adjusted) => void }[] = []
+/** A test of a family, where its adjusted value goes, and the line(s) it covers (`row|rowId`, `:code` for an option's own test, `:welch`, `:mann_whitney`). */
+export type FamilyMember = { p: number; assign: (a: Adjusted) => void; key: string }
+
+const rowKey = (row: ComparisonRow) => `${row.id}|${row.rowId ?? ''}`
+
+/** Every test of a comparison, once each. A yes/no question is one test even though both of its options show it. */
+function testFamily(rows: ComparisonRow[]): FamilyMember[] {
+  const family: FamilyMember[] = []
   for (const row of rows) {
     if (row.test) {
       const test = row.test
       // Fisher on a row is its two options' one test: they share the adjusted value.
       const sharing = test.kind === 'fisher' ? row.options.filter((o) => o.p !== undefined) : []
-      family.push({ p: test.p, assign: (a) => { test.adjusted = a; for (const o of sharing) o.adjusted = a } })
+      family.push({ p: test.p, assign: (a) => { test.adjusted = a; for (const o of sharing) o.adjusted = a }, key: rowKey(row) })
     } else {
-      for (const option of row.options) if (option.p !== undefined) family.push({ p: option.p, assign: (a) => { option.adjusted = a } })
+      for (const option of row.options) if (option.p !== undefined) family.push({ p: option.p, assign: (a) => { option.adjusted = a }, key: `${rowKey(row)}:${option.code}` })
     }
-    for (const test of [row.numbers?.welch, row.numbers?.mannWhitney]) if (test) family.push({ p: test.p, assign: (a) => { test.adjusted = a } })
+    for (const [kind, test] of [['welch', row.numbers?.welch], ['mann_whitney', row.numbers?.mannWhitney]] as const) if (test) family.push({ p: test.p, assign: (a) => { test.adjusted = a }, key: `${rowKey(row)}:${kind}` })
   }
   return family
 }
 
-function adjustForManyTests(rows: ComparisonRow[]): void {
-  const family = testFamily(rows)
+/**
+ * The panel's tests, once each: a family of their own, since they test the same changes as the
+ * all-respondents tests on other data, and mixing the two would count each change twice.
+ */
+function panelFamily(rows: ComparisonRow[]): FamilyMember[] {
+  const family: FamilyMember[] = []
+  for (const row of rows) {
+    const panel = row.panel
+    if (!panel) continue
+    const test = panel.test
+    if (test) family.push({ p: test.p, assign: (a) => { test.adjusted = a }, key: rowKey(row) })
+    else for (const option of panel.options) if (option.p !== undefined) family.push({ p: option.p, assign: (a) => { option.adjusted = a }, key: `${rowKey(row)}:${option.code}` })
+  }
+  return family
+}
+
+/** The two families of tests of a comparison: all respondents, and the panel of the same organisations. */
+export function testFamilies(rows: ComparisonRow[]): { all: FamilyMember[]; panel: FamilyMember[] } {
+  return { all: testFamily(rows), panel: panelFamily(rows) }
+}
+
+/**
+ * Adjusts every p-value of a family for the number of tests it holds: Holm's (the chance of any
+ * false finding) and Benjamini–Hochberg's (the expected share of false findings).
+ */
+function adjust(family: FamilyMember[]): void {
   const p = family.map((f) => f.p)
   const byHolm = holm(p)
   const byBh = benjaminiHochberg(p)
   family.forEach((f, i) => f.assign({ holm: byHolm[i], bh: byBh[i] }))
+}
+
+function adjustForManyTests(rows: ComparisonRow[]): void {
+  adjust(testFamily(rows))
+  adjust(panelFamily(rows))
 }
 
 /**
@@ -158,6 +197,19 @@ export function testForOption(row: ComparisonRow, option: ComparisonRow['options
 /** How many tests a comparison holds: those its p-values were adjusted for. */
 export function testsIn(rows: ComparisonRow[]): number {
   return testFamily(rows).length
+}
+
+/** How many tests the panel of the same organisations holds: a family of their own. */
+export function panelTestsIn(rows: ComparisonRow[]): number {
+  return panelFamily(rows).length
+}
+
+/** The panel's test shown on an option's line: its own (multiple choice) or its question's. */
+export function panelTestForOption(row: ComparisonRow, option: { code: number }): { kind: string; p: number; adjusted?: Adjusted } | undefined {
+  const own = row.panel?.options.find((o) => o.code === option.code)
+  if (!row.panel || !own) return undefined
+  if (own.p !== undefined) return { kind: own.test ?? 'mcnemar', p: own.p, adjusted: own.adjusted }
+  return row.panel.test ? { kind: row.panel.test.kind, p: row.panel.test.p, adjusted: row.panel.test.adjusted } : undefined
 }
 
 /** Old code -> the code of the line it is counted in (null: not counted), for one wave of one row. */
@@ -351,10 +403,12 @@ export function compareWaves(catalogue: Catalogue, surveyId: string, waves: Comp
   const newest = waves[waves.length - 1].definition
   const rows: ComparisonRow[] = []
   const traced = new Set<string>()
+  const organisations = waves.every((w) => w.organisations) ? waves.map((w) => w.organisations!) : undefined
+  const panel = organisations ? panelOf(organisations) : undefined
   for (const placed of placedQuestions(newest)) {
     const q = placed.question
     if (!isAnswerable(q)) continue
-    const traces = waves.map((w) => (w.definition.version === newest.version ? ({ link: 'comparable', sourceId: q.id } as Trace) : (trace(chain(catalogue, surveyId, w.definition.version, newest.version) ?? [], q.id))))
+    const traces = waves.map((w) => traceBack(catalogue, surveyId, w.definition.version, newest.version, q.id))
     traces.forEach((t, i) => t.sourceId && traced.add(`${waves[i].definition.version}|${t.sourceId}`))
     // The row takes the weakest link: any break makes it not comparable; new means no earlier wave asked it.
     const earlier = traces.slice(0, -1)
@@ -411,6 +465,17 @@ export function compareWaves(catalogue: Catalogue, surveyId: string, waves: Comp
       if (q.type === 'number') row.numbers = compareNumbers(row, waves, traces)
       if (q.type !== 'number' && q.type !== 'short_text' && q.type !== 'long_text' && q.type !== 'date') testChoice(row, q.type === 'multiple_choice', differ)
       if (differ && q.type !== 'multiple_choice' && cells.filter((c) => c.available).length >= 2 && worst !== 'not_comparable' && worst !== 'new') row.notes.push(NO_TEST_NOTE)
+      if (panel && organisations && row.options.length && q.type !== 'number' && (worst === 'comparable' || worst === 'reworded')) {
+        const shape = waves.map((w, i) => ({
+          label: w.label,
+          available: cells[i].available,
+          key: traces[i].sourceId ? `${traces[i].sourceId}|${rowId ?? ''}` : undefined,
+          lineOf: (code: number) => (countings[i] ? (countings[i]!.get(code) ?? null) : code),
+          asked: (line: number) => cells[i].options.find((o) => o.code === line)?.asked !== false,
+        }))
+        const valid = lines.filter((l) => !l.special).map((l) => l.code)
+        row.panel = panelRow(panel, organisations, shape, valid, q.type === 'multiple_choice', q.type === 'multiple_choice' || !differ)
+      }
       return row
     }
     if (q.type === 'grid') {

@@ -13,17 +13,21 @@ import type { WaveTable } from '../db/schema.js'
 import { translator } from '../i18n/catalogue.js'
 import { waveParams, type WaveParams } from '../waves/params.js'
 import { exportCode } from '../questionnaire/missing-codes.js'
-import { localize, placedQuestions } from '../questionnaire/model.js'
+import { localize, placedQuestions, questionOptions } from '../questionnaire/model.js'
 import { CSV_OPTIONS, toCsv, UTF8_BOM } from '../web/csv.js'
 import { renderTeamPage } from '../web/render.js'
-import { compareWaves, testForOption, testsIn, type ComparedWave, type ComparisonRow } from './comparison.js'
+import { compareWaves, panelTestForOption, panelTestsIn, testForOption, testsIn, type ComparedWave, type ComparisonRow } from './comparison.js'
 import { freeTextAnswers } from './free-text.js'
+import { organisationAnswerRoutes } from './organisation-answers.js'
 import { partialResponses } from './partial.js'
+import { panelOf, waveOrganisations } from './panel.js'
 import { attributeNames, MISSING_CODES, MISSING_LABELS, partialVariables, rawLayout, rawRows, responseStatusVariable, spssSyntax, type Variable } from './raw-data.js'
 import { qdpxArchive } from './refi-qda.js'
 import { freeTextWorkbook, nvivoWorkbook, statisticsWorkbook } from './spreadsheets.js'
 import { numberValues, waveStatistics, type WaveStatistics } from './statistics.js'
-import { DEFAULT_THRESHOLD, suppressedCells, type Publication } from './suppression.js'
+import { hiddenInComparison, hiddenInStatistics } from './publication.js'
+import { DEFAULT_THRESHOLD, type Publication } from './suppression.js'
+import { wilson } from './tests-of-difference.js'
 
 const reportQuery = {
   type: 'object',
@@ -51,6 +55,9 @@ function publicationOf(query: { publication?: string; threshold?: number }): Pub
   return query.publication === '1' ? { threshold: query.threshold ?? DEFAULT_THRESHOLD } : undefined
 }
 
+/** Four decimals, and below 0.0001 three significant figures: a very small p-value never reads 0.0000. */
+export const pValue = (p: number) => (p === 0 || p >= 0.0001 ? p.toFixed(4) : p.toExponential(2))
+
 const percent = (p: number | null | undefined, digits = 1) => (p === null || p === undefined ? '' : (p * 100).toFixed(digits))
 
 const includePartialOf = (query: { partial?: string }) => query.partial === 'include'
@@ -77,7 +84,7 @@ function linkQuery(includePartial: boolean, params: Record<string, string | stri
 
 export async function analysisRoutes(app: FastifyInstance) {
   app.addHook('onRequest', app.requireUser)
-  const t = translator('en')
+  await app.register(organisationAnswerRoutes)
 
   async function loadWave(request: FastifyRequest<{ Params: WaveParams }>, reply: FastifyReply) {
     const wave = await app.db.selectFrom('waves').selectAll().where('id', '=', request.params.waveId).executeTakeFirst()
@@ -117,7 +124,7 @@ export async function analysisRoutes(app: FastifyInstance) {
     return renderTeamPage(request, reply, 'analysis/wave', { wave: loaded.wave, title: localize(loaded.definition.title, 'en'), stats, includeSpecial, includePartial, attributes, by: request.query.by ?? '', breakdown, percent, link })
   })
 
-  /** Statistics of every choice question for each value of an organisation attribute. */
+  /** Statistics of every closed question (choices, yes/no, each grid row) for each value of an organisation attribute. */
   async function breakdownBy(waveId: string, attribute: string, definition: ComparedWave['definition'], includeSpecial: boolean, includePartial: boolean) {
     const expression =
       attribute === 'type'
@@ -137,12 +144,11 @@ export async function analysisRoutes(app: FastifyInstance) {
       .selectFrom('answer_values')
       .innerJoin('responses', 'responses.id', 'answer_values.response_id')
       .innerJoin('organisations', 'organisations.id', 'responses.organisation_id')
-      .select([expression.as('value'), 'answer_values.question_id', 'answer_values.code', 'answer_values.special', (eb) => eb.fn.countAll<string | number>().as('n')])
+      .select([expression.as('value'), 'answer_values.question_id', 'answer_values.row_id', 'answer_values.code', 'answer_values.special', (eb) => eb.fn.countAll<string | number>().as('n')])
       .where('answer_values.wave_id', '=', waveId)
-      .where('answer_values.row_id', '=', '')
       .where('answer_values.code', 'is not', null)
       .$if(!includePartial, (qb) => qb.where('answer_values.partial', '=', 0))
-      .groupBy([expression, 'answer_values.question_id', 'answer_values.code', 'answer_values.special'])
+      .groupBy([expression, 'answer_values.question_id', 'answer_values.row_id', 'answer_values.code', 'answer_values.special'])
       .execute()
     const answered = await app.db
       .selectFrom('asked_questions')
@@ -153,23 +159,40 @@ export async function analysisRoutes(app: FastifyInstance) {
       .$if(!includePartial, (qb) => qb.where('asked_questions.partial', '=', 0))
       .groupBy([expression, 'asked_questions.question_id'])
       .execute()
+    // A grid row may be left blank where the question is optional: each row has its own answered count.
+    const rowAnswered = await app.db
+      .selectFrom('answer_values')
+      .innerJoin('responses', 'responses.id', 'answer_values.response_id')
+      .innerJoin('organisations', 'organisations.id', 'responses.organisation_id')
+      .select([expression.as('value'), 'answer_values.question_id', 'answer_values.row_id', (eb) => eb.fn.count<string | number>('answer_values.response_id').distinct().as('n')])
+      .where('answer_values.wave_id', '=', waveId)
+      .where('answer_values.row_id', '!=', '')
+      .$if(!includePartial, (qb) => qb.where('answer_values.partial', '=', 0))
+      .groupBy([expression, 'answer_values.question_id', 'answer_values.row_id'])
+      .execute()
     const values = groups.map((g) => g.value ?? '(none)').sort()
-    const questions = placedQuestions(definition)
-      .map((p) => p.question)
-      .filter((q) => q.type === 'single_choice' || q.type === 'yes_no' || q.type === 'multiple_choice')
-      .map((q) => ({
-        id: q.id,
-        text: localize(q.text, 'en'),
-        options: (q.type === 'yes_no' ? [] : q.options).length ? (q as { options: { code: number; label: unknown; special?: string }[] }).options : [],
-        groups: values.map((value) => {
-          const mine = codes.filter((c) => (c.value ?? '(none)') === value && c.question_id === q.id)
-          const special = mine.filter((c) => c.special).reduce((n, c) => n + Number(c.n), 0)
-          const total = Number(answered.find((a) => (a.value ?? '(none)') === value && a.question_id === q.id)?.n ?? 0)
-          const base = includeSpecial ? total : total - special
-          return { value, base, counts: new Map(mine.map((c) => [Number(c.code), Number(c.n)])) }
-        }),
-      }))
-    return { attribute, values, questions, localize }
+    const same = (a: string | null, b: string) => (a ?? '(none)') === b
+    const table = (q: { id: string }, rowId: string, text: string, options: ReturnType<typeof questionOptions>) => ({
+      id: q.id,
+      rowId,
+      text,
+      options: options.map((o) => ({ code: o.code, label: localize(o.label, 'en'), special: o.special })),
+      groups: values.map((value) => {
+        const mine = codes.filter((c) => same(c.value, value) && c.question_id === q.id && c.row_id === rowId)
+        const special = mine.filter((c) => c.special).reduce((n, c) => n + Number(c.n), 0)
+        const total = Number((rowId ? rowAnswered.find((a) => same(a.value, value) && a.question_id === q.id && a.row_id === rowId) : answered.find((a) => same(a.value, value) && a.question_id === q.id))?.n ?? 0)
+        const base = includeSpecial ? total : total - special
+        return { value, base, counts: new Map(mine.map((c) => [Number(c.code), Number(c.n)])) }
+      }),
+    })
+    const questions = placedQuestions(definition).flatMap(({ question: q }) =>
+      q.type === 'grid'
+        ? q.rows.map((r) => table(q, r.id, `${localize(q.text, 'en')} – ${localize(r.text, 'en')}`, q.options))
+        : q.type === 'single_choice' || q.type === 'yes_no' || q.type === 'multiple_choice'
+          ? [table(q, '', localize(q.text, 'en'), questionOptions(q))]
+          : [],
+    )
+    return { attribute, values, questions }
   }
 
   app.get<{ Params: WaveParams; Querystring: ReportQuery }>('/admin/analysis/waves/:waveId/statistics.csv', { schema: { params: waveParams, querystring: reportQuery } }, async (request, reply) => {
@@ -177,7 +200,8 @@ export async function analysisRoutes(app: FastifyInstance) {
     if (!loaded) return reply
     const stats = await waveStatistics(app.db, loaded.wave.id, loaded.definition, { includeSpecial: request.query.special === 'include', includePartial: includePartialOf(request.query) })
     const publication = publicationOf(request.query)
-    return download(request, reply, loaded.wave, publication ? 'statistics_csv_published' : 'statistics_csv', fileName('statistics', loaded.wave, 'csv', { suppressed: !!publication }), 'text/csv; charset=utf-8', statisticsCsv(stats, publication))
+    const hidden = publication ? hiddenInStatistics(stats, loaded.definition, publication) : undefined
+    return download(request, reply, loaded.wave, publication ? 'statistics_csv_published' : 'statistics_csv', fileName('statistics', loaded.wave, 'csv', { suppressed: !!publication }), 'text/csv; charset=utf-8', statisticsCsv(stats, hidden))
   })
 
   app.get<{ Params: WaveParams; Querystring: ReportQuery }>('/admin/analysis/waves/:waveId/raw.csv', { schema: { params: waveParams, querystring: reportQuery } }, async (request, reply) => {
@@ -285,8 +309,10 @@ export async function analysisRoutes(app: FastifyInstance) {
     const loaded = await loadWave(request, reply)
     if (!loaded) return reply
     const stats = await waveStatistics(app.db, loaded.wave.id, loaded.definition, { includeSpecial: request.query.special === 'include', includePartial: includePartialOf(request.query) })
-    const book = await statisticsWorkbook(`${localize(loaded.definition.title, 'en')} – ${loaded.wave.label}`, [{ label: loaded.wave.label, stats }])
-    return download(request, reply, loaded.wave, 'statistics_xlsx', fileName('statistics', loaded.wave, 'xlsx'), XLSX, book)
+    const publication = publicationOf(request.query)
+    const published = publication ? { threshold: publication.threshold, statistics: hiddenInStatistics(stats, loaded.definition, publication) } : undefined
+    const book = await statisticsWorkbook(`${localize(loaded.definition.title, 'en')} – ${loaded.wave.label}`, [{ label: loaded.wave.label, stats }], undefined, published)
+    return download(request, reply, loaded.wave, publication ? 'statistics_xlsx_published' : 'statistics_xlsx', fileName('statistics', loaded.wave, 'xlsx', { suppressed: !!publication }), XLSX, book)
   })
 
   const compareQuery = {
@@ -297,9 +323,10 @@ export async function analysisRoutes(app: FastifyInstance) {
       partial: { type: 'string', enum: ['include', 'exclude'] },
       publication: { type: 'string', enum: ['1', '0'] },
       threshold: { type: 'integer', minimum: 2, maximum: 100 },
+      population: { type: 'string', enum: ['all', 'panel'] },
     },
   } as const
-  type CompareQuery = { waves?: string | string[]; special?: string; partial?: string; publication?: string; threshold?: number }
+  type CompareQuery = { waves?: string | string[]; special?: string; partial?: string; publication?: string; threshold?: number; population?: 'all' | 'panel' }
 
   async function comparison(request: FastifyRequest<{ Querystring: CompareQuery }>, reply: FastifyReply) {
     const ids = ([] as string[]).concat(request.query.waves ?? [])
@@ -318,57 +345,84 @@ export async function analysisRoutes(app: FastifyInstance) {
       const definition = app.catalogue.find(w.survey_id, w.version)!.definition
       const stats = await waveStatistics(app.db, w.id, definition, { includeSpecial, includePartial })
       const numberIds = stats.questions.filter((q) => q.type === 'number').map((q) => q.id)
-      compared.push({ label: w.label, definition, stats, values: await numberValues(app.db, w.id, numberIds, { includePartial }) })
+      compared.push({ label: w.label, definition, stats, values: await numberValues(app.db, w.id, numberIds, { includePartial }), organisations: await waveOrganisations(app.db, w.id, { includePartial }) })
     }
-    return { waves, compared, rows: compareWaves(app.catalogue, survey.id, compared, includeSpecial), title: localize(survey.versions[survey.versions.length - 1].definition.title, 'en') }
+    const panel = panelOf(compared.map((w) => w.organisations!))
+    return { waves, compared, panel, rows: compareWaves(app.catalogue, survey.id, compared, includeSpecial), title: localize(survey.versions[survey.versions.length - 1].definition.title, 'en') }
   }
 
   app.get<{ Querystring: CompareQuery }>('/admin/analysis/compare', { schema: { querystring: compareQuery } }, async (request, reply) => {
     const result = await comparison(request, reply)
     if (!result) return reply
     const includePartial = includePartialOf(request.query)
+    const includeSpecial = request.query.special === 'include'
     const waveIds = ([] as string[]).concat(request.query.waves ?? [])
     const partial = result.compared.map((w) => ({ label: w.label, count: w.stats.partial }))
-    const link = (params: Record<string, string | undefined> = {}) => linkQuery(includePartial, { waves: waveIds, ...params })
-    return renderTeamPage(request, reply, 'analysis/compare', { ...result, percent, link, waveIds, includePartial, partial, hasPartial: partial.some((p) => p.count > 0), tests: testsIn(result.rows) })
+    // Downloads carry the page's settings, so the file holds the figures on the screen.
+    const settings = { special: includeSpecial ? 'include' : undefined, threshold: request.query.threshold === undefined ? undefined : String(request.query.threshold) }
+    const link = (params: Record<string, string | undefined> = {}) => linkQuery(includePartial, { waves: waveIds, ...settings, ...params })
+    const population = request.query.population === 'panel' ? 'panel' : 'all'
+    const panelOrganisations = population === 'panel' && result.panel.length
+      ? await app.db.selectFrom('organisations').select(['id', 'code', 'name']).where('id', 'in', result.panel).orderBy('name').execute()
+      : []
+    return renderTeamPage(request, reply, 'analysis/compare', {
+      ...result,
+      percent,
+      pValue,
+      link,
+      waveIds,
+      includePartial,
+      includeSpecial,
+      population,
+      panelOrganisations,
+      surveyId: result.waves[0].survey_id,
+      partial,
+      hasPartial: partial.some((p) => p.count > 0),
+      tests: testsIn(result.rows),
+      panelTests: panelTestsIn(result.rows),
+    })
   })
 
   app.get<{ Querystring: CompareQuery }>('/admin/analysis/compare.xlsx', { schema: { querystring: compareQuery } }, async (request, reply) => {
     const result = await comparison(request, reply)
     if (!result) return reply
-    const book = await statisticsWorkbook(result.title, result.compared.map((w) => ({ label: w.label, stats: w.stats })), { waves: result.compared, rows: result.rows })
-    return send(request, reply, { kind: 'comparison_xlsx', waves: result.waves.map((w) => w.id) }, fileName('comparison', { survey_id: result.waves[0].survey_id }, 'xlsx'), XLSX, book)
+    const publication = publicationOf(request.query)
+    const published = publication ? { threshold: publication.threshold, comparison: hiddenInComparison(result.rows, request.query.special === 'include', publication, result.compared.map((w) => w.definition)) } : undefined
+    const book = await statisticsWorkbook(result.title, result.compared.map((w) => ({ label: w.label, stats: w.stats })), { waves: result.compared, rows: result.rows, panelSize: result.panel.length }, published)
+    return send(request, reply, { kind: publication ? 'comparison_xlsx_published' : 'comparison_xlsx', waves: result.waves.map((w) => w.id) }, fileName('comparison', { survey_id: result.waves[0].survey_id }, 'xlsx', { suppressed: !!publication }), XLSX, book)
   })
 
   app.get<{ Querystring: CompareQuery }>('/admin/analysis/compare.csv', { schema: { querystring: compareQuery } }, async (request, reply) => {
     const result = await comparison(request, reply)
     if (!result) return reply
     const publication = publicationOf(request.query)
-    return send(request, reply, { kind: publication ? 'comparison_csv_published' : 'comparison_csv', waves: result.waves.map((w) => w.id) }, fileName('comparison', { survey_id: result.waves[0].survey_id }, 'csv', { suppressed: !!publication }), 'text/csv; charset=utf-8', comparisonCsv(result.compared, result.rows, publication))
+    const published = publication ? hiddenInComparison(result.rows, request.query.special === 'include', publication, result.compared.map((w) => w.definition)) : undefined
+    return send(request, reply, { kind: publication ? 'comparison_csv_published' : 'comparison_csv', waves: result.waves.map((w) => w.id) }, fileName('comparison', { survey_id: result.waves[0].survey_id }, 'csv', { suppressed: !!publication }), 'text/csv; charset=utf-8', comparisonCsv(result.compared, result.rows, published, result.panel.length))
   })
 }
 
-export function statisticsCsv(stats: WaveStatistics, publication?: Publication): string {
+/** `hidden`: in a table for publication, the counts suppressed (keys as in publication.ts's statisticsTable). */
+export function statisticsCsv(stats: WaveStatistics, hidden?: Set<string>): string {
   const rows: unknown[][] = []
+  const shown = (key: string, value: unknown) => (hidden?.has(key) ? '[c]' : value)
   for (const q of stats.questions) {
-    const common = [q.id, q.section, q.text, q.type, q.asked, q.answered, q.missing]
+    const common = [q.id, q.section, q.text, q.type, shown(`${q.id}:asked`, q.asked), shown(`${q.id}:answered`, q.answered), shown(`${q.id}:missing`, q.missing)]
     const choiceRows = (rowId: string, choice: NonNullable<typeof q.choice>) => {
-      const hidden = publication ? suppressedCells(choice.options.map((o) => o.count), publication.threshold, q.type !== 'multiple_choice') : []
-      choice.options.forEach((o, i) =>
-        rows.push(
-          hidden[i]
-            ? [...common, rowId, exportCode(o), o.label, o.special ?? '', '[c]', choice.base, '[c]', '[c]', '[c]', '', '', '', '', '', '', '']
-            : [...common, rowId, exportCode(o), o.label, o.special ?? '', o.count, choice.base, percent(o.percent), percent(o.ci?.low), percent(o.ci?.high), '', '', '', '', '', '', ''],
-        ),
-      )
+      const base = `${q.id}|${rowId}:base`
+      for (const o of choice.options) {
+        const count = `${q.id}|${rowId}:${o.code}`
+        // A percentage and its interval give their count back from the base, and the base from their count.
+        const out = hidden?.has(count) || hidden?.has(base)
+        rows.push([...common, rowId, exportCode(o), o.label, o.special ?? '', shown(count, o.count), shown(base, choice.base), out ? '[c]' : percent(o.percent), out ? '[c]' : percent(o.ci?.low), out ? '[c]' : percent(o.ci?.high), '', '', '', '', '', '', ''])
+      }
     }
     if (q.choice) choiceRows('', q.choice)
     for (const r of q.rows ?? []) choiceRows(r.id, r.choice)
     if (q.number) {
       const n = q.number
-      rows.push([...common, '', '', '', '', n.dontKnow ? `dont_know=${n.dontKnow}` : '', n.n, '', '', '', n.mean?.toFixed(4) ?? '', n.sd?.toFixed(4) ?? '', n.median ?? '', n.q1 ?? '', n.q3 ?? '', n.min ?? '', n.max ?? ''])
+      rows.push([...common, '', '', '', '', n.dontKnow ? `dont_know=${shown(`${q.id}:dk`, n.dontKnow)}` : '', shown(`${q.id}:n`, n.n), '', '', '', n.mean?.toFixed(4) ?? '', n.sd?.toFixed(4) ?? '', n.median ?? '', n.q1 ?? '', n.q3 ?? '', n.min ?? '', n.max ?? ''])
     }
-    if (q.texts !== undefined) rows.push([...common, '', '', '', '', q.texts, '', '', '', '', '', '', '', '', '', '', ''])
+    if (q.texts !== undefined) rows.push([...common, '', '', '', '', shown(`${q.id}:texts`, q.texts), '', '', '', '', '', '', '', '', '', '', ''])
   }
   // On every row, not in a note line a CSV reader would take for data: how many partial responses
   // the wave has, and whether the figures include them.
@@ -384,22 +438,37 @@ export function statisticsCsv(stats: WaveStatistics, publication?: Publication):
  * Cells across a break in series carry the Government Statistical Service shorthand: [b] break
  * (not comparable), [x] not available (not asked in that wave), [z] not applicable.
  */
-export function comparisonCsv(waves: ComparedWave[], rows: ComparisonRow[], publication?: Publication): string {
-  const header = ['question_id', 'row', 'question', 'status', 'code', 'option']
+const t = translator('en')
+
+type Published = ReturnType<typeof hiddenInComparison>
+
+/** `published`: in a table for publication, the counts and tests suppressed (see publication.ts). */
+export function comparisonCsv(waves: ComparedWave[], rows: ComparisonRow[], published?: Published, panelSize = 0): string {
+  const header = ['population', 'question_id', 'row', 'question', 'status', 'code', 'option']
   for (const w of waves) header.push(`${w.label}_count`, `${w.label}_base`, `${w.label}_percent`, `${w.label}_ci95_low`, `${w.label}_ci95_high`, `${w.label}_value`)
-  header.push('change_pp', 'change_value', 'test', 'p_value', 'p_holm', 'p_bh', 'note', ...waves.map((w) => `${w.label}_wording`), 'partial_included', ...waves.map((w) => `${w.label}_partial_responses`))
-  const partial = [waves[0]?.stats.includePartial ? 'yes' : 'no', ...waves.map((w) => w.stats.partial)]
-  const p = (value: number | undefined) => (value === undefined ? '' : value.toFixed(4))
+  header.push('change_pp', 'change_value', 'test', 'p_value', 'p_holm', 'p_bh', 'note', ...waves.map((w) => `${w.label}_wording`), 'partial_included', ...waves.map((w) => `${w.label}_partial_responses`), 'panel_organisations')
+  // On every row, as the partial responses: how many organisations the panel of the same organisations holds.
+  const partial = [waves[0]?.stats.includePartial ? 'yes' : 'no', ...waves.map((w) => w.stats.partial), panelSize]
+  const p = (value: number | undefined) => (value === undefined ? '' : pValue(value))
+  const hidden = (key: string) => published?.cells.has(key) ?? false
+  const shown = (key: string, value: unknown) => (hidden(key) ? '[c]' : value)
+  /** The test's three p-values, or [c] where the test or its adjustment is withheld. */
+  const testCells = (test: { kind: string; p: number; adjusted?: { holm: number; bh: number } } | undefined, key: string, panel = false) => {
+    const [raw, adjusted] = panel ? [published?.panelTests, published?.panelAdjusted] : [published?.tests, published?.adjusted]
+    if (!test) return ['', '', '', '']
+    if (raw?.has(key)) return [test.kind, '[c]', '[c]', '[c]']
+    return [test.kind, p(test.p), adjusted?.has(key) ? '[c]' : p(test.adjusted?.holm), adjusted?.has(key) ? '[c]' : p(test.adjusted?.bh)]
+  }
   const out: unknown[][] = []
   for (const row of rows) {
+    const r = `${row.id}|${row.rowId ?? ''}`
     const note = [row.test?.warning, ...row.notes].filter(Boolean).join(' ')
     const unavailable = (cell: ComparisonRow['waves'][number]) => {
       const marker = row.status === 'not_comparable' && cell.wording ? '[b]' : '[x]'
       return [marker, marker, marker, marker, marker, marker]
     }
-    const tail = (changePp: string, changeValue: string, test?: { kind: string; p: number; adjusted?: { holm: number; bh: number } }) =>
-      [changePp, changeValue, test?.kind ?? '', p(test?.p), p(test?.adjusted?.holm), p(test?.adjusted?.bh), note, ...row.waves.map((w) => w.wording ?? ''), ...partial]
-    const head = (code: unknown, option: string) => [row.id, row.rowId ?? '', row.text, row.status, code, option]
+    const tail = (changePp: string, changeValue: string, tests: unknown[] = ['', '', '', '']) => [changePp, changeValue, ...tests, note, ...row.waves.map((w) => w.wording ?? ''), ...partial]
+    const head = (code: unknown, option: string, population = 'all') => [population, row.id, row.rowId ?? '', row.text, row.status, code, option]
 
     if (row.type === 'number') {
       // Two lines: the means (Welch's t) and the medians (Mann–Whitney), each with its change.
@@ -412,7 +481,7 @@ export function comparisonCsv(waves: ComparedWave[], rows: ComparisonRow[], publ
         }
         const change = row.numbers?.change[measure]
         const changeText = row.status === 'not_comparable' ? '[b]' : change === null || change === undefined ? '' : measure === 'mean' ? change.toFixed(4) : String(change)
-        line.push(...tail('[z]', changeText, test ? { kind, ...test } : undefined))
+        line.push(...tail('[z]', changeText, testCells(test ? { kind, ...test } : undefined, `${r}:${kind}`)))
         out.push(line)
       }
       continue
@@ -420,24 +489,55 @@ export function comparisonCsv(waves: ComparedWave[], rows: ComparisonRow[], publ
     if (!row.options.length) {
       // Text and dates: how many were asked and answered.
       const line = head('', 'answered')
-      for (const cell of row.waves) line.push(...(!cell.available || !cell.answers ? unavailable(cell) : [cell.answers.answered, cell.answers.asked, '[z]', '[z]', '[z]', '']))
+      row.waves.forEach((cell, w) => line.push(...(!cell.available || !cell.answers ? unavailable(cell) : [shown(`${r}|${w}:answered`, cell.answers.answered), shown(`${r}|${w}:asked`, cell.answers.asked), '[z]', '[z]', '[z]', ''])))
       line.push(...tail('[z]', ''))
       out.push(line)
       continue
     }
-    // Per wave, which option counts a published table must hide.
-    const hidden = row.waves.map((cell) => (publication && cell.available ? suppressedCells(row.options.map((o) => cell.options.find((x) => x.code === o.code)?.count ?? 0), publication.threshold, row.type !== 'multiple_choice') : []))
-    row.options.forEach((option, index) => {
+    row.options.forEach((option) => {
       const line = head(exportCode(option), option.label)
+      let anyHidden = false
       row.waves.forEach((cell, w) => {
         if (!cell.available) return line.push(...unavailable(cell))
         const o = cell.options.find((x) => x.code === option.code)
-        if (o?.asked === false) return line.push('[x]', cell.base, '[x]', '[x]', '[x]', '')
-        if (hidden[w][index]) return line.push('[c]', cell.base, '[c]', '[c]', '[c]', '')
+        const [count, base] = [`${r}|${w}:${option.code}`, `${r}|${w}:base`]
+        if (o?.asked === false) return line.push('[x]', shown(base, cell.base), '[x]', '[x]', '[x]', '')
+        if (hidden(count) || hidden(base)) {
+          anyHidden = true
+          return line.push(shown(count, o?.count ?? 0), shown(base, cell.base), '[c]', '[c]', '[c]', '')
+        }
         return line.push(o?.count ?? 0, cell.base, o?.percent === null || o?.percent === undefined ? '[z]' : percent(o.percent), o?.ci ? percent(o.ci.low) : '[z]', o?.ci ? percent(o.ci.high) : '[z]', '')
       })
-      const anyHidden = hidden.some((h) => h[index])
-      line.push(...tail(anyHidden ? '[c]' : option.changePp === null ? (row.status === 'not_comparable' ? '[b]' : '[x]') : option.changePp.toFixed(1), '', testForOption(row, option)))
+      // As in the family of tests: a question's one test, or each option's own.
+      const testKey = row.test ? r : `${r}:${option.code}`
+      line.push(...tail(anyHidden ? '[c]' : option.changePp === null ? (row.status === 'not_comparable' ? '[b]' : '[x]') : option.changePp.toFixed(1), '', testCells(testForOption(row, option), testKey)))
+      out.push(line)
+    })
+  }
+  // The same organisations in every wave: lines of their own, after those of all respondents.
+  for (const row of rows) {
+    const panel = row.panel
+    if (!panel) continue
+    const note = [t('admin.analysis.panel.file_note', { count: panelSize, pairs: panel.pairs }), panel.unchanged ? t('admin.analysis.panel.unchanged') : ''].filter(Boolean).join(' ')
+    const r = `${row.id}|${row.rowId ?? ''}`
+    const pairs = `P|${r}:pairs`
+    row.options.filter((o) => !o.special).forEach((option, index) => {
+      const line: unknown[] = ['panel', row.id, row.rowId ?? '', row.text, row.status, exportCode(option), option.label]
+      let anyHidden = false
+      panel.waves.forEach((cell, w) => {
+        const o = cell.options[index]
+        const count = `P|${r}|${w}:${option.code}`
+        if (!cell.available || !o.asked) return line.push('[x]', '[x]', '[x]', '[x]', '[x]', '')
+        if (hidden(count) || hidden(pairs)) {
+          anyHidden = true
+          return line.push(shown(count, o.count), shown(pairs, panel.pairs), '[c]', '[c]', '[c]', '')
+        }
+        const ci = wilson(o.count, panel.pairs)
+        line.push(o.count, panel.pairs, percent(o.percent), ci ? percent(ci.low) : '', ci ? percent(ci.high) : '', '')
+      })
+      const own = panel.options[index]
+      const testKey = panel.test ? r : `${r}:${option.code}`
+      line.push(anyHidden ? '[c]' : own.changePp === null ? '[x]' : own.changePp.toFixed(1), '', ...testCells(panelTestForOption(row, option), testKey, true), note, ...row.waves.map((w) => w.wording ?? ''), ...partial)
       out.push(line)
     })
   }

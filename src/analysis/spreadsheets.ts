@@ -12,6 +12,8 @@ import { exportCode } from '../questionnaire/missing-codes.js'
 import { looksLikeFormula } from '../web/csv.js'
 import { testForOption, type ComparedWave, type ComparisonRow } from './comparison.js'
 import type { FreeTextSet } from './free-text.js'
+import { addPanelSheet } from './panel-sheet.js'
+import { SUPPRESSION_RULE, type hiddenInComparison } from './publication.js'
 import { partialNote } from './partial.js'
 import type { WaveStatistics } from './statistics.js'
 import { Replacements } from './unholdable.js'
@@ -52,8 +54,22 @@ function addRows(sheet: ExcelJS.Worksheet, header: string[], rows: unknown[][], 
 const NUMBER_COLUMNS = ['n', 'Mean', 'Standard deviation', 'Median', 'Lower quartile', 'Upper quartile', 'Minimum', 'Maximum', "Don't know"]
 const noNumbers = NUMBER_COLUMNS.map(() => null)
 
-export async function statisticsWorkbook(title: string, waves: { label: string; stats: WaveStatistics }[], comparison?: { waves: ComparedWave[]; rows: ComparisonRow[] }): Promise<Buffer> {
+type Published = ReturnType<typeof hiddenInComparison>
+
+/**
+ * A workbook for publication: `statistics` hides counts of the (one) wave's statistics, `comparison`
+ * those of the comparison (see publication.ts). A published comparison leaves out the statistics
+ * sheets, whose counts would otherwise stand beside the comparison's hidden ones.
+ */
+export interface PublishedWorkbook {
+  threshold: number
+  statistics?: Set<string>
+  comparison?: Published
+}
+
+export async function statisticsWorkbook(title: string, waves: { label: string; stats: WaveStatistics }[], comparison?: { waves: ComparedWave[]; rows: ComparisonRow[]; panelSize?: number }, published?: PublishedWorkbook): Promise<Buffer> {
   const book = new ExcelJS.Workbook()
+  const shown = (key: string, value: unknown) => (published?.statistics?.has(key) ? '[c]' : value)
   book.creator = 'Survey Waves'
   const replaced = new Replacements()
   const used = new Set<string>()
@@ -66,19 +82,24 @@ export async function statisticsWorkbook(title: string, waves: { label: string; 
   )
   summary.insertRow(1, [replaced.text(title)]).font = { bold: true, size: 14 }
   const latest = waves[waves.length - 1]
-  const sections = [...new Set(latest.stats.questions.map((q) => q.section))]
+  const sections = published?.comparison ? [] : [...new Set(latest.stats.questions.map((q) => q.section))]
   for (const section of sections) {
     const sheet = book.addWorksheet(sheetName(replaced.text(section), used))
     const rows: unknown[][] = []
     for (const q of latest.stats.questions.filter((x) => x.section === section)) {
-      const common = [q.id, q.text, q.asked, q.answered, q.missing]
-      for (const [rowText, choice] of [...(q.choice ? [['', q.choice] as const] : []), ...(q.rows ?? []).map((r) => [r.text, r.choice] as const)]) {
-        for (const o of choice.options) rows.push([...common, rowText, exportCode(o), o.label, o.count, choice.base, pct(o.percent), pct(o.ci?.low), pct(o.ci?.high), ...noNumbers])
+      const common = [q.id, q.text, shown(`${q.id}:asked`, q.asked), shown(`${q.id}:answered`, q.answered), shown(`${q.id}:missing`, q.missing)]
+      for (const [rowId, rowText, choice] of [...(q.choice ? [['', '', q.choice] as const] : []), ...(q.rows ?? []).map((r) => [r.id, r.text, r.choice] as const)]) {
+        const base = `${q.id}|${rowId}:base`
+        for (const o of choice.options) {
+          const count = `${q.id}|${rowId}:${o.code}`
+          const out = published?.statistics?.has(count) || published?.statistics?.has(base)
+          rows.push([...common, rowText, exportCode(o), o.label, shown(count, o.count), shown(base, choice.base), out ? '[c]' : pct(o.percent), out ? '[c]' : pct(o.ci?.low), out ? '[c]' : pct(o.ci?.high), ...noNumbers])
+        }
       }
       // Each figure in a cell of its own, so a spreadsheet can compute with it.
       const n = q.number
-      if (n) rows.push([...common, '', null, null, null, null, null, null, null, n.n, n.mean, n.sd, n.median, n.q1, n.q3, n.min, n.max, n.dontKnow])
-      if (q.texts !== undefined) rows.push([...common, '', null, translator('en')('admin.analysis.texts', { count: q.texts }), q.texts, null, null, null, null, ...noNumbers])
+      if (n) rows.push([...common, '', null, null, null, null, null, null, null, shown(`${q.id}:n`, n.n), n.mean, n.sd, n.median, n.q1, n.q3, n.min, n.max, shown(`${q.id}:dk`, n.dontKnow)])
+      if (q.texts !== undefined) rows.push([...common, '', null, published?.statistics?.has(`${q.id}:texts`) ? '[c]' : translator('en')('admin.analysis.texts', { count: q.texts }), shown(`${q.id}:texts`, q.texts), null, null, null, null, ...noNumbers])
     }
     addRows(sheet, ['Question id', 'Question', 'Asked', 'Answered', 'Missing', 'Row', 'Code', 'Answer', 'Count', 'Base', '%', '95% CI low', '95% CI high', ...NUMBER_COLUMNS], rows, replaced)
   }
@@ -86,11 +107,15 @@ export async function statisticsWorkbook(title: string, waves: { label: string; 
     const sheet = book.addWorksheet(sheetName('Comparison', used))
     const header = ['Question id', 'Row', 'Question', 'Status', 'Code', 'Answer', ...comparison.waves.flatMap((w) => [`${w.label} count`, `${w.label} base`, `${w.label} %`, `${w.label} value`]), 'Change (points)', 'Change (value)', 'Test', 'p', 'p (Holm)', 'p (Benjamini–Hochberg)', 'Note']
     const rows: unknown[][] = []
+    const hidden = published?.comparison
+    const masked = (key: string, value: unknown) => (hidden?.cells.has(key) ? '[c]' : value)
     for (const row of comparison.rows) {
+      const r = `${row.id}|${row.rowId ?? ''}`
       const note = [row.test?.warning, ...row.notes].filter(Boolean).join(' ')
       const unavailable = () => (row.status === 'not_comparable' ? ['[b]', '[b]', '[b]', '[b]'] : ['[x]', '[x]', '[x]', '[x]'])
       const head = (code: number | null, answer: string) => [row.id, row.rowId ?? '', row.text, row.status, code, answer]
-      const tests = (test?: { kind: string; p: number; adjusted?: { holm: number; bh: number } }) => [test?.kind ?? '', test?.p ?? null, test?.adjusted?.holm ?? null, test?.adjusted?.bh ?? null, note]
+      const tests = (test?: { kind: string; p: number; adjusted?: { holm: number; bh: number } }, key = '') =>
+        test && hidden?.tests.has(key) ? [test.kind, '[c]', '[c]', '[c]', note] : [test?.kind ?? '', test?.p ?? null, hidden?.adjusted.has(key) ? '[c]' : (test?.adjusted?.holm ?? null), hidden?.adjusted.has(key) ? '[c]' : (test?.adjusted?.bh ?? null), note]
       if (row.type === 'number') {
         for (const [measure, test, kind] of [['mean', row.numbers?.welch, 'welch'], ['median', row.numbers?.mannWhitney, 'mann_whitney']] as const) {
           rows.push([
@@ -104,25 +129,39 @@ export async function statisticsWorkbook(title: string, waves: { label: string; 
         continue
       }
       if (!row.options.length) {
-        rows.push([...head(null, 'answered'), ...row.waves.flatMap((w) => (!w.available || !w.answers ? unavailable() : [w.answers.answered, w.answers.asked, '[z]', null])), null, null, ...tests()])
+        rows.push([...head(null, 'answered'), ...row.waves.flatMap((w, i) => (!w.available || !w.answers ? unavailable() : [masked(`${r}|${i}:answered`, w.answers.answered), masked(`${r}|${i}:asked`, w.answers.asked), '[z]', null])), null, null, ...tests()])
         continue
       }
       for (const option of row.options) {
+        let anyHidden = false
         rows.push([
           ...head(exportCode(option), option.label),
-          ...row.waves.flatMap((w) => {
+          ...row.waves.flatMap((w, i) => {
             if (!w.available) return unavailable()
             const o = w.options.find((x) => x.code === option.code)
-            if (o?.asked === false) return ['[x]', w.base, '[x]', null]
-            return [o?.count ?? 0, w.base, o?.percent === null || o?.percent === undefined ? '[z]' : pct(o.percent), null]
+            const [count, base] = [`${r}|${i}:${option.code}`, `${r}|${i}:base`]
+            if (o?.asked === false) return ['[x]', masked(base, w.base), '[x]', null]
+            if (hidden?.cells.has(count) || hidden?.cells.has(base)) anyHidden = true
+            return [masked(count, o?.count ?? 0), masked(base, w.base), anyHidden && (hidden?.cells.has(count) || hidden?.cells.has(base)) ? '[c]' : o?.percent === null || o?.percent === undefined ? '[z]' : pct(o.percent), null]
           }),
-          option.changePp === null ? null : Math.round(option.changePp * 10) / 10,
+          anyHidden ? '[c]' : option.changePp === null ? null : Math.round(option.changePp * 10) / 10,
           null,
-          ...tests(testForOption(row, option)),
+          ...tests(testForOption(row, option), row.test ? r : `${r}:${option.code}`),
         ])
       }
     }
     addRows(sheet, header, rows, replaced)
+    if (comparison.panelSize !== undefined) addPanelSheet(book.addWorksheet(sheetName('Same organisations', used)), comparison.waves, comparison.rows, comparison.panelSize, hidden)
+  }
+  if (published) {
+    // The rule of the published table, and (counted last) the characters the workbook could not hold.
+    const notes = book.addWorksheet(sheetName('Notes', used))
+    notes.addRow([translator('en')('admin.analysis.publication.threshold', { threshold: published.threshold })]).font = { bold: true }
+    for (const line of SUPPRESSION_RULE) notes.addRow([line])
+    const replacedNote = replaced.note()
+    if (replacedNote) notes.addRow([replacedNote])
+    notes.getColumn(1).width = 120
+    return Buffer.from(await book.xlsx.writeBuffer())
   }
   addNotes(book, [replaced.note()])
   return Buffer.from(await book.xlsx.writeBuffer())

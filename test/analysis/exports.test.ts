@@ -37,7 +37,7 @@ const cells = (sheet: ExcelJS.Worksheet) => {
 t.test('the comparison workbook: a summary, one sheet per section, and the comparison', async (t) => {
   const { wave1, wave2, get } = await setup(t)
   const book = await workbook(await get(`/admin/analysis/compare.xlsx?waves=${wave1}&waves=${wave2}`))
-  t.same(book.worksheets.map((s) => s.name), ['Summary', 'Main', 'Comparison'])
+  t.same(book.worksheets.map((s) => s.name), ['Summary', 'Main', 'Comparison', 'Same organisations'])
   const summary = cells(book.getWorksheet('Summary')!)
   t.same(summary[2], ['W1', 6, 5, 83.3, 'no', 0, 'no'])
   t.same(summary[3], ['W2', 6, 6, 100, 'no', 0, 'no'])
