@@ -35,7 +35,7 @@ export async function startServer(env: Record<string, string>, options: { script
   for (;;) {
     if (child.exitCode !== null) throw new Error(`The server exited (${child.exitCode}): ${output}`)
     try {
-      const res = await fetch(`${url}/healthz`)
+      const res = await fetch(`${url}/health`)
       if (res.ok) break
     } catch {
       // not listening yet
