@@ -6,6 +6,11 @@ import type { FastifyInstance } from 'fastify'
 
 export function closeOnSignals(app: FastifyInstance, timeoutMs: number, exit: (code: number) => void = (code) => process.exit(code)): void {
   let closing = false
+  // A request in flight on a kept-alive connection is answered, then that connection closed:
+  // the server stops listening at once, but idle clients would otherwise keep it open.
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close')
+  })
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {
       if (closing) {

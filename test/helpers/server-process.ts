@@ -1,5 +1,6 @@
-// The real server in a child process (node --import tsx src/server.ts), for tests that kill it
-// or run two of them side by side.
+// The real server in a child process (node --import tsx src/server.ts, or a compiled .js file
+// such as dist/src/server.js with no loader at all), for tests that kill it or run two of them
+// side by side.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createServer } from 'node:net'
 
@@ -24,7 +25,9 @@ export interface ServerProcess {
 export async function startServer(env: Record<string, string>, options: { script?: string; nodeArgs?: string[] } = {}): Promise<ServerProcess> {
   const port = await freePort()
   let output = ''
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', options.script ?? 'src/server.ts'], {
+  const script = options.script ?? 'src/server.ts'
+  const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : []
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...loader, script], {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: env.LOG_LEVEL ?? 'warn', CI: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
