@@ -34,7 +34,8 @@ export async function startServer(env: Record<string, string>, options: { script
   child.stdout!.on('data', (d) => (output += d))
   child.stderr!.on('data', (d) => (output += d))
   const url = `http://127.0.0.1:${port}`
-  const deadline = Date.now() + 30_000
+  // Through tsx on a machine busy with other test runs, loading the app alone can take 20 s.
+  const deadline = Date.now() + 60_000
   for (;;) {
     if (child.exitCode !== null) throw new Error(`The server exited (${child.exitCode}): ${output}`)
     try {
@@ -43,7 +44,11 @@ export async function startServer(env: Record<string, string>, options: { script
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`The server did not start: ${output}`)
+    if (Date.now() > deadline) {
+      // Left running, it would keep the test process (and tap) waiting until tap's own timeout.
+      child.kill('SIGKILL')
+      throw new Error(`The server did not start within 60 s: ${output}`)
+    }
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
   return {
