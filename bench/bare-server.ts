@@ -15,7 +15,7 @@ const insert = db.prepare('insert or replace into response_answers values (?, ?,
 
 const app = Fastify()
 await app.register(formbody)
-app.get('/healthz', async () => ({ ok: true }))
+app.get('/health', async () => ({ ok: true }))
 app.get('/page', async (_req, reply) => reply.type('text/html; charset=utf-8').send(html))
 app.post('/save', async (req, reply) => {
   const body = req.body as Record<string, string>

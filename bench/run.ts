@@ -1,5 +1,6 @@
-// npm run bench: measures the platform against plain baselines in the same run and prints the
-// ratios. (1) a respondent's question page against a bare Fastify route returning a page of the
+// npm run bench: measures the platform, compiled as production runs it, against plain baselines
+// in the same run and prints the ratios, with latency percentiles (p50, p99) beside throughput,
+// and (0) the server's resident memory at rest. (1) a respondent's question page against a bare Fastify route returning a page of the
 // same size; (2) "Save and continue" against a bare route inserting the same row with
 // better-sqlite3; (3) exporting the raw data and the statistics of a large wave against a plain
 // SQL dump of the same rows; (4) the server's peak memory during the export at 10,000 and at
@@ -27,6 +28,10 @@ import { createOrganisation } from '../src/waves/organisations.js'
 import { createWave, inviteOrganisations } from '../src/waves/waves.js'
 import { startServer } from '../test/helpers/server-process.js'
 import { measureVersionDiff } from './version-diff.js'
+
+// The server measured is the compiled build production runs (`npm run bench` builds it first);
+// BENCH_SERVER=src/server.ts measures it through tsx instead, for comparison.
+const SERVER = { script: process.env.BENCH_SERVER ?? 'dist/src/server.js' }
 
 const RESPONSES = Number(process.env.BENCH_RESPONSES ?? 100_000)
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
@@ -86,9 +91,14 @@ function residentMb(pid: number): { now: number; peak: number } {
   return { now: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 }
 }
 
+/** Latency percentiles of a run, as autocannon measured them (milliseconds). */
+function latency(run: autocannon.Result): string {
+  return `p50 ${run.latency.p50} ms, p99 ${run.latency.p99} ms`
+}
+
 /** Downloads the raw data and the statistics from a server started for this export alone. */
 async function measureExport(env: Record<string, string>, cookie: string, waveId: string): Promise<{ seconds: number; peakRssMb: number; idleRssMb: number }> {
-  const server = await startServer(env)
+  const server = await startServer(env, SERVER)
   try {
     const idle = residentMb(server.child.pid!)
     const started = performance.now()
@@ -134,7 +144,7 @@ async function measureOrganisations(dir: string, surveysDir: string, count: numb
   const token = (await issueLinkFor(app.db, app.linkTokenKey, waveId, respondent))!
   await app.close()
 
-  const server = await startServer({ DATABASE_URL: `sqlite:${dbFile}`, SURVEYS_DIR: surveysDir, DATA_DIR: dir, LOG_LEVEL: 'error', MAIL_WORKER: 'false', LINK_RATE_PER_MINUTE: '10000000', NODE_ENV: 'production' })
+  const server = await startServer({ DATABASE_URL: `sqlite:${dbFile}`, SURVEYS_DIR: surveysDir, DATA_DIR: dir, LOG_LEVEL: 'error', MAIL_WORKER: 'false', LINK_RATE_PER_MINUTE: '10000000', NODE_ENV: 'production' }, SERVER)
   try {
     const form = await fetch(`${server.url}/admin/organisations`, { headers: { cookie } })
     const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())![1]
@@ -201,7 +211,8 @@ async function main() {
   // BENCH_PROFILE=dir writes a CPU profile of the real server's run to that directory.
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : []
   const serverEnv = { DATABASE_URL: `sqlite:${dbFile}`, SURVEYS_DIR: config.surveysDir, DATA_DIR: dir, LOG_LEVEL: 'error', MAIL_WORKER: 'false', LINK_RATE_PER_MINUTE: '10000000', NODE_ENV: 'production' }
-  const server = await startServer(serverEnv, { nodeArgs: profile })
+  const server = await startServer(serverEnv, { ...SERVER, nodeArgs: profile })
+  const atRest = residentMb(server.child.pid!).now
   const pagePath = `/r/${tokens[0]}/pages/first`
   const page = await fetch(server.url + pagePath)
   const html = await page.text()
@@ -216,7 +227,7 @@ async function main() {
   const barePageRun = await cannon({ url: `${bare.url}/page` })
   if (pageRun.non2xx) throw new Error(`${pageRun.non2xx} page requests failed`)
   const pageRatio = pageRun.requests.average / barePageRun.requests.average
-  report.push(`(1) question page: ${Math.round(pageRun.requests.average)} req/s vs bare route ${Math.round(barePageRun.requests.average)} req/s (${html.length} bytes): ratio ${pageRatio.toFixed(2)} (target ≥ 0.50) ${pageRatio >= 0.5 ? 'MET' : 'MISSED'}`)
+  report.push(`(1) question page: ${Math.round(pageRun.requests.average)} req/s, ${latency(pageRun)} vs bare route ${Math.round(barePageRun.requests.average)} req/s, ${latency(barePageRun)} (${html.length} bytes): ratio ${pageRatio.toFixed(2)} (target ≥ 0.50) ${pageRatio >= 0.5 ? 'MET' : 'MISSED'}`)
 
   // (2) Save and continue, each request on a fresh organisation's page (version 0), against a bare insert.
   let next = 1
@@ -228,7 +239,10 @@ async function main() {
   const bareSaveRun = await cannon({ url: `${bare.url}/save`, method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: body() })
   const saveRatio = saveRun.requests.average / bareSaveRun.requests.average
   const failed = (saveRun['4xx'] ?? 0) + (saveRun['5xx'] ?? 0) + saveRun.errors
-  report.push(`(2) save and continue: ${Math.round(saveRun.requests.average)} saves/s vs bare insert ${Math.round(bareSaveRun.requests.average)}/s: ratio ${saveRatio.toFixed(2)} (target ≥ 0.30) ${saveRatio >= 0.3 ? 'MET' : 'MISSED'}${failed > 0 ? ` (${failed} saves failed)` : ''}`)
+  report.push(`(2) save and continue: ${Math.round(saveRun.requests.average)} saves/s, ${latency(saveRun)} vs bare insert ${Math.round(bareSaveRun.requests.average)}/s, ${latency(bareSaveRun)}: ratio ${saveRatio.toFixed(2)} (target ≥ 0.30) ${saveRatio >= 0.3 ? 'MET' : 'MISSED'}${failed > 0 ? ` (${failed} saves failed)` : ''}`)
+  // Memory once the load has passed: what a process holds between a wave's busy hours.
+  await new Promise((resolve) => setTimeout(resolve, 2000))
+  report.splice(1, 0, `(0) server's resident memory at rest: ${atRest.toFixed(0)} MiB just started, ${residentMb(server.child.pid!).now.toFixed(0)} MiB idle after (1) and (2)`)
   // SIGINT lets --cpu-prof write its profile on the way out.
   await server.kill('SIGINT')
   await bare.kill()

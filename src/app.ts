@@ -2,7 +2,6 @@
 // build (throws) when a questionnaire definition is invalid or a used version has changed.
 import { createHmac } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import cookie from '@fastify/cookie'
 import csrf from '@fastify/csrf-protection'
 import formbody from '@fastify/formbody'
@@ -17,6 +16,7 @@ import type { Kysely } from 'kysely'
 import type { AppConfig } from './config.js'
 import { openDatabase, type DatabaseHandle } from './db/database.js'
 import { keepNewFilesPrivate } from './db/private-files.js'
+import { projectPath } from './project-root.js'
 import { migrateToLatest } from './db/migrate.js'
 import type { Database } from './db/schema.js'
 import { accounts } from './accounts/plugin.js'
@@ -41,6 +41,7 @@ import { redactingLogger, redactUrl } from './web/log-redaction.js'
 import { csrfUserInfo, HSTS, overHttps } from './web/secure-context.js'
 import { FailureLimiter } from './web/failure-limiter.js'
 import { homeRoutes } from './web/home.js'
+import { healthRoutes } from './operations/health.js'
 import { organisationPageRoutes } from './waves/organisation-page-routes.js'
 import { organisationRoutes } from './waves/organisation-routes.js'
 import { waveRoutes } from './waves/routes.js'
@@ -64,8 +65,8 @@ declare module 'fastify' {
   }
 }
 
-export const VIEWS_DIR = fileURLToPath(new URL('../views', import.meta.url))
-export const ASSETS_DIR = fileURLToPath(new URL('../public/build', import.meta.url))
+export const VIEWS_DIR = projectPath('views')
+export const ASSETS_DIR = projectPath('public', 'build')
 
 export interface BuildOptions {
   logger?: FastifyServerOptions['logger']
@@ -94,6 +95,13 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
     logger: redactingLogger(options.logger ?? { level: config.logLevel }),
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy,
+    // A slow or stalled client cannot hold a connection: see timeoutsFromEnv in config.ts.
+    requestTimeout: config.requestTimeoutMs,
+    keepAliveTimeout: config.keepAliveTimeoutMs,
+    connectionTimeout: config.connectionTimeoutMs,
+    // Node checks the header and request deadlines on a timer (every 30 s by default, which
+    // would let a stalled client outlive its deadline by as much): check several times within it.
+    http: { headersTimeout: config.headersTimeoutMs, requestTimeout: config.requestTimeoutMs, connectionsCheckingInterval: Math.max(10, Math.min(1000, Math.floor(config.headersTimeoutMs / 4))) },
     // Links and form posts never need more; anything longer is refused before routing.
     routerOptions: { maxParamLength: 200 },
     // Errors raised by the router itself (a parameter too long, a malformed URL) get the same
@@ -181,5 +189,6 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(respondRoutes)
   await app.register(mailWorker)
   await app.register(scheduleWorker)
+  await app.register(healthRoutes)
   return app
 }

@@ -21,7 +21,7 @@ import { sendDueMessages } from './mail/worker.js'
 import { CLI_ACTOR, migrate, withDatabase, withWorkspace } from './cli-workspace.js'
 import { checkAgainstDatabase, registeredVersions } from './surveys/version-registry.js'
 import { isPostgresUrl, sqlitePathFrom } from './db/database.js'
-import { backupDatabase, restoreDatabase } from './db/backup.js'
+import { BackupError, backupDatabase, restoreDatabase } from './db/backup.js'
 import { reopenResponse } from './respond/responses.js'
 import { ID_PATTERN } from './db/ids.js'
 import { eraseOrganisationContacts, eraseWave } from './waves/erasure.js'
@@ -263,19 +263,25 @@ export async function runCli(
         return 0
       })
     }
-    case 'backup': {
-      const [file] = rest
-      if (!file) return usage(err, 'backup <file>')
-      const result = await backupDatabase(config.databaseUrl, file)
-      out(`Backed up ${t('admin.count.pages', { count: result.pages })} to ${result.file}`)
-      return 0
-    }
+    case 'backup':
     case 'restore': {
       const [file] = rest
-      if (!file) return usage(err, 'restore <file>')
-      restoreDatabase(config.databaseUrl, file)
-      out(`Restored ${file}. Start the server again.`)
-      return 0
+      if (!file) return usage(err, `${command} <file>`)
+      try {
+        if (command === 'restore') {
+          restoreDatabase(config.databaseUrl, file)
+          out(`Restored ${file}. Start the server again.`)
+        } else {
+          const result = backupDatabase(config.databaseUrl, file)
+          out(`Backed up ${t('admin.count.pages', { count: result.pages })} (${(result.bytes / 2 ** 20).toFixed(1)} MiB, integrity checked) to ${result.file}`)
+        }
+        return 0
+      } catch (error) {
+        // The operator needs the sentence saying what to do, not a stack trace.
+        if (!(error instanceof BackupError)) throw error
+        err(error.message)
+        return 1
+      }
     }
     case 'erase-contacts':
     case 'erase-wave': {

@@ -40,6 +40,16 @@ export interface AppConfig {
   linkGuessDelayMs: number
   /** A failed sign-in is answered after this many milliseconds for each failure its address (or account) had lately. */
   loginGuessDelayMs: number
+  /** The whole request (headers and body) must arrive within this; a stalled upload is cut off. */
+  requestTimeoutMs: number
+  /** The request's headers must arrive within this (never more than requestTimeoutMs). */
+  headersTimeoutMs: number
+  /** An idle kept-alive connection is closed after this: longer than a reverse proxy's own idle timeout. */
+  keepAliveTimeoutMs: number
+  /** A connection silent in both directions for this long is closed (0: never). */
+  connectionTimeoutMs: number
+  /** On SIGTERM or SIGINT, requests in flight get this long to finish before the process exits anyway. */
+  shutdownTimeoutMs: number
 }
 
 /** How long a claimed e-mail may stay "sending" before another worker presumes its sender died. */
@@ -72,6 +82,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
     linkGuessDelayMs: Number(env.LINK_GUESS_DELAY_MS ?? 100),
     loginGuessDelayMs: Number(env.LOGIN_GUESS_DELAY_MS ?? 200),
     mailClaimLeaseMs: Number(env.MAIL_CLAIM_LEASE_MS ?? DEFAULT_MAIL_CLAIM_LEASE_MS),
+    ...timeoutsFromEnv(env),
   }
 }
 
@@ -97,4 +108,30 @@ export function trustedProxies(value: string | undefined): false | string[] {
     }
   }
   return entries.length ? entries : false
+}
+
+/**
+ * Without limits, a client that opens a connection and stops sending keeps it for ever: about a
+ * thousand of them (POST /login needs no account) and the server answers nobody. The defaults
+ * allow a 20 MB organisations file at 3 Mbit/s and a proxy's 60-second idle keep-alive.
+ */
+function timeoutsFromEnv(env: NodeJS.ProcessEnv) {
+  const timeouts = {
+    requestTimeoutMs: milliseconds(env, 'REQUEST_TIMEOUT_MS', 60_000),
+    headersTimeoutMs: milliseconds(env, 'HEADERS_TIMEOUT_MS', 20_000),
+    keepAliveTimeoutMs: milliseconds(env, 'KEEP_ALIVE_TIMEOUT_MS', 72_000),
+    connectionTimeoutMs: milliseconds(env, 'CONNECTION_TIMEOUT_MS', 120_000),
+    shutdownTimeoutMs: milliseconds(env, 'SHUTDOWN_TIMEOUT_MS', 25_000),
+  }
+  if (timeouts.requestTimeoutMs === 0 || timeouts.headersTimeoutMs === 0) throw new Error('REQUEST_TIMEOUT_MS and HEADERS_TIMEOUT_MS cannot be 0: a stalled client would hold its connection for ever')
+  if (timeouts.headersTimeoutMs > timeouts.requestTimeoutMs) throw new Error(`HEADERS_TIMEOUT_MS (${timeouts.headersTimeoutMs}) cannot be longer than REQUEST_TIMEOUT_MS (${timeouts.requestTimeoutMs}): the headers are part of the request`)
+  return timeouts
+}
+
+function milliseconds(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const text = env[name]
+  if (text === undefined || text === '') return fallback
+  const value = Number(text)
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value)) throw new Error(`${name} must be a whole number of milliseconds, not "${text}"`)
+  return value
 }

@@ -1,18 +1,22 @@
-// Starts the web server: configuration from the environment, the app from buildApp.
+// Starts the web server: configuration from the environment, the app from buildApp. `npm start`
+// runs it compiled (dist/src/server.js); in production run that file with node directly.
 import { issueSetupToken } from './accounts/users.js'
 import { buildApp } from './app.js'
-import { configFromEnv } from './config.js'
+import { configFromEnv, type AppConfig } from './config.js'
+import { closeOnSignals } from './operations/shutdown.js'
 import { DefinitionError } from './questionnaire/problems.js'
 
-const config = configFromEnv()
+let config: AppConfig
+try {
+  config = configFromEnv()
+} catch (err) {
+  // A wrong setting is the operator's to fix: the sentence says which and why, a stack would not.
+  console.error(`The server did not start: ${(err as Error).message}`)
+  process.exit(1)
+}
 try {
   const app = await buildApp(config)
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      app.log.info(`${signal} received: closing`)
-      app.close().then(() => process.exit(0), () => process.exit(1))
-    })
-  }
+  closeOnSignals(app, config.shutdownTimeoutMs)
   await app.listen({ port: config.port, host: config.host })
   // No default password: with no accounts yet, a one-time link creates the first admin.
   const setupToken = await issueSetupToken(app.db)

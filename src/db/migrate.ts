@@ -8,6 +8,11 @@ import type { Database } from './schema.js'
 
 export const MIGRATIONS_FOLDER = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../migrations')
 
+/** The migrations this code knows, by name (file name without .ts or .js), in order. */
+export async function knownMigrations(): Promise<string[]> {
+  return Object.keys(await new FileMigrationProvider({ fs, path, migrationFolder: MIGRATIONS_FOLDER }).getMigrations()).sort()
+}
+
 /** What a migration may need that is not in the database: the key of the link hashes (0015). */
 export interface MigrationContext {
   linkTokenKey?: Buffer

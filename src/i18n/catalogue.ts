@@ -6,6 +6,7 @@
 //   "preview.page_count": { "one": "{count} page", "other": "{count} pages" }
 // so nobody writes "page(s)" or picks a form with `count === 1` (wrong for Welsh).
 import { readFileSync } from 'node:fs'
+import { projectPath } from '../project-root.js'
 import type { Language } from '../questionnaire/schema.js'
 import { isPluralForms, pluralForm, type PluralForms } from './plural.js'
 
@@ -13,7 +14,7 @@ export type Message = string | PluralForms
 type Catalogue = Record<string, Message>
 
 function load(language: Language): Catalogue {
-  return JSON.parse(readFileSync(new URL(`./${language}.json`, import.meta.url), 'utf8')) as Catalogue
+  return JSON.parse(readFileSync(projectPath('src', 'i18n', `${language}.json`), 'utf8')) as Catalogue
 }
 
 export const messages: Record<Language, Catalogue> = { en: load('en'), cy: load('cy') }

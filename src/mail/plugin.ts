@@ -11,7 +11,15 @@ declare module 'fastify' {
     mailTransport: MailTransport
     /** Sends what is due now; the timer calls it, and tests and the CLI can too. */
     sendMail(): Promise<{ sent: number; failed: number; retrying: number }>
+    /** When this process's outbox worker last began or finished a pass, for the health check. */
+    mailWorkerBeat(): MailWorkerBeat
   }
+}
+
+export interface MailWorkerBeat {
+  enabled: boolean
+  /** The last time the worker's loop moved: a pass began or ended (or the app started). */
+  lastMovedAt: Date
 }
 
 export const mailWorker = fp(async (app: FastifyInstance) => {
@@ -27,12 +35,16 @@ export const mailWorker = fp(async (app: FastifyInstance) => {
     return batch
   })
   let timer: NodeJS.Timeout | undefined
+  const beat: MailWorkerBeat = { enabled: app.config.mailWorker, lastMovedAt: new Date() }
+  app.decorate('mailWorkerBeat', () => beat)
   if (app.config.mailWorker) {
     const tick = () => {
+      beat.lastMovedAt = new Date()
       app
         .sendMail()
         .catch((err: unknown) => app.log.error({ err }, 'outbox worker failed'))
         .finally(() => {
+          beat.lastMovedAt = new Date()
           if (timer) timer = setTimeout(tick, app.config.mailPollMs)
         })
     }

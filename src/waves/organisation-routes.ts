@@ -6,6 +6,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { audit } from '../accounts/audit.js'
 import { ID_PATTERN, newId, nowIso } from '../db/ids.js'
 import { translator } from '../i18n/catalogue.js'
+import { projectPath } from '../project-root.js'
 import { attributeLabel } from '../web/attribute-label.js'
 import { redirectDone } from '../web/done-notice.js'
 import { pagination } from '../web/pagination.js'
@@ -178,6 +179,6 @@ export async function organisationRoutes(app: FastifyInstance) {
     reply
       .header('content-type', 'text/csv; charset=utf-8')
       .header('content-disposition', 'attachment; filename="organisations-local-authorities.csv"')
-      .send(readFileSync(new URL('../../examples/organisations-local-authorities.csv', import.meta.url))),
+      .send(readFileSync(projectPath('examples', 'organisations-local-authorities.csv'))),
   )
 }

@@ -18,5 +18,4 @@ export async function homeRoutes(app: FastifyInstance) {
   app.get('/accessibility', { schema: { querystring: langQuery } }, sitePage('site/accessibility'))
   app.get('/privacy', { schema: { querystring: langQuery } }, sitePage('site/privacy'))
   app.get('/cookies', { schema: { querystring: langQuery } }, sitePage('site/cookies'))
-  app.get('/healthz', async () => ({ status: 'ok', database: app.databaseKind }))
 }

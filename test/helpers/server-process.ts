@@ -1,5 +1,6 @@
-// The real server in a child process (node --import tsx src/server.ts), for tests that kill it
-// or run two of them side by side.
+// The real server in a child process (node --import tsx src/server.ts, or a compiled .js file
+// such as dist/src/server.js with no loader at all), for tests that kill it or run two of them
+// side by side.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createServer } from 'node:net'
 
@@ -24,23 +25,30 @@ export interface ServerProcess {
 export async function startServer(env: Record<string, string>, options: { script?: string; nodeArgs?: string[] } = {}): Promise<ServerProcess> {
   const port = await freePort()
   let output = ''
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', options.script ?? 'src/server.ts'], {
+  const script = options.script ?? 'src/server.ts'
+  const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : []
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...loader, script], {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: env.LOG_LEVEL ?? 'warn', CI: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   child.stdout!.on('data', (d) => (output += d))
   child.stderr!.on('data', (d) => (output += d))
   const url = `http://127.0.0.1:${port}`
-  const deadline = Date.now() + 30_000
+  // Through tsx on a machine busy with other test runs, loading the app alone can take 20 s.
+  const deadline = Date.now() + 60_000
   for (;;) {
     if (child.exitCode !== null) throw new Error(`The server exited (${child.exitCode}): ${output}`)
     try {
-      const res = await fetch(`${url}/healthz`)
+      const res = await fetch(`${url}/health`)
       if (res.ok) break
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`The server did not start: ${output}`)
+    if (Date.now() > deadline) {
+      // Left running, it would keep the test process (and tap) waiting until tap's own timeout.
+      child.kill('SIGKILL')
+      throw new Error(`The server did not start within 60 s: ${output}`)
+    }
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
   return {

@@ -17,8 +17,9 @@ t.test('the benchmark runs end to end on a small scale and reports every measure
   })
   t.equal(code, 0, output.slice(-2000))
   for (const measure of [
-    /\(1\) question page: \d+ req\/s vs bare route \d+ req\/s \(\d+ bytes\): ratio \d+\.\d\d/,
-    /\(2\) save and continue: \d+ saves\/s vs bare insert \d+\/s: ratio \d+\.\d\d/,
+    /\(0\) server's resident memory at rest: \d+ MiB just started, \d+ MiB idle after \(1\) and \(2\)/,
+    /\(1\) question page: \d+ req\/s, p50 \d+ ms, p99 \d+ ms vs bare route \d+ req\/s, p50 \d+ ms, p99 \d+ ms \(\d+ bytes\): ratio \d+\.\d\d/,
+    /\(2\) save and continue: \d+ saves\/s, p50 \d+ ms, p99 \d+ ms vs bare insert \d+\/s, p50 \d+ ms, p99 \d+ ms: ratio \d+\.\d\d/,
     /\(3\) export of 300 responses × 60 questions .*ratio \d+\.\d\d/,
     /\(4\) server's peak resident memory during that export: \d+ MiB/,
     /\(5\) import of 500 organisations \(0\.\d MB of CSV\) through the team's page: \d+\.\d s; server's peak resident memory \d+ MiB/,
