@@ -20,6 +20,7 @@ import { freeTextAnswers } from './free-text.js'
 import { partialResponses } from './partial.js'
 import { attributeNames, partialVariables, rawHeader, rawRows, responseStatusVariable, spssSyntax, variables, type Variable } from './raw-data.js'
 import { qdpxArchive } from './refi-qda.js'
+import { projectCoding } from '../coding/refi-project.js'
 import { freeTextWorkbook, nvivoWorkbook, statisticsWorkbook } from './spreadsheets.js'
 import { numberValues, waveStatistics, type WaveStatistics } from './statistics.js'
 import { DEFAULT_THRESHOLD, suppressedCells, type Publication } from './suppression.js'
@@ -259,7 +260,7 @@ export async function analysisRoutes(app: FastifyInstance) {
     const result = await freeText(request, reply)
     if (!result) return reply
     const title = `${localize(result.definition.title, 'en')} – ${result.wave.label}`
-    return download(request, reply, result.wave, named('refi_qda_qdpx', result.withNames), `free-text-${result.wave.survey_id}-${result.wave.label}.qdpx`, 'application/zip', await qdpxArchive(result.set, title))
+    return download(request, reply, result.wave, named('refi_qda_qdpx', result.withNames), `free-text-${result.wave.survey_id}-${result.wave.label}.qdpx`, 'application/zip', await qdpxArchive(result.set, title, { waveId: result.wave.id, project: await projectCoding(app.db, result.wave.id, result.wave.survey_id) }))
   })
 
   app.get<{ Params: WaveParams; Querystring: ReportQuery }>('/admin/analysis/waves/:waveId/statistics.xlsx', { schema: { params: waveParams, querystring: reportQuery } }, async (request, reply) => {

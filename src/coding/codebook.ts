@@ -8,6 +8,11 @@ import { newId, nowIso } from '../db/ids.js'
 import type { CodeTable, Database } from '../db/schema.js'
 
 export type Code = CodeTable
+
+/** Runs `work` in the caller's transaction when there is one (an import), or in a transaction of its own. */
+export function inTransaction<T>(db: Kysely<Database>, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+  return db.isTransaction ? work(db as Transaction<Database>) : db.transaction().execute(work)
+}
 export type CodeFields = Pick<Code, 'name' | 'description' | 'inclusion' | 'exclusion' | 'example'> & { parentId: string | null }
 
 export const CODE_FIELD_LIMITS = { name: 200, description: 4000, inclusion: 4000, exclusion: 4000, example: 4000 } as const
@@ -99,7 +104,7 @@ const cleaned = (fields: CodeFields) => ({
 
 export async function createCode(db: Kysely<Database>, actor: Actor, surveyId: string, fields: CodeFields, id = newId()): Promise<string> {
   const now = nowIso()
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     await trx.insertInto('codes').values({ id, survey_id: surveyId, ...cleaned(fields), status: 'active', merged_into_id: null, created_at: now, updated_at: now }).execute()
     await recordEvent(trx, actor, id, 'created', { name: fields.name.trim(), parentId: fields.parentId || null })
   })
@@ -110,7 +115,7 @@ export async function createCode(db: Kysely<Database>, actor: Actor, surveyId: s
 export async function updateCode(db: Kysely<Database>, actor: Actor, code: Code, fields: CodeFields): Promise<string[]> {
   const next = cleaned(fields)
   const changed: string[] = []
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     if (next.name !== code.name) {
       await recordEvent(trx, actor, code.id, 'renamed', { from: code.name, to: next.name })
       changed.push('name')
@@ -136,7 +141,7 @@ export async function updateCode(db: Kysely<Database>, actor: Actor, code: Code,
  */
 export async function mergeCode(db: Kysely<Database>, actor: Actor, from: Code, into: Code): Promise<number> {
   let moved = 0
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     const target = await trx.selectFrom('codings').select(['wave_id', 'organisation_id', 'question_key', 'user_id', 'start_offset', 'end_offset']).where('code_id', '=', into.id).execute()
     const key = (c: { wave_id: string; organisation_id: string; question_key: string; user_id: string; start_offset: number | null; end_offset: number | null }) =>
       [c.wave_id, c.organisation_id, c.question_key, c.user_id, c.start_offset ?? '', c.end_offset ?? ''].join('|')

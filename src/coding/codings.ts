@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely'
 import { newId, nowIso } from '../db/ids.js'
 import type { Database } from '../db/schema.js'
 import { agreementOf, type Agreement } from './agreement.js'
+import { inTransaction } from './codebook.js'
 
 export const MAX_CODERS = 2
 
@@ -112,7 +113,7 @@ async function markCoded(db: Kysely<Database>, waveId: string, userId: string, a
  * before; passages stay), and counts the answer as coded by them, even with no code.
  */
 export async function codeWholeAnswer(db: Kysely<Database>, waveId: string, userId: string, answer: AnswerKey, codeIds: string[]): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     await trx
       .deleteFrom('codings')
       .where('wave_id', '=', waveId)
@@ -134,7 +135,7 @@ export async function codeWholeAnswer(db: Kysely<Database>, waveId: string, user
 /** Codes a passage of an answer (character offsets, end exclusive) and counts the answer as coded. */
 export async function codePassage(db: Kysely<Database>, waveId: string, userId: string, answer: AnswerKey, codeId: string, start: number, end: number): Promise<string> {
   const id = newId()
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     await trx
       .insertInto('codings')
       .values({ id, wave_id: waveId, organisation_id: answer.organisationId, question_key: answer.questionKey, code_id: codeId, user_id: userId, start_offset: start, end_offset: end, created_at: nowIso() })

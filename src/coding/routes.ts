@@ -3,7 +3,7 @@
 // it works without JavaScript), and, once both coders have finished, their agreement per code and
 // the differences to settle. Coding is an analyst's work: analysts and admins may do all of it,
 // and every change is in the audit log.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { audit } from '../accounts/audit.js'
 import { freeTextAnswers, type FreeTextAnswer, type FreeTextSet } from '../analysis/free-text.js'
 import { ID_PATTERN } from '../db/ids.js'
@@ -17,7 +17,9 @@ import { pagination } from '../web/pagination.js'
 import { renderTeamPage } from '../web/render.js'
 import { waveParams, type WaveParams } from '../waves/params.js'
 import { findPassage, piecesOf } from './answer-text.js'
-import { checkCode, codesOf, codeTree, createCode, findCode, historyOf, mergeCode, splitCode, updateCode, type Code, type CodeFields } from './codebook.js'
+import { CodebookFileError, importCodebook, parseQdc, qdcDocument } from './refi-codebook.js'
+import { importProject, readProjectArchive } from './refi-import.js'
+import { checkCode, codesOf, codeTree, createCode, findCode, historyOf, inTransaction, mergeCode, splitCode, updateCode, type Code, type CodeFields } from './codebook.js'
 import {
   agreedCoding,
   answerKey,
@@ -524,4 +526,83 @@ export async function codingRoutes(app: FastifyInstance) {
     const back = request.body.back && BACK.test(request.body.back) ? request.body.back : ''
     return redirectDone(reply, `/admin/coding/waves/${wave.id}/differences${back}`, 'coding_decided')
   })
+
+  // ---- The exchange format: codebooks (.qdc) out and in, codings (.qdpx) in ----------------------
+
+  /** An uploaded file's bytes, or a refusal saying what was wrong with the upload. */
+  const uploadOf = (body: unknown): Buffer | undefined => {
+    const file = (body as Record<string, unknown> | undefined)?.file
+    return Buffer.isBuffer(file) && file.length ? file : undefined
+  }
+  const tooLarge = (render: (request: FastifyRequest, reply: FastifyReply, message: string) => unknown) => (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    if (error.code === 'FST_REQ_FILE_TOO_LARGE') return render(request, reply, t('admin.coding.error.file_too_large'))
+    if (error.code?.startsWith('FST_') && error.statusCode && error.statusCode < 500) return render(request, reply, t('admin.coding.error.upload_failed'))
+    throw error
+  }
+
+  app.get<{ Params: { surveyId: string } }>('/admin/coding/surveys/:surveyId/codebook.qdc', { schema: { params: surveyParams } }, async (request, reply) => {
+    const { surveyId } = request.params
+    if (!surveyTitle(surveyId)) return reply.callNotFound()
+    const tree = codeTree(await codesOf(app.db, surveyId))
+    if (!tree.length) return codebookPage(request, reply, surveyId, {}, { file: t('admin.coding.error.nothing_to_export') }, 409)
+    await audit(app.db, request.user!, 'codebook_exported', { survey: surveyId, count: tree.length })
+    return reply
+      .header('content-type', 'application/xml; charset=utf-8')
+      .header('content-disposition', `attachment; filename="codebook-${surveyId}.qdc"`)
+      .header('cache-control', 'no-store')
+      .send(qdcDocument(tree))
+  })
+
+  const importCodebookFailed = (request: FastifyRequest, reply: FastifyReply, message: string) =>
+    codebookPage(request, reply, (request.params as { surveyId: string }).surveyId, {}, { file: message }, 400)
+
+  app.post<{ Params: { surveyId: string } }>(
+    '/admin/coding/surveys/:surveyId/codebook',
+    { schema: { params: surveyParams }, preHandler: app.csrfProtection, config: { fileFields: ['file'] }, errorHandler: tooLarge(importCodebookFailed) },
+    async (request, reply) => {
+      const { surveyId } = request.params
+      if (!surveyTitle(surveyId)) return reply.callNotFound()
+      const file = uploadOf(request.body)
+      if (!file) return importCodebookFailed(request, reply, t('admin.coding.error.choose_file'))
+      try {
+        const codes = parseQdc(file.toString('utf8'))
+        const result = await inTransactionOf(app, (trx) => importCodebook(trx, request.user!, surveyId, codes))
+        await audit(app.db, request.user!, 'codebook_imported', { survey: surveyId, added: result.added, updated: result.updated, count: codes.length })
+        return redirectDone(reply, `/admin/coding/surveys/${surveyId}`, 'codebook_imported', result.added, result.updated)
+      } catch (error) {
+        if (error instanceof CodebookFileError) return importCodebookFailed(request, reply, error.message)
+        throw error
+      }
+    },
+  )
+
+  const importProjectFailed = async (request: FastifyRequest, reply: FastifyReply, message: string) => {
+    const wave = await app.db.selectFrom('waves').selectAll().where('id', '=', (request.params as WaveParams).waveId).executeTakeFirst()
+    if (!wave) return reply.callNotFound()
+    return renderTeamPage(request, reply, 'coding/refused', { wave, message, back: `/admin/coding/waves/${wave.id}#import` }, 400)
+  }
+
+  app.post<{ Params: WaveParams }>(
+    '/admin/coding/waves/:waveId/import',
+    { schema: { params: waveParams }, preHandler: app.csrfProtection, config: { fileFields: ['file'] }, errorHandler: tooLarge(importProjectFailed) },
+    async (request, reply) => {
+      const loaded = await loadWave(request, reply)
+      if (!loaded) return reply
+      const { wave, definition } = loaded
+      const file = uploadOf(request.body)
+      if (!file) return importProjectFailed(request, reply, t('admin.coding.error.choose_file'))
+      const fileName = ((request.body as Record<string, unknown>).fileName as string | undefined) ?? 'the file'
+      try {
+        const set = await freeTextAnswers(app.db, wave.id, wave.label, definition, false)
+        const result = await importProject(app.db, { ...request.user!, name: request.user!.name }, wave, set, await readProjectArchive(file), fileName)
+        await audit(app.db, request.user!, 'coding_imported', { waveId: wave.id, count: result.codings, matched: result.matched, unmatched: result.unmatched.length, decisions: result.decisions })
+        return renderTeamPage(request, reply, 'coding/imported', { wave, result })
+      } catch (error) {
+        if (error instanceof CodebookFileError) return importProjectFailed(request, reply, error.message)
+        throw error
+      }
+    },
+  )
 }
+
+const inTransactionOf = <T>(app: FastifyInstance, work: Parameters<typeof inTransaction<T>>[1]) => inTransaction(app.db, work)
