@@ -19,6 +19,8 @@ import { waveParams, type WaveParams } from '../waves/params.js'
 import { findPassage, piecesOf } from './answer-text.js'
 import { CodebookFileError, importCodebook, parseQdc, qdcDocument } from './refi-codebook.js'
 import { importProject, readProjectArchive } from './refi-import.js'
+import { codedWave, themeBreakdown, themeTable, type ThemeTable } from './themes.js'
+import { toCsv } from '../web/csv.js'
 import { checkCode, codesOf, codeTree, createCode, findCode, historyOf, inTransaction, mergeCode, splitCode, updateCode, type Code, type CodeFields } from './codebook.js'
 import {
   agreedCoding,
@@ -603,6 +605,77 @@ export async function codingRoutes(app: FastifyInstance) {
       }
     },
   )
+
+  // ---- Themes beside the numbers ---------------------------------------------------------------
+
+  const themesQuery = {
+    type: 'object',
+    properties: {
+      waves: { anyOf: [{ type: 'string', pattern: ID_PATTERN }, { type: 'array', maxItems: 6, items: { type: 'string', pattern: ID_PATTERN } }] },
+      question: { type: 'string', pattern: `^(${QUESTION_KEY.slice(1, -1)})?$` },
+      by: { type: 'string', pattern: '^[A-Za-z0-9_ -]{0,60}$' },
+    },
+  } as const
+  type ThemesQuery = { waves?: string | string[]; question?: string; by?: string }
+
+  async function themes(request: FastifyRequest<{ Params: { surveyId: string }; Querystring: ThemesQuery }>) {
+    const { surveyId } = request.params
+    const all = await app.db.selectFrom('waves').selectAll().where('survey_id', '=', surveyId).orderBy('created_at').execute()
+    const chosen = ([] as string[]).concat(request.query.waves ?? [])
+    const waves = chosen.length ? all.filter((w) => chosen.includes(w.id)) : all
+    const coded = []
+    for (const wave of waves) {
+      const version = app.catalogue.find(wave.survey_id, wave.version)
+      if (!version) continue
+      coded.push(await codedWave(app.db, wave, (await freeTextAnswers(app.db, wave.id, wave.label, version.definition, false)).answers))
+    }
+    const tree = codeTree(await codesOf(app.db, surveyId))
+    const question = request.query.question || undefined
+    const table = themeTable(app.catalogue, surveyId, tree, coded, question)
+    const newest = table.waves[table.waves.length - 1]
+    const breakdown = request.query.by && newest ? themeBreakdown(tree, newest, request.query.by, question) : undefined
+    const questions = [...new Map(coded.flatMap((w) => w.answers.map((a) => [a.questionId, a.question] as const))).entries()]
+    const attributes = [...new Set(coded.flatMap((w) => w.answers.flatMap((a) => Object.keys(a.attributes))))].sort()
+    return { surveyId, all, chosen: waves.map((w) => w.id), coded, table, breakdown, newest, question, questions, attributes, by: request.query.by ?? '' }
+  }
+
+  app.get<{ Params: { surveyId: string }; Querystring: ThemesQuery }>('/admin/coding/surveys/:surveyId/themes', { schema: { params: surveyParams, querystring: themesQuery } }, async (request, reply) => {
+    const title = surveyTitle(request.params.surveyId)
+    if (!title) return reply.callNotFound()
+    const found = await themes(request)
+    const query = new URLSearchParams([...found.chosen.map((w) => ['waves', w]), ...(found.question ? [['question', found.question]] : [])]).toString()
+    return renderTeamPage(request, reply, 'coding/themes', { ...found, title, csvHref: `/admin/coding/surveys/${found.surveyId}/themes.csv${query ? `?${query}` : ''}` })
+  })
+
+  app.get<{ Params: { surveyId: string }; Querystring: ThemesQuery }>('/admin/coding/surveys/:surveyId/themes.csv', { schema: { params: surveyParams, querystring: themesQuery } }, async (request, reply) => {
+    if (!surveyTitle(request.params.surveyId)) return reply.callNotFound()
+    const { table, question } = await themes(request)
+    await audit(app.db, request.user!, 'themes_exported', { survey: request.params.surveyId, waves: table.waves.map((w) => w.id), question: question ?? '' })
+    return reply
+      .header('content-type', 'text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="themes-${request.params.surveyId}.csv"`)
+      .header('cache-control', 'no-store')
+      .send(themesCsv(table, question))
+  })
 }
 
 const inTransactionOf = <T>(app: FastifyInstance, work: Parameters<typeof inTransaction<T>>[1]) => inTransaction(app.db, work)
+
+const fixed = (x: number | null | undefined, digits: number) => (x === null || x === undefined ? '' : x.toFixed(digits))
+
+/** The theme table as analysts read it in R or a spreadsheet: one row per code, a group of columns per wave. */
+function themesCsv(table: ThemeTable, question: string | undefined): string {
+  const header = ['code', 'theme', 'depth', 'question', ...table.waves.flatMap((w) => ['base', 'count', 'percent', 'ci_low', 'ci_high'].map((c) => `${w.label}_${c}`)), 'change_points', 'p_value', 'comparable']
+  const names = new Map(table.rows.map((r) => [r.code.id, r.code.name]))
+  const rows = table.rows.map((r) => [
+    r.code.name,
+    r.code.parent_id ? (names.get(r.code.parent_id) ?? '') : '',
+    r.code.depth,
+    question ?? 'all free text',
+    ...r.cells.flatMap((c) => [c.base, c.count, fixed(c.percent === null ? null : c.percent * 100, 1), fixed(c.interval ? c.interval.low * 100 : null, 1), fixed(c.interval ? c.interval.high * 100 : null, 1)]),
+    r.change ? r.change.points.toFixed(1) : '',
+    r.change ? r.change.p.toPrecision(4) : '',
+    table.comparable ? 'yes' : 'no',
+  ])
+  return toCsv(header, rows)
+}
