@@ -5,7 +5,8 @@ import type { Kysely } from 'kysely'
 // code_events. Each coder's work on a wave is their own layer: codings (a code on a whole answer,
 // or on a passage when the offsets are set) and coded_answers (the answers they have been
 // through, so "not yet coded" also covers answers they read and left without a code). When two
-// coders have both finished, their differences are settled in coding_decisions.
+// coders have both finished, their differences are settled in coding_decisions. Quotations are
+// the answers or passages chosen for a report.
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('codes')
@@ -77,8 +78,21 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('decided_at', 'varchar(30)', (c) => c.notNull())
     .addPrimaryKeyConstraint('coding_decisions_pk', ['wave_id', 'question_key', 'organisation_id', 'code_id'])
     .execute()
+  // Answers (or passages) chosen for a report, shown pseudonymised with the organisation's type.
+  await db.schema
+    .createTable('quotations')
+    .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+    .addColumn('wave_id', 'varchar(36)', (c) => c.notNull().references('waves.id').onDelete('cascade'))
+    .addColumn('organisation_id', 'varchar(36)', (c) => c.notNull())
+    .addColumn('question_key', 'varchar(120)', (c) => c.notNull())
+    .addColumn('start_offset', 'integer')
+    .addColumn('end_offset', 'integer')
+    .addColumn('chosen_by', 'varchar(320)', (c) => c.notNull())
+    .addColumn('chosen_at', 'varchar(30)', (c) => c.notNull())
+    .execute()
+  await db.schema.createIndex('quotations_wave').on('quotations').columns(['wave_id']).execute()
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const table of ['coding_decisions', 'codings', 'coded_answers', 'coders', 'code_events', 'codes']) await db.schema.dropTable(table).execute()
+  for (const table of ['quotations', 'coding_decisions', 'codings', 'coded_answers', 'coders', 'code_events', 'codes']) await db.schema.dropTable(table).execute()
 }

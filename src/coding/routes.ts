@@ -20,6 +20,7 @@ import { findPassage, piecesOf } from './answer-text.js'
 import { CodebookFileError, importCodebook, parseQdc, qdcDocument } from './refi-codebook.js'
 import { importProject, readProjectArchive } from './refi-import.js'
 import { codedWave, themeBreakdown, themeTable, type ThemeTable } from './themes.js'
+import { chooseQuotation, quotationsCsv, quotationsOf, quotationsWorkbook, removeQuotation, type Quotation } from './quotations.js'
 import { toCsv } from '../web/csv.js'
 import { checkCode, codesOf, codeTree, createCode, findCode, historyOf, inTransaction, mergeCode, splitCode, updateCode, type Code, type CodeFields } from './codebook.js'
 import {
@@ -371,7 +372,7 @@ export async function codingRoutes(app: FastifyInstance) {
   const backTo = (wave: WaveTable, body: { back?: string }, anchor = '') => `/admin/coding/waves/${wave.id}${body.back && BACK.test(body.back) ? body.back : ''}${anchor}`
 
   const waveAction = (path: string, handle: (request: FastifyRequest<{ Params: WaveParams; Body: AnswerForm }>, reply: FastifyReply, wave: WaveTable, codes: Code[]) => Promise<unknown>) =>
-    app.post<{ Params: WaveParams; Body: AnswerForm }>(`/admin/coding/waves/:waveId/${path}`, { schema: { params: waveParams, body: path.startsWith('answers') || path === 'decisions' ? answerBody : { type: 'object', properties: { _csrf: textField(200), back: textField(700) } } }, preHandler: app.csrfProtection }, async (request, reply) => {
+    app.post<{ Params: WaveParams; Body: AnswerForm }>(`/admin/coding/waves/:waveId/${path}`, { schema: { params: waveParams, body: path.startsWith('answers') || path === 'decisions' || path === 'quotations' ? answerBody : { type: 'object', properties: { _csrf: textField(200), back: textField(700) } } }, preHandler: app.csrfProtection }, async (request, reply) => {
       const loaded = await loadWave(request, reply)
       if (!loaded) return reply
       return handle(request, reply, loaded.wave, await codesOf(app.db, loaded.wave.survey_id))
@@ -657,6 +658,67 @@ export async function codingRoutes(app: FastifyInstance) {
       .header('cache-control', 'no-store')
       .send(themesCsv(table, question))
   })
+
+  // ---- Quotations for a report ------------------------------------------------------------------
+
+  waveAction('quotations', async (request, reply, wave) => {
+    const version = app.catalogue.find(wave.survey_id, wave.version)!
+    const set = await freeTextAnswers(app.db, wave.id, wave.label, version.definition, false)
+    const answer = set.answers.find((a) => a.organisationId === request.body.organisation && a.questionId === request.body.question)
+    if (!answer) return refuse(request, reply, wave, 'admin.coding.error.no_answer', 404)
+    const quoted = request.body.passage?.trim()
+    const span = quoted ? findPassage(answer.answer, quoted) : undefined
+    if (quoted && !span) return refuse(request, reply, wave, 'admin.coding.error.passage_not_found', 400)
+    await chooseQuotation(app.db, wave.id, { organisationId: answer.organisationId, questionKey: answer.questionId }, span, request.user!.email)
+    await audit(app.db, request.user!, 'quotation_chosen', { waveId: wave.id, organisationId: answer.organisationId, question: answer.questionId })
+    return redirectDone(reply, backTo(wave, request.body, request.body.anchor ? `#${request.body.anchor}` : ''), 'quotation_chosen')
+  })
+
+  async function surveyQuotations(surveyId: string): Promise<Quotation[]> {
+    const waves = await app.db.selectFrom('waves').selectAll().where('survey_id', '=', surveyId).orderBy('created_at').execute()
+    const out: Quotation[] = []
+    const names = new Map((await codesOf(app.db, surveyId)).map((c) => [c.id, c.name]))
+    for (const wave of waves) {
+      const version = app.catalogue.find(wave.survey_id, wave.version)
+      if (!version) continue
+      const answers = (await freeTextAnswers(app.db, wave.id, wave.label, version.definition, false)).answers
+      const coded = await codedWave(app.db, wave, answers)
+      out.push(...(await quotationsOf(app.db, wave, answers, (key) => [...(coded.coding?.get(key) ?? [])].map((id) => names.get(id) ?? '').filter(Boolean).sort())))
+    }
+    return out
+  }
+
+  app.get<{ Params: { surveyId: string } }>('/admin/coding/surveys/:surveyId/quotations', { schema: { params: surveyParams } }, async (request, reply) => {
+    const title = surveyTitle(request.params.surveyId)
+    if (!title) return reply.callNotFound()
+    return renderTeamPage(request, reply, 'coding/quotations', { surveyId: request.params.surveyId, title, quotations: await surveyQuotations(request.params.surveyId) })
+  })
+
+  for (const kind of ['csv', 'xlsx'] as const) {
+    app.get<{ Params: { surveyId: string } }>(`/admin/coding/surveys/:surveyId/quotations.${kind}`, { schema: { params: surveyParams } }, async (request, reply) => {
+      const { surveyId } = request.params
+      if (!surveyTitle(surveyId)) return reply.callNotFound()
+      const quotations = await surveyQuotations(surveyId)
+      await audit(app.db, request.user!, 'quotations_exported', { survey: surveyId, count: quotations.length, format: kind })
+      return reply
+        .header('content-type', kind === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header('content-disposition', `attachment; filename="quotations-${surveyId}.${kind}"`)
+        .header('cache-control', 'no-store')
+        .send(kind === 'csv' ? quotationsCsv(quotations) : await quotationsWorkbook(quotations))
+    })
+  }
+
+  app.post<{ Params: { quotationId: string } }>(
+    '/admin/coding/quotations/:quotationId/remove',
+    { schema: { params: { type: 'object', required: ['quotationId'], properties: { quotationId: { type: 'string', pattern: ID_PATTERN } } }, body: { type: 'object', properties: { _csrf: textField(200) } } }, preHandler: app.csrfProtection },
+    async (request, reply) => {
+      const removed = await removeQuotation(app.db, request.params.quotationId)
+      if (!removed) return reply.callNotFound()
+      const wave = await app.db.selectFrom('waves').select(['id', 'survey_id']).where('id', '=', removed.wave_id).executeTakeFirstOrThrow()
+      await audit(app.db, request.user!, 'quotation_removed', { waveId: wave.id })
+      return redirectDone(reply, `/admin/coding/surveys/${wave.survey_id}/quotations`, 'quotation_removed')
+    },
+  )
 }
 
 const inTransactionOf = <T>(app: FastifyInstance, work: Parameters<typeof inTransaction<T>>[1]) => inTransaction(app.db, work)

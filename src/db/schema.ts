@@ -356,7 +356,21 @@ export interface CodingDecisionTable {
   decided_at: string
 }
 
+/** An answer, or a passage of it (offsets set), chosen as a quotation for a report. */
+export interface QuotationTable {
+  id: string
+  wave_id: string
+  organisation_id: string
+  question_key: string
+  start_offset: number | null
+  end_offset: number | null
+  /** E-mail address of the team member who chose it. */
+  chosen_by: string
+  chosen_at: string
+}
+
 export interface Database {
+  quotations: QuotationTable
   codes: CodeTable
   code_events: CodeEventTable
   coders: CoderTable
