@@ -11,21 +11,43 @@ import { partialResponses } from './partial.js'
 import { isAnswerable, localize, placedQuestions, questionOptions } from '../questionnaire/model.js'
 import type { AnswerableQuestion, Definition } from '../questionnaire/schema.js'
 import { unitLabel } from '../questionnaire/units.js'
+import { LONG_TEXT_LIMIT, SHORT_TEXT_LIMIT } from '../questionnaire/answers.js'
+import { exportCode, MISSING_CODES, type MissingReason } from '../questionnaire/missing-codes.js'
+import { VariableNames } from './variable-names.js'
+
+export { MISSING_CODES }
 
 /** Asked, but left unanswered: a user-missing value, declared in the codebook and SPSS syntax. */
-export const NOT_ANSWERED = -9
+export const NOT_ANSWERED = MISSING_CODES.not_answered
+
+/** Where a variable's value comes from in a question's answer. */
+type Source =
+  | { kind: 'answer' }
+  | { kind: 'option'; code: number }
+  | { kind: 'special'; special: MissingReason }
+  | { kind: 'row'; rowId: string }
+  | { kind: 'other' }
 
 export interface Variable {
   name: string
   questionId: string
   label: string
   type: 'code' | 'flag' | 'number' | 'date' | 'text'
-  /** Value labels, for codes and flags. */
+  /** Value labels, for codes and flags (codes as exported: "Don't know" is -8 whatever its code in the questionnaire). */
   values: { code: number; label: string }[]
+  /** The missing-value codes this variable can hold (blank, not asked, aside). */
+  missing: MissingReason[]
+  /** SPSS's measurement level. */
+  level: 'nominal' | 'ordinal' | 'scale'
+  /** The longest text, in bytes of UTF-8, for text variables. */
+  width?: number
   /** How this variable derives from the question (for the codebook). */
   derivation: string
   lineage: string
+  source?: Source
 }
+
+export const MISSING_LABELS: Record<MissingReason, string> = { not_answered: 'Not answered', dont_know: "Don't know", not_applicable: 'Not applicable' }
 
 function lineageText(q: AnswerableQuestion): string {
   const l = q.lineage
@@ -56,6 +78,8 @@ export function responseStatusVariable(): Variable {
       { code: RESPONSE_STATUS_CODES.submitted, label: t('admin.partial.status.submitted') },
       { code: RESPONSE_STATUS_CODES.partial, label: t('admin.partial.status.partial') },
     ],
+    missing: [],
+    level: 'nominal',
     derivation: `${RESPONSE_STATUS_CODES.submitted} submitted; ${RESPONSE_STATUS_CODES.partial} partial: in progress when the wave closed, kept by the research team (questions not reached are ${NOT_ANSWERED})`,
     lineage: '',
   }
@@ -68,7 +92,7 @@ export function responseStatusVariable(): Variable {
 export function partialVariables(): Variable[] {
   const t = translator('en')
   return [
-    { name: 'partial_responses', questionId: '', label: t('admin.partial.count_variable'), type: 'number', values: [], derivation: 'partial responses in the wave, the same on every row', lineage: '' },
+    { name: 'partial_responses', questionId: '', label: t('admin.partial.count_variable'), type: 'number', values: [], missing: [], level: 'scale', derivation: 'partial responses in the wave, the same on every row', lineage: '' },
     {
       name: 'partial_included',
       questionId: '',
@@ -78,46 +102,87 @@ export function partialVariables(): Variable[] {
         { code: 0, label: t('admin.partial.no') },
         { code: 1, label: t('admin.partial.yes') },
       ],
+      missing: [],
+      level: 'nominal',
       derivation: '1 when the partial responses are rows of this file, the same on every row',
       lineage: '',
     },
   ]
 }
 
-export function variables(definition: Definition): Variable[] {
+/** The columns before the questions (names only with ?names=1); with the last two, never a question's name. */
+const FIXED_COLUMNS = ['respondent_id', 'organisation_code', 'organisation_name', 'response_status', 'organisation_type', 'partial_responses', 'partial_included']
+
+/** Names for the raw data's columns, the fixed ones taken first so no question can take them. */
+function namesWithFixedColumns(): VariableNames {
+  const names = new VariableNames()
+  for (const column of FIXED_COLUMNS) names.take(column)
+  return names
+}
+
+const textWidth = (characters: number) => Math.min(32767, characters * 4)
+
+/** The question variables of the raw data, in questionnaire order, with names valid in SPSS, Stata and R. */
+export function variables(definition: Definition, names = namesWithFixedColumns()): Variable[] {
   const out: Variable[] = []
   for (const { question } of placedQuestions(definition)) {
     if (!isAnswerable(question)) continue
     const q = question
     const text = localize(q.text, 'en')
     const lineage = lineageText(q)
-    const labels = questionOptions(q).map((o) => ({ code: o.code, label: localize(o.label, 'en') }))
-    const other = questionOptions(q).find((o) => o.other)
+    const options = questionOptions(q)
+    const specials = options.flatMap((o) => (o.special ? [o.special] : []))
+    const labels = options.map((o) => ({ code: exportCode(o), label: localize(o.label, 'en') }))
+    const recoded = options.filter((o) => o.special).map((o) => `${MISSING_LABELS[o.special!]} (code ${o.code} in the questionnaire) is ${exportCode(o)}`)
+    const codeDerivation = (what: string) => [what, ...recoded].join('; ')
+    const other = options.find((o) => o.other)
+    const base = { questionId: q.id, lineage }
+    const missing = (...reasons: MissingReason[]): MissingReason[] => ['not_answered', ...reasons]
     switch (q.type) {
       case 'single_choice':
       case 'yes_no':
-        out.push({ name: q.id, questionId: q.id, label: text, type: 'code', values: labels, derivation: 'option code', lineage })
+        out.push({ ...base, name: names.take(q.id), label: text, type: 'code', values: labels, missing: missing(...specials), level: 'nominal', derivation: codeDerivation('option code'), source: { kind: 'answer' } })
         break
-      case 'multiple_choice':
+      case 'multiple_choice': {
+        const flags = [
+          { code: 0, label: 'Not chosen' },
+          { code: 1, label: 'Chosen' },
+        ]
+        const onlySpecial = specials.length ? `; ${specials.map((s) => `${MISSING_CODES[s]} when the answer was "${MISSING_LABELS[s]}" alone`).join('; ')}` : ''
         for (const o of q.options) {
-          out.push({ name: `${q.id}_${o.code}`, questionId: q.id, label: `${text}: ${localize(o.label, 'en')}`, type: 'flag', values: [{ code: 0, label: 'Not chosen' }, { code: 1, label: 'Chosen' }], derivation: `1 when option ${o.code} was chosen`, lineage })
+          if (o.special) {
+            out.push({ ...base, name: names.take(`${q.id}_${o.special === 'dont_know' ? 'dk' : 'na'}`), label: `${text}: ${localize(o.label, 'en')}`, type: 'flag', values: flags, missing: missing(), level: 'nominal', derivation: `1 when "${localize(o.label, 'en')}" (code ${o.code} in the questionnaire) was chosen`, source: { kind: 'special', special: o.special } })
+          } else {
+            const name = names.take(`${q.id}_${o.code < 0 ? `m${-o.code}` : o.code}`)
+            out.push({ ...base, name, label: `${text}: ${localize(o.label, 'en')}`, type: 'flag', values: flags, missing: missing(...specials), level: 'nominal', derivation: `1 when option ${o.code} was chosen${onlySpecial}`, source: { kind: 'option', code: o.code } })
+          }
         }
         break
+      }
       case 'grid':
-        for (const row of q.rows) out.push({ name: `${q.id}_${row.id}`, questionId: q.id, label: `${text}: ${localize(row.text, 'en')}`, type: 'code', values: labels, derivation: `option code for row ${row.id}`, lineage })
+        for (const row of q.rows) out.push({ ...base, name: names.take(`${q.id}_${row.id}`), label: `${text}: ${localize(row.text, 'en')}`, type: 'code', values: labels, missing: missing(...specials), level: 'nominal', derivation: codeDerivation(`option code for row ${row.id}`), source: { kind: 'row', rowId: row.id } })
         break
       case 'number':
-        out.push({ name: q.id, questionId: q.id, label: `${text}${q.unit ? ` (${unitLabel(q.unit, 'en')})` : ''}`, type: 'number', values: [], derivation: 'whole number', lineage })
-        if (q.dont_know) out.push({ name: `${q.id}_dk`, questionId: q.id, label: `${text}: don't know`, type: 'flag', values: [{ code: 0, label: 'A number was given' }, { code: 1, label: "Don't know" }], derivation: "1 when \"Don't know\" was chosen", lineage })
+        out.push({
+          ...base,
+          name: names.take(q.id),
+          label: `${text}${q.unit ? ` (${unitLabel(q.unit, 'en')})` : ''}`,
+          type: 'number',
+          values: q.dont_know ? [{ code: MISSING_CODES.dont_know, label: MISSING_LABELS.dont_know }] : [],
+          missing: missing(...(q.dont_know ? (['dont_know'] as const) : [])),
+          level: 'scale',
+          derivation: q.dont_know ? `whole number; ${MISSING_CODES.dont_know} when "Don't know" was chosen` : 'whole number',
+          source: { kind: 'answer' },
+        })
         break
       case 'date':
-        out.push({ name: q.id, questionId: q.id, label: text, type: 'date', values: [], derivation: 'date, YYYY-MM-DD', lineage })
+        out.push({ ...base, name: names.take(q.id), label: text, type: 'date', values: [], missing: missing(), level: 'nominal', width: 10, derivation: 'date, YYYY-MM-DD', source: { kind: 'answer' } })
         break
       default:
-        out.push({ name: q.id, questionId: q.id, label: text, type: 'text', values: [], derivation: 'free text', lineage })
+        out.push({ ...base, name: names.take(q.id), label: text, type: 'text', values: [], missing: missing(), level: 'nominal', width: textWidth(q.max_length ?? (q.type === 'short_text' ? SHORT_TEXT_LIMIT : LONG_TEXT_LIMIT)), derivation: 'free text, as typed', source: { kind: 'answer' } })
     }
     if (other && (q.type === 'single_choice' || q.type === 'multiple_choice')) {
-      out.push({ name: `${q.id}_other`, questionId: q.id, label: `${text}: other, please specify`, type: 'text', values: [], derivation: `text given with option ${other.code}`, lineage })
+      out.push({ ...base, name: names.take(`${q.id}_other`), label: `${text}: other, please specify`, type: 'text', values: [], missing: missing(), level: 'nominal', width: textWidth(SHORT_TEXT_LIMIT), derivation: `text given with option ${other.code}, as typed; blank when that option was not chosen (the follow-up was not asked)`, source: { kind: 'other' } })
     }
   }
   return out
@@ -128,17 +193,29 @@ export function pseudonym(organisationId: string): string {
   return `R${createHash('sha256').update(`organisation:${organisationId}`).digest('hex').slice(0, 10)}`
 }
 
-export interface RawRowContext {
-  attributes: string[]
-}
-
 export async function attributeNames(db: Kysely<Database>, waveId: string): Promise<string[]> {
   const rows = await db.selectFrom('responses').innerJoin('organisations', 'organisations.id', 'responses.organisation_id').select('organisations.attributes_json').where('responses.wave_id', '=', waveId).distinct().execute()
   return [...new Set(rows.flatMap((r) => Object.keys(JSON.parse(r.attributes_json) as Record<string, string>)))].sort()
 }
 
+/** The raw data's columns: every name valid in SPSS, Stata and R, organisation attributes included. */
+export interface RawLayout {
+  header: string[]
+  /** Each organisation attribute (as imported) and its column name. */
+  attributes: { key: string; name: string }[]
+  variables: Variable[]
+}
+
+export function rawLayout(definition: Definition, attributes: string[], withNames: boolean): RawLayout {
+  const names = namesWithFixedColumns()
+  const questionVariables = variables(definition, names)
+  const attributeColumns = attributes.map((key) => ({ key, name: names.take(key) }))
+  const header = ['respondent_id', ...(withNames ? ['organisation_code', 'organisation_name'] : []), 'response_status', 'organisation_type', ...attributeColumns.map((a) => a.name), ...questionVariables.map((v) => v.name), ...partialVariables().map((v) => v.name)]
+  return { header, attributes: attributeColumns, variables: questionVariables }
+}
+
 export function rawHeader(definition: Definition, attributes: string[], withNames: boolean): string[] {
-  return ['respondent_id', ...(withNames ? ['organisation_code', 'organisation_name'] : []), 'response_status', 'organisation_type', ...attributes, ...variables(definition).map((v) => v.name), ...partialVariables().map((v) => v.name)]
+  return rawLayout(definition, attributes, withNames).header
 }
 
 export interface RawRowOptions {
@@ -159,6 +236,41 @@ export async function* rawRows(db: Kysely<Database>, waveId: string, definition:
   const waveLevel = [await partialResponses(db, waveId), options.includePartial ? 1 : 0]
   for (const status of options.includePartial ? (['submitted', 'partial'] as const) : (['submitted'] as const)) {
     yield* rowsWithStatus(db, waveId, definition, attributes, withNames, status, options.batchSize ?? 100, waveLevel)
+  }
+}
+
+type Fact = { code: number | null; row_id: string; number_value: number | null; special: string | null; text_value: string | null }
+
+/** One variable's cell for a question that was asked and answered. */
+function answeredCell(v: Variable, q: AnswerableQuestion, facts: Fact[]): string | number {
+  const source = v.source!
+  const options = questionOptions(q)
+  const coded = (code: number | null | undefined) => {
+    if (code === null || code === undefined) return NOT_ANSWERED
+    const option = options.find((o) => o.code === code)
+    return option ? exportCode(option) : code
+  }
+  switch (source.kind) {
+    case 'other':
+      return facts.find((f) => f.text_value !== null && f.code !== null)?.text_value ?? ''
+    case 'special':
+      return facts.some((f) => f.special === source.special) ? 1 : 0
+    case 'option': {
+      // "Don't know" (or "Not applicable") alone says nothing about each option: that, not "not chosen".
+      const substantive = facts.filter((f) => !f.special)
+      if (!substantive.length && facts.length) return MISSING_CODES[facts[0].special as MissingReason]
+      return substantive.some((f) => f.code === source.code) ? 1 : 0
+    }
+    case 'row':
+      return coded(facts.find((f) => f.row_id === source.rowId)?.code)
+    case 'answer':
+      if (q.type === 'single_choice' || q.type === 'yes_no') return coded(facts[0]?.code)
+      if (q.type === 'number') {
+        const value = facts.find((f) => f.number_value !== null)?.number_value
+        if (value !== undefined && value !== null) return value
+        return facts.some((f) => f.special === 'dont_know') ? MISSING_CODES.dont_know : NOT_ANSWERED
+      }
+      return facts[0]?.text_value ?? NOT_ANSWERED
   }
 }
 
@@ -211,23 +323,10 @@ async function* rowsWithStatus(
       const cells: (string | number)[] = [pseudonym(response.organisation_id), ...(withNames ? [response.code, response.name] : []), RESPONSE_STATUS_CODES[status], response.type, ...attributes.map((a) => attrs[a] ?? '')]
       for (const v of vars) {
         const wasAsked = askedHere.get(v.questionId)
-        if (wasAsked === undefined) {
-          cells.push('')
-          continue
-        }
-        if (!wasAsked) {
-          cells.push(v.type === 'text' || v.type === 'date' ? '' : NOT_ANSWERED)
-          continue
-        }
-        const q = questions.get(v.questionId)!
-        const facts = mine.get(v.questionId) ?? []
-        if (v.name === `${v.questionId}_other` && q.type !== 'short_text' && q.type !== 'long_text') cells.push(facts.find((f) => f.text_value !== null && f.code !== null)?.text_value ?? '')
-        else if (q.type === 'multiple_choice') cells.push(facts.some((f) => `${q.id}_${f.code}` === v.name) ? 1 : 0)
-        else if (q.type === 'grid') cells.push(facts.find((f) => `${q.id}_${f.row_id}` === v.name)?.code ?? '')
-        else if (q.type === 'number' && v.name.endsWith('_dk')) cells.push(facts.some((f) => f.special === 'dont_know' && f.code === null) ? 1 : 0)
-        else if (q.type === 'number') cells.push(facts.find((f) => f.number_value !== null)?.number_value ?? '')
-        else if (q.type === 'single_choice' || q.type === 'yes_no') cells.push(facts[0]?.code ?? '')
-        else cells.push(facts[0]?.text_value ?? '')
+        // Blank: not asked. The "please specify" text is asked only when its option was chosen.
+        if (wasAsked === undefined || (!wasAsked && v.source?.kind === 'other')) cells.push('')
+        else if (!wasAsked) cells.push(NOT_ANSWERED)
+        else cells.push(answeredCell(v, questions.get(v.questionId)!, mine.get(v.questionId) ?? []))
       }
       cells.push(...waveLevel)
       yield cells
@@ -235,38 +334,92 @@ async function* rowsWithStatus(
   }
 }
 
+/** A quoted SPSS string on one line (labels are at most 255 bytes in SPSS; 250 characters leave room). */
+const spssString = (s: string) => `"${s.replace(/"/g, '""').replace(/\s+/g, ' ').slice(0, 250)}"`
+
+/** The columns before and after the questions, described for the SPSS syntax. */
+function columnVariables(layout: RawLayout): Variable[] {
+  const text = (name: string, label: string, width: number): Variable => ({ name, questionId: '', label, type: 'text', values: [], missing: [], level: 'nominal', width, derivation: '', lineage: '' })
+  return [
+    text('respondent_id', 'Respondent id (a pseudonym, the same in every wave)', 11),
+    text('organisation_code', 'Organisation code', 200),
+    text('organisation_name', 'Organisation name', 1000),
+    responseStatusVariable(),
+    text('organisation_type', 'Organisation type', 1000),
+    ...layout.attributes.map((a) => text(a.name, `Organisation attribute: ${a.key}`, 2000)),
+    ...layout.variables,
+    ...partialVariables(),
+  ].filter((v) => layout.header.includes(v.name))
+}
+
+/** Marks a line break inside an answer while SPSS joins an organisation's lines: the ASCII record separator, never typed. */
+const JOIN_MARK = "X'1E'"
+
 /**
- * SPSS syntax that reads the raw CSV and applies variable labels, value labels and missing values.
- * `note` (how many partial responses there are, and whether the CSV has them) goes in a comment.
+ * SPSS syntax that reads the raw CSV and applies variable labels, value labels, missing values and
+ * measurement levels. SPSS's GET DATA (and PSPP's) cannot read a quoted field that spans lines, so
+ * the syntax first joins the lines of each organisation's row (a line break inside quotes leaves an
+ * odd number of quotes on the line), writes the joined rows to a file beside the CSV, reads that
+ * with GET DATA, deletes it, and puts the line breaks back. `note` (how many partial responses
+ * there are, and whether the CSV has them) goes in a comment.
  */
-export function spssSyntax(definition: Definition, header: string[], csvFile: string, note?: string): string {
-  const vars = [responseStatusVariable(), ...variables(definition), ...partialVariables()]
-  const byName = new Map(vars.map((v) => [v.name, v]))
-  const quote = (s: string) => `"${s.replace(/"/g, '""').replace(/\s+/g, ' ').slice(0, 250)}"`
-  const format = (name: string) => {
-    const v = byName.get(name)
-    if (!v) return 'A200'
-    return v.type === 'text' ? 'A2000' : v.type === 'date' ? 'SDATE10' : 'F8.0'
-  }
+export function spssSyntax(definition: Definition, layout: RawLayout, csvFile: string, note?: string): string {
+  const vars = columnVariables(layout)
+  const joined = `${csvFile.replace(/\.csv$/, '')}-joined-by-spss.csv`
+  const end = 'end__' // "__" is in no generated name
+  const format = (v: Variable) => (v.type === 'text' || v.type === 'date' ? `A${v.width ?? 2000}` : v.type === 'number' ? 'F18.0' : 'F8.0')
+  const strings = vars.filter((v) => v.type === 'text' || v.type === 'date')
   const lines = [
-    `* SPSS syntax for ${definition.survey} version ${definition.version}: reads the raw data CSV and applies labels.`,
+    `* SPSS syntax for ${definition.survey} version ${definition.version}: reads ${csvFile} (in the working folder) and applies labels.`,
     ...(note ? [`* ${note.replace(/\s+/g, ' ')}`] : []),
-    `GET DATA /TYPE=TXT /FILE=${quote(csvFile)} /ENCODING='UTF8' /DELCASE=LINE /DELIMITERS="," /QUALIFIER='"' /ARRANGEMENT=DELIMITED /FIRSTCASE=2`,
-    `  /VARIABLES=${header.map((h) => `${h} ${format(h)}`).join('\n    ')}.`,
+    `* Missing values: blank = not asked (system-missing); ${MISSING_CODES.not_answered} = not answered, ${MISSING_CODES.dont_know} = don't know, ${MISSING_CODES.not_applicable} = not applicable.`,
+    '* 1. Join the lines of each row: an answer of several lines is one quoted field over several lines.',
+    `DATA LIST FILE=${spssString(csvFile)} ENCODING="UTF8" FIXED SKIP=1 /line 1-32767 (A).`,
+    'STRING #row row (A32767).',
+    'NUMERIC #open #quotes.',
+    'COMPUTE #quotes = 0.',
+    'LOOP #i = 1 TO LENGTH(RTRIM(line)).',
+    `  IF (SUBSTR(line, #i, 1) = '"') #quotes = #quotes + 1.`,
+    'END LOOP.',
+    'DO IF #open = 1.',
+    `  COMPUTE #row = CONCAT(RTRIM(#row), ${JOIN_MARK}, RTRIM(line)).`,
+    'ELSE.',
+    '  COMPUTE #row = RTRIM(line).',
+    'END IF.',
+    'COMPUTE #open = MOD(#open + #quotes, 2).',
+    'SELECT IF #open = 0.',
+    // A closing delimiter, so the padding WRITE adds is read as one more field, not as data.
+    `COMPUTE row = CONCAT(RTRIM(#row), ',').`,
+    `WRITE OUTFILE=${spssString(joined)} ENCODING="UTF8" /row.`,
+    'EXECUTE.',
+    '* 2. Read the joined rows, then delete them.',
+    `GET DATA /TYPE=TXT /FILE=${spssString(joined)} /ENCODING='UTF8' /ARRANGEMENT=DELIMITED /DELCASE=LINE /DELIMITERS="," /QUALIFIER='"' /FIRSTCASE=1`,
+    `  /VARIABLES=${[...vars.map((v) => `${v.name} ${format(v)}`), `${end} A1`].join('\n    ')}.`,
+    'EXECUTE.',
+    `ERASE FILE=${spssString(joined)}.`,
+    `DELETE VARIABLES ${end}.`,
+    ...strings.map((v) => `COMPUTE ${v.name} = REPLACE(${v.name}, ${JOIN_MARK}, X'0A').`),
     'VARIABLE LABELS',
-    ...vars.map((v, i) => `  ${v.name} ${quote(v.label)}${i === vars.length - 1 ? '.' : ''}`),
+    ...vars.map((v, i) => `  ${v.name} ${spssString(v.label)}${i === vars.length - 1 ? '.' : ''}`),
   ]
-  const labelled = vars.filter((v) => v.values.length)
+  const labelled = vars.filter((v) => v.values.length || v.missing.length)
   if (labelled.length) {
     lines.push('VALUE LABELS')
     labelled.forEach((v, i) => {
-      // Every question variable may be asked but not answered; the response status is always known.
-      const values = v.questionId ? [...v.values, { code: NOT_ANSWERED, label: 'Not answered' }] : v.values
-      lines.push(`  /${v.name} ${values.map((x) => `${x.code} ${quote(x.label)}`).join(' ')}${i === labelled.length - 1 ? '.' : ''}`)
+      const values = [...v.values.filter((x) => x.code >= 0 || !v.missing.length), ...v.missing.map((m) => ({ code: MISSING_CODES[m], label: MISSING_LABELS[m] }))]
+      const unique = values.filter((x, j) => values.findIndex((y) => y.code === x.code) === j)
+      const code = (c: number) => (v.type === 'text' || v.type === 'date' ? `"${c}"` : String(c))
+      lines.push(`  /${v.name} ${unique.map((x) => `${code(x.code)} ${spssString(x.label)}`).join(' ')}${i === labelled.length - 1 ? '.' : ''}`)
     })
   }
-  const numeric = vars.filter((v) => v.questionId && (v.type === 'code' || v.type === 'flag' || v.type === 'number')).map((v) => v.name)
-  if (numeric.length) lines.push(`MISSING VALUES ${numeric.join(' ')} (${NOT_ANSWERED}).`)
+  // Every question variable declares the three codes, whether or not it can hold them all: one rule.
+  const numeric = vars.filter((v) => v.questionId && v.type !== 'text' && v.type !== 'date').map((v) => v.name)
+  const reserved = Object.values(MISSING_CODES)
+  if (numeric.length) lines.push(`MISSING VALUES ${numeric.join(' ')} (${reserved.join(', ')}).`)
+  const texts = vars.filter((v) => v.questionId && (v.type === 'text' || v.type === 'date')).map((v) => v.name)
+  if (texts.length) lines.push(`MISSING VALUES ${texts.join(' ')} ("${MISSING_CODES.not_answered}").`)
+  const levels = (['nominal', 'ordinal', 'scale'] as const).map((level) => ({ level, names: vars.filter((v) => v.level === level).map((v) => v.name) })).filter((l) => l.names.length)
+  lines.push(`VARIABLE LEVEL ${levels.map((l) => `${l.names.join(' ')} (${l.level.toUpperCase()})`).join('\n  /')}.`)
   lines.push('EXECUTE.', '')
   return lines.join('\n')
 }

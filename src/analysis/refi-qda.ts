@@ -7,15 +7,16 @@ import JSZip from 'jszip'
 import { codedSetsXml, projectCodeBookXml, sourceCodingXml, sourceGuid, stableGuid, type ProjectCoding } from '../coding/refi-project.js'
 import type { FreeTextSet } from './free-text.js'
 import { partialNote } from './partial.js'
+import { Replacements } from './unholdable.js'
 
-const escapeXml = (s: string) =>
-  s
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '')
-    .replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!)
+const escapeXml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!)
 
 /** With `coding` (the wave's id and its coding here), the project carries the codebook and every coder's codings. */
 export function projectXml(set: FreeTextSet, title: string, now = new Date(), coding?: { waveId: string; project: ProjectCoding }): { xml: string; sources: { guid: string; text: string }[] } {
   const created = now.toISOString().replace(/\.\d{3}Z$/, 'Z')
+  // The sources are plain-text files and keep every character; the XML cannot.
+  const replaced = new Replacements()
+  const xmlText = (s: string) => escapeXml(replaced.text(s))
   const user = randomUUID()
   const variableNames = ['wave', 'response_status', 'organisation_type', ...set.attributes]
   const variables = variableNames.map((name) => ({ name, guid: randomUUID() }))
@@ -32,18 +33,18 @@ export function projectXml(set: FreeTextSet, title: string, now = new Date(), co
     name === 'wave' ? a.wave : name === 'response_status' ? a.responseStatus : name === 'organisation_type' ? a.organisationType : (a.attributes[name] ?? '')
   const lines = [
     '<?xml version="1.0" encoding="utf-8"?>',
-    `<Project xmlns="urn:QDA-XML:project:1.0" name="${escapeXml(title)}" origin="Survey Waves" creatingUserGUID="${user}" creationDateTime="${created}">`,
-    `  <Users><User guid="${user}" name="Survey Waves export"/>${(coding?.project.users ?? []).map((u) => `<User guid="${u.guid}" name="${escapeXml(u.name)}"${u.email ? ` id="${escapeXml(u.email)}"` : ''}/>`).join('')}</Users>`,
+    `<Project xmlns="urn:QDA-XML:project:1.0" name="${xmlText(title)}" origin="Survey Waves" creatingUserGUID="${user}" creationDateTime="${created}">`,
+    `  <Users><User guid="${user}" name="Survey Waves export"/>${(coding?.project.users ?? []).map((u) => `<User guid="${u.guid}" name="${xmlText(u.name)}"${u.email ? ` id="${xmlText(u.email)}"` : ''}/>`).join('')}</Users>`,
     ...(coding ? projectCodeBookXml(coding.project) : []),
     '  <Variables>',
-    ...variables.map((v) => `    <Variable guid="${v.guid}" name="${escapeXml(v.name)}" typeOfVariable="Text"/>`),
+    ...variables.map((v) => `    <Variable guid="${v.guid}" name="${xmlText(v.name)}" typeOfVariable="Text"/>`),
     '  </Variables>',
   ]
   if (cases.size) {
     lines.push('  <Cases>')
     for (const [respondentId, c] of cases) {
-      lines.push(`    <Case guid="${c.guid}" name="${escapeXml(c.first.organisationName ?? respondentId)}">`)
-      for (const v of variables) lines.push(`      <VariableValue><VariableRef targetGUID="${v.guid}"/><TextValue>${escapeXml(valueOf(c.first, v.name))}</TextValue></VariableValue>`)
+      lines.push(`    <Case guid="${c.guid}" name="${xmlText(c.first.organisationName ?? respondentId)}">`)
+      for (const v of variables) lines.push(`      <VariableValue><VariableRef targetGUID="${v.guid}"/><TextValue>${xmlText(valueOf(c.first, v.name))}</TextValue></VariableValue>`)
       for (const guid of c.sources) lines.push(`      <SourceRef targetGUID="${guid}"/>`)
       lines.push('    </Case>')
     }
@@ -53,8 +54,8 @@ export function projectXml(set: FreeTextSet, title: string, now = new Date(), co
     lines.push('  <Sources>')
     for (const s of sources) {
       lines.push(
-        `    <TextSource guid="${s.guid}" name="${escapeXml(`${s.answer.organisationName ?? s.answer.respondentId} – ${s.answer.questionId}`)}" plainTextPath="internal://${s.guid}.txt" creatingUser="${user}" creationDateTime="${created}">`,
-        `      <Description>${escapeXml(s.answer.question)}</Description>`,
+        `    <TextSource guid="${s.guid}" name="${xmlText(`${s.answer.organisationName ?? s.answer.respondentId} – ${s.answer.questionId}`)}" plainTextPath="internal://${s.guid}.txt" creatingUser="${user}" creationDateTime="${created}">`,
+        `      <Description>${xmlText(s.answer.question)}</Description>`,
         ...(coding ? sourceCodingXml(coding.project, keyOf(s.answer), s.answer.answer, created, guidFor) : []),
         '    </TextSource>',
       )
@@ -66,7 +67,9 @@ export function projectXml(set: FreeTextSet, title: string, now = new Date(), co
     lines.push(...codedSetsXml(coding.project, (key) => byKey.get(key), guidFor))
   }
   const note = partialNote(set.partial.count, set.partial.included)
-  lines.push(`  <Description>${escapeXml(`Free-text answers exported by Survey Waves on ${created}.${note ? ` ${note}` : ''}`)}</Description>`, '</Project>', '')
+  // Counted last, after every other text of the project went through xmlText.
+  const description = [`Free-text answers exported by Survey Waves on ${created}.`, note, replaced.note()].filter(Boolean).join(' ')
+  lines.push(`  <Description>${escapeXml(description)}</Description>`, '</Project>', '')
   return { xml: lines.join('\n'), sources: sources.map((s) => ({ guid: s.guid, text: s.answer.answer })) }
 }
 

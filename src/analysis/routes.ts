@@ -12,13 +12,14 @@ import { ID_PATTERN } from '../db/ids.js'
 import type { WaveTable } from '../db/schema.js'
 import { translator } from '../i18n/catalogue.js'
 import { waveParams, type WaveParams } from '../waves/params.js'
+import { exportCode } from '../questionnaire/missing-codes.js'
 import { localize, placedQuestions } from '../questionnaire/model.js'
-import { CSV_OPTIONS, neutralise, toCsv, UTF8_BOM } from '../web/csv.js'
+import { CSV_OPTIONS, toCsv, UTF8_BOM } from '../web/csv.js'
 import { renderTeamPage } from '../web/render.js'
 import { compareWaves, testForOption, testsIn, type ComparedWave, type ComparisonRow } from './comparison.js'
 import { freeTextAnswers } from './free-text.js'
 import { partialResponses } from './partial.js'
-import { attributeNames, partialVariables, rawHeader, rawRows, responseStatusVariable, spssSyntax, variables, type Variable } from './raw-data.js'
+import { attributeNames, MISSING_CODES, MISSING_LABELS, partialVariables, rawLayout, rawRows, responseStatusVariable, spssSyntax, type Variable } from './raw-data.js'
 import { qdpxArchive } from './refi-qda.js'
 import { projectCoding } from '../coding/refi-project.js'
 import { freeTextWorkbook, nvivoWorkbook, statisticsWorkbook } from './spreadsheets.js'
@@ -54,6 +55,18 @@ function publicationOf(query: { publication?: string; threshold?: number }): Pub
 const percent = (p: number | null | undefined, digits = 1) => (p === null || p === undefined ? '' : (p * 100).toFixed(digits))
 
 const includePartialOf = (query: { partial?: string }) => query.partial === 'include'
+
+/**
+ * A download's file name says what it holds beyond the plain figures: organisations' names
+ * (-with-names), or small counts suppressed for publication (-suppressed), so a file passed on
+ * later still says whether it can be published.
+ */
+export function fileName(kind: string, of: { survey_id: string; label?: string }, extension: string, options: { withNames?: boolean; suppressed?: boolean } = {}): string {
+  const stem = [kind, of.survey_id, of.label, options.withNames ? 'with-names' : undefined, options.suppressed ? 'suppressed' : undefined].filter(Boolean).join('-')
+  return `${stem}.${extension}`.replace(/[^A-Za-z0-9._-]+/g, '_')
+}
+
+const rawFileName = (wave: WaveTable, withNames: boolean) => fileName('raw', wave, 'csv', { withNames })
 
 /** A download link's query string: the parameters given, plus partial=include when the page includes partial responses. */
 function linkQuery(includePartial: boolean, params: Record<string, string | string[] | undefined> = {}): string {
@@ -165,7 +178,7 @@ export async function analysisRoutes(app: FastifyInstance) {
     if (!loaded) return reply
     const stats = await waveStatistics(app.db, loaded.wave.id, loaded.definition, { includeSpecial: request.query.special === 'include', includePartial: includePartialOf(request.query) })
     const publication = publicationOf(request.query)
-    return download(request, reply, loaded.wave, publication ? 'statistics_csv_published' : 'statistics_csv', `statistics-${loaded.wave.survey_id}-${loaded.wave.label}.csv`, 'text/csv; charset=utf-8', statisticsCsv(stats, publication))
+    return download(request, reply, loaded.wave, publication ? 'statistics_csv_published' : 'statistics_csv', fileName('statistics', loaded.wave, 'csv', { suppressed: !!publication }), 'text/csv; charset=utf-8', statisticsCsv(stats, publication))
   })
 
   app.get<{ Params: WaveParams; Querystring: ReportQuery }>('/admin/analysis/waves/:waveId/raw.csv', { schema: { params: waveParams, querystring: reportQuery } }, async (request, reply) => {
@@ -173,8 +186,10 @@ export async function analysisRoutes(app: FastifyInstance) {
     if (!loaded) return reply
     const withNames = request.query.names === '1'
     const attributes = await attributeNames(app.db, loaded.wave.id)
-    const header = rawHeader(loaded.definition, attributes, withNames)
-    const csv = stringify({ ...CSV_OPTIONS, cast: { string: neutralise } })
+    const { header } = rawLayout(loaded.definition, attributes, withNames)
+    // For R, SPSS and Stata: every answer exactly as typed, never prefixed (spreadsheets get the
+    // statistics, free-text and Excel files, which are neutralised).
+    const csv = stringify(CSV_OPTIONS)
     const rows = rawRows(app.db, loaded.wave.id, loaded.definition, attributes, withNames, { includePartial: includePartialOf(request.query) })
     // Stream: rows are written as each batch of responses is read, with back-pressure.
     void (async () => {
@@ -190,7 +205,7 @@ export async function analysisRoutes(app: FastifyInstance) {
       yield UTF8_BOM
       for await (const chunk of csv) yield chunk
     })())
-    return download(request, reply, loaded.wave, withNames ? 'raw_csv_with_names' : 'raw_csv', `raw-${loaded.wave.survey_id}-${loaded.wave.label}.csv`, 'text/csv; charset=utf-8', body)
+    return download(request, reply, loaded.wave, withNames ? 'raw_csv_with_names' : 'raw_csv', rawFileName(loaded.wave, withNames), 'text/csv; charset=utf-8', body)
   })
 
   /** For the codebook and SPSS syntax: how many partial responses, and whether the raw data downloaded with them has them. */
@@ -205,21 +220,25 @@ export async function analysisRoutes(app: FastifyInstance) {
     const status = responseStatusVariable()
     const note = await rawDataNote(loaded.wave.id, request.query)
     const row = (v: Variable, missing: string) => [v.name, v.questionId, v.label, v.type, v.values.map((x) => `${x.code}=${x.label}`).join('; '), v.derivation, v.lineage, missing]
+    const missing = (v: Variable) => ['blank = not asked', ...v.missing.map((m) => `${MISSING_CODES[m]} = ${MISSING_LABELS[m].toLowerCase()}`)].join('; ')
+    const layout = rawLayout(loaded.definition, await attributeNames(app.db, loaded.wave.id), request.query.names === '1')
     const rows = [
       row({ ...status, derivation: note ? `${status.derivation}. ${note}` : status.derivation }, 'never missing'),
-      ...variables(loaded.definition).map((v) => row(v, v.type === 'text' || v.type === 'date' ? 'blank = not asked or not answered' : `blank = not asked; -9 = not answered`)),
+      ...layout.attributes.map((a) => [a.name, '', `Organisation attribute: ${a.key}`, 'text', '', 'as imported with the organisations', '', 'blank = no value for this organisation']),
+      ...layout.variables.map((v) => row(v, missing(v))),
       ...partialVariables().map((v) => row(v, 'never missing')),
     ]
     const csv = toCsv(['variable', 'question_id', 'label', 'type', 'values', 'derivation', 'lineage', 'missing'], rows)
-    return download(request, reply, loaded.wave, 'codebook_csv', `codebook-${loaded.wave.survey_id}-${loaded.wave.label}.csv`, 'text/csv; charset=utf-8', csv)
+    return download(request, reply, loaded.wave, 'codebook_csv', fileName('codebook', loaded.wave, 'csv'), 'text/csv; charset=utf-8', csv)
   })
 
   app.get<{ Params: WaveParams; Querystring: ReportQuery }>('/admin/analysis/waves/:waveId/labels.sps', { schema: { params: waveParams, querystring: reportQuery } }, async (request, reply) => {
     const loaded = await loadWave(request, reply)
     if (!loaded) return reply
-    const header = rawHeader(loaded.definition, await attributeNames(app.db, loaded.wave.id), false)
-    const syntax = spssSyntax(loaded.definition, header, `raw-${loaded.wave.survey_id}-${loaded.wave.label}.csv`.replace(/[^A-Za-z0-9._-]+/g, '_'), await rawDataNote(loaded.wave.id, request.query))
-    return download(request, reply, loaded.wave, 'spss_syntax', `labels-${loaded.wave.survey_id}-${loaded.wave.label}.sps`, 'text/plain; charset=utf-8', syntax)
+    const withNames = request.query.names === '1'
+    const layout = rawLayout(loaded.definition, await attributeNames(app.db, loaded.wave.id), withNames)
+    const syntax = spssSyntax(loaded.definition, layout, rawFileName(loaded.wave, withNames), await rawDataNote(loaded.wave.id, request.query))
+    return download(request, reply, loaded.wave, named('spss_syntax', withNames), fileName('labels', loaded.wave, 'sps', { withNames }), 'text/plain; charset=utf-8', syntax)
   })
 
   const freeText = async (request: FastifyRequest<{ Params: WaveParams; Querystring: ReportQuery }>, reply: FastifyReply) => {
@@ -241,26 +260,26 @@ export async function analysisRoutes(app: FastifyInstance) {
       ['respondent_id', ...(withNames ? ['organisation_code', 'organisation_name'] : []), 'response_status', 'wave', 'organisation_type', ...set.attributes, 'question_id', 'question', 'answer', 'partial_responses', 'partial_included'],
       set.answers.map((a) => [a.respondentId, ...(withNames ? [a.organisationCode, a.organisationName] : []), a.responseStatus, a.wave, a.organisationType, ...set.attributes.map((k) => a.attributes[k] ?? ''), a.questionId, a.question, a.answer, ...partial]),
     )
-    return download(request, reply, wave, named('free_text_csv', withNames), `free-text-${wave.survey_id}-${wave.label}.csv`, 'text/csv; charset=utf-8', csv)
+    return download(request, reply, wave, named('free_text_csv', withNames), fileName('free-text', wave, 'csv', { withNames }), 'text/csv; charset=utf-8', csv)
   })
 
   app.get<{ Params: WaveParams; Querystring: ReportQuery }>('/admin/analysis/waves/:waveId/free-text.xlsx', { schema: { params: waveParams, querystring: reportQuery } }, async (request, reply) => {
     const result = await freeText(request, reply)
     if (!result) return reply
-    return download(request, reply, result.wave, named('free_text_xlsx', result.withNames), `free-text-${result.wave.survey_id}-${result.wave.label}.xlsx`, XLSX, await freeTextWorkbook(result.set, result.withNames))
+    return download(request, reply, result.wave, named('free_text_xlsx', result.withNames), fileName('free-text', result.wave, 'xlsx', { withNames: result.withNames }), XLSX, await freeTextWorkbook(result.set, result.withNames))
   })
 
   app.get<{ Params: WaveParams; Querystring: ReportQuery }>('/admin/analysis/waves/:waveId/nvivo.xlsx', { schema: { params: waveParams, querystring: reportQuery } }, async (request, reply) => {
     const result = await freeText(request, reply)
     if (!result) return reply
-    return download(request, reply, result.wave, named('nvivo_xlsx', result.withNames), `nvivo-dataset-${result.wave.survey_id}-${result.wave.label}.xlsx`, XLSX, await nvivoWorkbook(result.set, result.withNames))
+    return download(request, reply, result.wave, named('nvivo_xlsx', result.withNames), fileName('nvivo-dataset', result.wave, 'xlsx', { withNames: result.withNames }), XLSX, await nvivoWorkbook(result.set, result.withNames))
   })
 
   app.get<{ Params: WaveParams; Querystring: ReportQuery }>('/admin/analysis/waves/:waveId/project.qdpx', { schema: { params: waveParams, querystring: reportQuery } }, async (request, reply) => {
     const result = await freeText(request, reply)
     if (!result) return reply
     const title = `${localize(result.definition.title, 'en')} – ${result.wave.label}`
-    return download(request, reply, result.wave, named('refi_qda_qdpx', result.withNames), `free-text-${result.wave.survey_id}-${result.wave.label}.qdpx`, 'application/zip', await qdpxArchive(result.set, title, { waveId: result.wave.id, project: await projectCoding(app.db, result.wave.id, result.wave.survey_id) }))
+    return download(request, reply, result.wave, named('refi_qda_qdpx', result.withNames), fileName('free-text', result.wave, 'qdpx', { withNames: result.withNames }), 'application/zip', await qdpxArchive(result.set, title, { waveId: result.wave.id, project: await projectCoding(app.db, result.wave.id, result.wave.survey_id) }))
   })
 
   app.get<{ Params: WaveParams; Querystring: ReportQuery }>('/admin/analysis/waves/:waveId/statistics.xlsx', { schema: { params: waveParams, querystring: reportQuery } }, async (request, reply) => {
@@ -268,7 +287,7 @@ export async function analysisRoutes(app: FastifyInstance) {
     if (!loaded) return reply
     const stats = await waveStatistics(app.db, loaded.wave.id, loaded.definition, { includeSpecial: request.query.special === 'include', includePartial: includePartialOf(request.query) })
     const book = await statisticsWorkbook(`${localize(loaded.definition.title, 'en')} – ${loaded.wave.label}`, [{ label: loaded.wave.label, stats }])
-    return download(request, reply, loaded.wave, 'statistics_xlsx', `statistics-${loaded.wave.survey_id}-${loaded.wave.label}.xlsx`, XLSX, book)
+    return download(request, reply, loaded.wave, 'statistics_xlsx', fileName('statistics', loaded.wave, 'xlsx'), XLSX, book)
   })
 
   const compareQuery = {
@@ -319,14 +338,14 @@ export async function analysisRoutes(app: FastifyInstance) {
     const result = await comparison(request, reply)
     if (!result) return reply
     const book = await statisticsWorkbook(result.title, result.compared.map((w) => ({ label: w.label, stats: w.stats })), { waves: result.compared, rows: result.rows })
-    return send(request, reply, { kind: 'comparison_xlsx', waves: result.waves.map((w) => w.id) }, `comparison-${result.waves[0].survey_id}.xlsx`, XLSX, book)
+    return send(request, reply, { kind: 'comparison_xlsx', waves: result.waves.map((w) => w.id) }, fileName('comparison', { survey_id: result.waves[0].survey_id }, 'xlsx'), XLSX, book)
   })
 
   app.get<{ Querystring: CompareQuery }>('/admin/analysis/compare.csv', { schema: { querystring: compareQuery } }, async (request, reply) => {
     const result = await comparison(request, reply)
     if (!result) return reply
     const publication = publicationOf(request.query)
-    return send(request, reply, { kind: publication ? 'comparison_csv_published' : 'comparison_csv', waves: result.waves.map((w) => w.id) }, `comparison-${result.waves[0].survey_id}.csv`, 'text/csv; charset=utf-8', comparisonCsv(result.compared, result.rows, publication))
+    return send(request, reply, { kind: publication ? 'comparison_csv_published' : 'comparison_csv', waves: result.waves.map((w) => w.id) }, fileName('comparison', { survey_id: result.waves[0].survey_id }, 'csv', { suppressed: !!publication }), 'text/csv; charset=utf-8', comparisonCsv(result.compared, result.rows, publication))
   })
 }
 
@@ -339,8 +358,8 @@ export function statisticsCsv(stats: WaveStatistics, publication?: Publication):
       choice.options.forEach((o, i) =>
         rows.push(
           hidden[i]
-            ? [...common, rowId, o.code, o.label, o.special ?? '', '[c]', choice.base, '[c]', '[c]', '[c]', '', '', '', '', '', '', '']
-            : [...common, rowId, o.code, o.label, o.special ?? '', o.count, choice.base, percent(o.percent), percent(o.ci?.low), percent(o.ci?.high), '', '', '', '', '', '', ''],
+            ? [...common, rowId, exportCode(o), o.label, o.special ?? '', '[c]', choice.base, '[c]', '[c]', '[c]', '', '', '', '', '', '', '']
+            : [...common, rowId, exportCode(o), o.label, o.special ?? '', o.count, choice.base, percent(o.percent), percent(o.ci?.low), percent(o.ci?.high), '', '', '', '', '', '', ''],
         ),
       )
     }
@@ -410,7 +429,7 @@ export function comparisonCsv(waves: ComparedWave[], rows: ComparisonRow[], publ
     // Per wave, which option counts a published table must hide.
     const hidden = row.waves.map((cell) => (publication && cell.available ? suppressedCells(row.options.map((o) => cell.options.find((x) => x.code === o.code)?.count ?? 0), publication.threshold, row.type !== 'multiple_choice') : []))
     row.options.forEach((option, index) => {
-      const line = head(option.code, option.label)
+      const line = head(exportCode(option), option.label)
       row.waves.forEach((cell, w) => {
         if (!cell.available) return line.push(...unavailable(cell))
         const o = cell.options.find((x) => x.code === option.code)

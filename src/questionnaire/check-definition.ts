@@ -1,5 +1,6 @@
 // Checks of one definition that a JSON Schema cannot express: unique ids and codes, skip logic
 // that only looks back, text in every declared language, sensible ranges.
+import { MISSING_CODES, RESERVED_CODES } from './missing-codes.js'
 import { isAnswerable, languagesOf, placedQuestions, questionOptions, YES_NO_CODES, type PlacedQuestion } from './model.js'
 import { formatPath, type Path } from './problems.js'
 import { PLURAL_CATEGORIES, pluralCategories } from '../i18n/plural.js'
@@ -59,6 +60,9 @@ export function checkDefinition(definition: Definition, expected: { survey?: str
     if (q.type === 'number' && q.min !== undefined && q.max !== undefined && q.min > q.max) {
       error([...p.path, 'min'], `minimum ${q.min} is greater than maximum ${q.max}`)
     }
+    if (q.type === 'number' && q.min !== undefined && q.min <= MISSING_CODES.not_applicable && (q.max === undefined || q.max >= MISSING_CODES.not_answered)) {
+      error([...p.path, 'min'], `allows ${RESERVED_CODES.join(', ')}, which the exports keep for not answered, don't know and not applicable: choose a minimum above ${MISSING_CODES.not_applicable}`)
+    }
     if (q.show_if) checkCondition(q.show_if, [...p.path, 'show_if'], { pageOrder: p.pageOrder, sectionIndex: undefined }, byId, error)
   }
 
@@ -115,6 +119,9 @@ function checkOptions(
     const first = codes.get(option.code)
     if (first !== undefined) error([...path, i, 'code'], `option code ${option.code} is used twice (also options[${first}])`)
     else codes.set(option.code, i)
+    if (!option.special && RESERVED_CODES.includes(option.code)) {
+      error([...path, i, 'code'], `code ${option.code} is kept for not answered (-9), don't know (-8) and not applicable (-7) in the exports: choose another code, or mark the option special`)
+    }
     const label = JSON.stringify(option.label)
     const sameLabel = labels.get(label)
     if (sameLabel !== undefined) warning([...path, i, 'label'], `has the same label as options[${sameLabel}]`)

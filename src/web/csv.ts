@@ -8,11 +8,14 @@ import { stringify } from 'csv-stringify/sync'
 
 export const UTF8_BOM = '\uFEFF'
 
+/** Whether a spreadsheet would run this text as a formula. A plain number (-5, a negative change) never. */
+export function looksLikeFormula(text: string): boolean {
+  return !/^-?\d+(\.\d+)?$/.test(text) && /^[\s]*[=+\-@\t\r]/.test(text)
+}
+
 export function neutralise(value: unknown): string {
   const text = value === null || value === undefined ? '' : String(value)
-  // A plain number (a negative change, say) cannot run as a formula and must stay a number.
-  if (/^-?\d+(\.\d+)?$/.test(text)) return text
-  return /^[\s]*[=+\-@\t\r]/.test(text) ? `'${text}` : text
+  return looksLikeFormula(text) ? `'${text}` : text
 }
 
 /** csv-stringify options for every CSV we write: CRLF records, and a field with CR or LF always quoted. */

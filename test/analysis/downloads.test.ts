@@ -1,5 +1,6 @@
-// The analysts' pages and downloads: what opens in Excel, R, SPSS and Stata, with malicious
-// answers neutralised, every export in the audit log, and analysts allowed, strangers not.
+// The analysts' pages and downloads: what opens in Excel, R, SPSS and Stata (answers exactly as
+// typed in the raw data, neutralised in the files for spreadsheets), every export in the audit
+// log, and analysts allowed, strangers not.
 import t from 'tap'
 import { parse } from 'csv-parse/sync'
 import { buildTestApp, FIXTURES, signIn } from '../helpers/app.js'
@@ -26,8 +27,14 @@ t.test('the raw data: one row per organisation, one column per question, option 
   t.ok(rows.every((r) => r.response_status === '1'), 'each marked submitted (1)')
   t.notOk(Object.keys(rows[0]).includes('organisation_name'), 'no names unless asked for')
   const laundry = rows.find((r) => r.q_tasks_other === 'Laundry')!
-  t.same([laundry.q_role, laundry.q_scheme, laundry.q_tasks_1, laundry.q_tasks_2, laundry.q_tasks_3, laundry.q_staff, laundry.q_staff_dk, laundry.q_budget, laundry.q_rate_a], ['2', '2', '0', '1', '1', '4', '0', '-9', '2'])
-  t.equal(laundry.q_views, '\'=HYPERLINK("http://example.com","click")', 'a formula is neutralised')
+  t.same([laundry.q_role, laundry.q_scheme, laundry.q_tasks_1, laundry.q_tasks_2, laundry.q_tasks_3, laundry.q_staff, laundry.q_budget, laundry.q_rate_a], ['2', '2', '0', '1', '1', '4', '-9', '2'])
+  t.notOk('q_staff_dk' in laundry, 'a number answered "don\'t know" is -8 in its own column: no separate flag')
+  t.equal(laundry.q_views, '=HYPERLINK("http://example.com","click")', 'for R, SPSS and Stata the answer is exactly as typed')
+  // Organisation 5 answered "Don't know" (code 9) to the role and to the scheme (code 8): both are -8.
+  const post = rows.find((r) => r.q_tasks_other === 'Post')!
+  t.same([post.q_role, post.q_scheme, post.q_views], ['-8', '-8', '-9'])
+  const manager = rows.find((r) => r.q_staff === '2')!
+  t.same([manager.q_tasks_other, manager.q_views], ['', 'Good <b>work</b>'], '"please specify" is blank where "Other" was not chosen: that follow-up was not asked')
   t.match(laundry.respondent_id, /^R[0-9a-f]{10}$/)
   const named = rowsOf((await get(`/admin/analysis/waves/${wave1}/raw.csv?names=1`)).body)
   t.ok(named.every((r) => /^Organisation \d$/.test(r.organisation_name)), 'names when asked for')
@@ -37,17 +44,26 @@ t.test('the codebook and the SPSS syntax describe every variable', async (t) => 
   const { wave2, get } = await setup(t)
   const codebook = rowsOf((await get(`/admin/analysis/waves/${wave2}/codebook.csv`)).body)
   const role = codebook.find((r) => r.variable === 'q_role')!
-  t.equal(role.values, "1=Manager; 2=Staff; 9=Don't know")
+  t.equal(role.values, "1=Manager; 2=Staff; -8=Don't know", "don't know has the fixed code -8")
+  t.equal(role.derivation, "option code; Don't know (code 9 in the questionnaire) is -8")
+  t.equal(role.missing, "blank = not asked; -9 = not answered; -8 = don't know")
+  t.equal(codebook.find((r) => r.variable === 'q_staff')!.missing, "blank = not asked; -9 = not answered; -8 = don't know")
+  t.equal(codebook.find((r) => r.variable === 'q_views')!.missing, 'blank = not asked; -9 = not answered')
   t.match(role.lineage, 'reworded; recoded from the previous version: 1->1, 2->2, 3->2, 9->9')
   t.equal(codebook.find((r) => r.variable === 'q_staff')!.lineage, 'reworded; not comparable with the previous version')
   t.equal(codebook.find((r) => r.variable === 'q_new')!.lineage, 'added in this version')
   t.ok(codebook.some((r) => r.variable === 'q_tasks_3' && r.values === '0=Not chosen; 1=Chosen'))
   const spss = (await get(`/admin/analysis/waves/${wave2}/labels.sps`)).body
-  t.match(spss, /GET DATA \/TYPE=TXT \/FILE="raw-demo-analysis-W2\.csv"/)
+  t.match(spss, /DATA LIST FILE="raw-demo-analysis-W2\.csv"/)
   t.match(spss, /q_role "Which best describes your role\?"/)
-  t.match(spss, /\/q_role 1 "Manager" 2 "Staff" 9 "Don't know" -9 "Not answered"/)
-  t.match(spss, /MISSING VALUES .*q_role.* \(-9\)\./)
-  t.match(spss, /q_views A2000/)
+  t.match(spss, /\/q_role 1 "Manager" 2 "Staff" -9 "Not answered" -8 "Don't know"/)
+  t.match(spss, /MISSING VALUES .*q_role.* \(-9, -8, -7\)\./)
+  t.match(spss, /\/q_views "-9" "Not answered"/)
+  t.match(spss, /q_views A32767/, 'room for 20,000 characters of any script')
+  t.match(spss, /VARIABLE LEVEL .*q_role.* \(NOMINAL\)\n\s+\/.*q_staff.* \(SCALE\)\./)
+  const named = (await get(`/admin/analysis/waves/${wave2}/labels.sps?names=1`)).body
+  t.match(named, /DATA LIST FILE="raw-demo-analysis-W2-with-names\.csv"/, 'with names, the syntax reads the file with names')
+  t.match(named, /organisation_code A200\n\s+organisation_name A1000/)
 })
 
 t.test('statistics and comparison CSVs, with the statistical shorthand across breaks', async (t) => {
@@ -69,10 +85,11 @@ t.test('statistics and comparison CSVs, with the statistical shorthand across br
   t.equal(comparison.find((r) => r.question_id === 'q_staff' && r.option === 'median')!.W2_value, '3')
   t.same(comparison.filter((r) => r.question_id === 'q_views').map((r) => [r.option, r.W2_count, r.W2_base]), [['answered', '0', '6']], 'text: answered of asked')
   t.equal(comparison.find((r) => r.question_id === 'q_new' && r.code === '1')!.W1_percent, '[x]', 'not asked: [x]')
-  t.equal(comparison.find((r) => r.question_id === 'q_role' && r.code === '9')!.W1_percent, '[z]', "don't know is outside the base: [z]")
+  t.equal(comparison.find((r) => r.question_id === 'q_role' && r.code === '-8')!.W1_percent, '[z]', "don't know is outside the base: [z]")
   t.equal(comparison.find((r) => r.question_id === 'q_rate')!.p_value, '0.6763')
   t.same([manager2.p_value, manager2.p_holm, manager2.p_bh], ['0.5238', '1.0000', '1.0000'], 'p = 44/84, adjusted for six tests')
-  const roleDontKnow = comparison.find((r) => r.question_id === 'q_role' && r.code === '9')!
+  const roleDontKnow = comparison.find((r) => r.question_id === 'q_role' && r.code === '-8')!
+  t.equal(roleDontKnow.option, "Don't know", "don't know (code 9 in the questionnaire) is -8 in the files, as in the raw data")
   t.same([roleDontKnow.test, roleDontKnow.p_value, roleDontKnow.p_holm], ['', '', ''], "no test on the don't know line (it repeated the yes/no test's p)")
 })
 
@@ -120,5 +137,7 @@ t.test('hostile text reaches the analysis pages escaped and the exports inert', 
   t.match(page.body, '&lt;script&gt;alert(1)&lt;/script&gt;')
   const raw = (await get(`/admin/analysis/waves/${wave1}/raw.csv`)).body
   t.match(raw, '<script>alert(1)</script>', 'CSV is not HTML: the text is kept as typed')
-  t.notMatch(raw, /(^|,)=HYPERLINK/m, 'but no cell starts a formula')
+  t.match(raw, /(^|,)"=HYPERLINK\(""http:\/\/example\.com"",""click""\)"/m, 'the raw data, for R, SPSS and Stata, keeps the formula-like answer as typed')
+  const free = (await get(`/admin/analysis/waves/${wave1}/free-text.csv`)).body
+  t.notMatch(free, /(^|,)"?=HYPERLINK/m, 'the free text, for spreadsheets, starts no cell with a formula')
 })

@@ -78,9 +78,9 @@ for (const database of databases) {
     t.same(both.map((r) => r.response_status), [1, 1, 1, 2, 2], 'submitted first, then partial, in batches of two')
     t.ok(both.every((r) => r.partial_responses === 2 && r.partial_included === 1))
     const p1 = both.find((r) => r.organisation_code === 'P1')!
-    t.same([p1.has_scheme, p1.buddies, p1.tasks_1, p1.tasks_2, p1.tasks_3, p1.role, p1.comments], [1, 2, -9, -9, -9, -9, ''], 'not reached: -9 (asked, not answered)')
+    t.same([p1.has_scheme, p1.buddies, p1.tasks_1, p1.tasks_2, p1.tasks_3, p1.role, p1.comments], [1, 2, -9, -9, -9, -9, -9], 'not reached: -9 (asked, not answered), text too')
     const p2 = both.find((r) => r.organisation_code === 'P2')!
-    t.same([p2.has_scheme, p2.buddies, p2.tasks_1, p2.role, p2.comments], [2, '', '', 9, 'Not finished'], 'hidden questions are blank: not asked')
+    t.same([p2.has_scheme, p2.buddies, p2.tasks_1, p2.role, p2.comments], [2, '', '', -8, 'Not finished'], 'hidden questions are blank: not asked; "Don\'t know" (code 9) is -8')
   })
 }
 
@@ -141,7 +141,7 @@ t.test('the report and every download say how many partial responses there are a
   t.match(spss, '/response_status 1 "Submitted" 2 "Partial: started but not submitted when the wave closed"\n', 'value labels, with no "not answered": the status is always known')
   t.notMatch(spss, /MISSING VALUES .*response_status/)
   t.match(spss, '/partial_included 0 "No" 1 "Yes".\n', 'the last value labels: whether the CSV has the partial responses')
-  t.match(spss, /partial_responses F8\.0\n\s+partial_included F8\.0\./, 'read as numbers, the last columns of the CSV')
+  t.match(spss, /partial_responses F18\.0\n\s+partial_included F8\.0\n\s+end__ A1\./, 'read as numbers, the last columns of the CSV (then the end of the joined row)')
 
   const freeText = rowsOf((await get(`${base}/free-text.csv`)).body)
   t.same(freeText.map((r) => [r.response_status, r.answer, r.partial_responses, r.partial_included]), [['submitted', 'Works well', '2', 'no']])

@@ -23,12 +23,12 @@ export async function submitAnswers(app: FastifyInstance, waveId: string, organi
  */
 export async function submittedWave(
   app: FastifyInstance,
-  options: { surveyId: string; version: string; label: string; answers: Answers[]; prefix?: string; organisations?: string[] },
+  options: { surveyId: string; version: string; label: string; answers: Answers[]; prefix?: string; organisations?: string[]; attributes?: Record<string, string> },
 ): Promise<{ waveId: string; organisations: string[] }> {
   const organisations = options.organisations ?? []
   for (let i = organisations.length; i < options.answers.length; i++) {
     const code = `${options.prefix ?? 'P'}${i + 1}`
-    organisations.push(await createOrganisation(app.db, { code, name: `Organisation ${code}`, type: 'prison', contacts: [{ name: 'C', email: `${code.toLowerCase()}@example.org` }] }))
+    organisations.push(await createOrganisation(app.db, { code, name: `Organisation ${code}`, type: 'prison', attributes: options.attributes, contacts: [{ name: 'C', email: `${code.toLowerCase()}@example.org` }] }))
   }
   const waveId = await createWave(app.db, { surveyId: options.surveyId, version: options.version, label: options.label, teamName: 'Team', teamEmail: 'team@example.org' })
   await inviteOrganisations(app.db, waveId, organisations)
