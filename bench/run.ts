@@ -9,6 +9,8 @@
 // (5) importing a file of 30,000 organisations through the team's page (time, the server's peak
 // memory) and (6) the organisations list with those 30,000 rows under load, with the latency of
 // a respondent's page requested at the same time. BENCH_ORGANISATIONS (default 30000; 0 skips).
+// (7) coding a wave's free text: the coding grid and the theme table at BENCH_CODING answers
+// (default 5000; 0 skips), see coding.ts.
 import { randomUUID } from 'node:crypto'
 import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir, totalmem } from 'node:os'
@@ -23,11 +25,13 @@ import { newId, newSecretToken, newReference } from '../src/db/ids.js'
 import { createOrganisation } from '../src/waves/organisations.js'
 import { createWave, inviteOrganisations } from '../src/waves/waves.js'
 import { startServer } from '../test/helpers/server-process.js'
+import { measureCoding } from './coding.js'
 
 const RESPONSES = Number(process.env.BENCH_RESPONSES ?? 100_000)
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
 const QUESTIONS = 60
 const ORGANISATIONS = Number(process.env.BENCH_ORGANISATIONS ?? 30_000)
+const CODING = Number(process.env.BENCH_CODING ?? 5_000)
 
 function surveyYaml(): string {
   const questions: string[] = []
@@ -239,6 +243,7 @@ async function main() {
     report.push(`(4) server's peak resident memory during that export: ${exported.peakRssMb.toFixed(0)} MiB (${exported.idleRssMb.toFixed(0)} MiB before it)`)
   }
   if (ORGANISATIONS > 0) report.push(...(await measureOrganisations(dir, config.surveysDir, ORGANISATIONS)))
+  if (CODING > 0) report.push(...(await measureCoding(dir, CODING)))
   const small = Math.min(10_000, RESPONSES)
   if (RESPONSES > small) {
     const ratio = memory[RESPONSES] / memory[small]
