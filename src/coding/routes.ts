@@ -11,6 +11,7 @@ import type { WaveTable } from '../db/schema.js'
 import { translator } from '../i18n/catalogue.js'
 import { formatUkDate } from '../i18n/uk-dates.js'
 import { localize } from '../questionnaire/model.js'
+import type { Definition } from '../questionnaire/schema.js'
 import { attributeLabel } from '../web/attribute-label.js'
 import { redirectDone } from '../web/done-notice.js'
 import { pagination } from '../web/pagination.js'
@@ -302,15 +303,20 @@ export async function codingRoutes(app: FastifyInstance) {
     return { coders, me, finished, mine, agreed: agreed?.codes, undecided: agreed?.undecided ?? 0, codedByMe }
   }
 
-  app.get<{ Params: WaveParams; Querystring: GridQuery }>('/admin/coding/waves/:waveId', { schema: { params: waveParams, querystring: gridQuery } }, async (request, reply) => {
-    const loaded = await loadWave(request, reply)
-    if (!loaded) return reply
-    const { wave, definition } = loaded
+  /** A passage that could not be coded: the message beside its field, with what was typed kept. */
+  interface PassageError {
+    organisationId: string
+    questionKey: string
+    message: string
+    passage: string
+    code?: string
+  }
+
+  async function gridPage(request: FastifyRequest, reply: FastifyReply, wave: WaveTable, definition: Definition, q: GridQuery, passageError?: PassageError, httpStatus = 200) {
     const set = await freeTextAnswers(app.db, wave.id, wave.label, definition, false)
     const codes = await codesOf(app.db, wave.survey_id)
     const tree = codeTree(codes)
     const layer = await layerFor(wave, request.user!.id, codes.map((c) => c.id))
-    const q = request.query
     const status = q.status ?? 'all'
     const codesOfAnswer = (a: FreeTextAnswer): Set<string> => {
       const key = answerKey({ organisationId: a.organisationId, questionKey: a.questionId })
@@ -366,8 +372,33 @@ export async function codingRoutes(app: FastifyInstance) {
       attributeChoices: attributeChoices(set),
       back,
       pagination: pagination(page, pageCount, hrefFor),
-    })
+      passageError,
+      hasErrors: Boolean(passageError),
+    }, httpStatus)
+  }
+
+  app.get<{ Params: WaveParams; Querystring: GridQuery }>('/admin/coding/waves/:waveId', { schema: { params: waveParams, querystring: gridQuery } }, async (request, reply) => {
+    const loaded = await loadWave(request, reply)
+    return loaded ? gridPage(request, reply, loaded.wave, loaded.definition, request.query) : reply
   })
+
+  /** The grid's filters from a form's `back` field, checked as the page's own query would be. */
+  function queryFromBack(back: string | undefined): GridQuery {
+    if (!back || !BACK.test(back)) return {}
+    const params = new URLSearchParams(back.slice(1))
+    const page = Number(params.get('page'))
+    const pick = (name: string, pattern: RegExp) => {
+      const value = params.get(name)
+      return value && pattern.test(value) ? value : undefined
+    }
+    return {
+      question: pick('question', new RegExp(QUESTION_KEY)),
+      status: pick('status', /^(all|not_coded|coded)$/) as GridQuery['status'],
+      code: pick('code', new RegExp(ID_PATTERN)),
+      attribute: pick('attribute', /^.{1,300}$/),
+      page: Number.isInteger(page) && page >= 1 ? page : undefined,
+    }
+  }
 
   const backTo = (wave: WaveTable, body: { back?: string }, anchor = '') => `/admin/coding/waves/${wave.id}${body.back && BACK.test(body.back) ? body.back : ''}${anchor}`
 
@@ -439,7 +470,11 @@ export async function codingRoutes(app: FastifyInstance) {
     const text = target.answer.answer
     const span =
       start !== undefined && end !== undefined && start < end && end <= text.length && (!request.body.passage || text.slice(start, end) === request.body.passage) ? { start, end } : findPassage(text, request.body.passage ?? '')
-    if (!span) return refuse(request, reply, wave, request.body.passage?.trim() ? 'admin.coding.error.passage_not_found' : 'admin.coding.error.passage_missing', 400)
+    if (!span) {
+      const message = t(request.body.passage?.trim() ? 'admin.coding.error.passage_not_found' : 'admin.coding.error.passage_missing')
+      const error = { ...target.key, message, passage: request.body.passage ?? '', code: code.id }
+      return gridPage(request, reply, wave, app.catalogue.find(wave.survey_id, wave.version)!.definition, queryFromBack(request.body.back), error, 400)
+    }
     await codePassage(app.db, wave.id, target.me.userId, target.key, code.id, span.start, span.end)
     await audit(app.db, request.user!, 'passage_coded', { waveId: wave.id, organisationId: target.key.organisationId, question: target.key.questionKey, code: code.name, passage: text.slice(span.start, span.end).slice(0, 200) })
     return redirectDone(reply, backTo(wave, request.body, request.body.anchor ? `#${request.body.anchor}` : ''), 'passage_coded')

@@ -66,6 +66,15 @@ if (!available) {
     t.equal(await page.locator('mark').first().innerText(), 'Housing was found too late.')
     t.equal(await page.locator('section.app-coding-answer').filter({ hasText: 'alert(1)' }).locator('script').count(), 0, 'an answer’s markup is text, not markup')
     await audit('the grid with a passage coded')
+    // A passage that is not in the answer: the message beside the field, the words kept.
+    await page.locator('section.app-coding-answer').filter({ hasText: 'Nobody told us' }).locator('summary').click()
+    await page.locator('section.app-coding-answer').filter({ hasText: 'Nobody told us' }).getByLabel('Passage').fill('somebody told us')
+    await page.locator('section.app-coding-answer').filter({ hasText: 'Nobody told us' }).locator('button:has-text("Code the passage")').click()
+    t.equal(await page.locator('.govuk-error-summary a').innerText(), 'The passage was not found in the answer: copy the words exactly as they are in it')
+    t.equal(await page.locator('.govuk-textarea--error').inputValue(), 'somebody told us')
+    await audit('the grid with a passage error')
+    await page.locator('section.app-coding-answer').filter({ hasText: 'Nobody told us' }).locator('button:has-text("Choose answer")').click()
+    t.match(await page.locator('.govuk-notification-banner').innerText(), /Quotation chosen/)
     await page.goto(`${address}/admin/coding/waves/${waveId}?status=not_coded`)
     t.equal(await page.locator('section.app-coding-answer').count(), 1, 'one answer not yet coded')
 
@@ -116,5 +125,11 @@ if (!available) {
     await difference.locator('button:has-text("Save decision")').click()
     t.match(await page.locator('.govuk-notification-banner').innerText(), /Decision saved/)
     await audit('the differences page after a decision')
+    await page.goto(`${address}/admin/coding/surveys/demo-analysis/themes?by=organisation_type`)
+    t.match(await page.locator('main').innerText(), /Organisations whose answers carry each code/)
+    await audit('the themes page with a breakdown')
+    await page.goto(`${address}/admin/coding/surveys/demo-analysis/quotations`)
+    t.match(await page.locator('main').innerText(), /Nobody told us the release date\./)
+    await audit('the quotations page')
   })
 }

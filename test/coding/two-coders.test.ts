@@ -76,7 +76,9 @@ for (const database of databases) {
     t.equal(text(10).slice(stored.start_offset!, stored.end_offset!), 'lose their benefits', 'the passage offsets mark the quoted words')
     const missing = await post(app, coderA, grid, `${grid}/answers/passage`, { organisation: organisations[9], question: 'q_views', code: codes.Benefits, passage: 'words not there', back: '' })
     t.equal(missing.statusCode, 400)
-    t.match(missing.body, /The passage was not found in the answer/)
+    t.match(missing.body, /<a href="#answer-\d+-passage">The passage was not found in the answer/, 'the error summary leads to the passage field')
+    t.match(missing.body, /govuk-textarea--error" id="answer-\d+-passage" name="passage" rows="2" aria-describedby="answer-\d+-passage-hint answer-\d+-passage-error">words not there<\/textarea>/, 'the error is beside the field, with what was typed kept')
+    t.match(missing.body, new RegExp(`<option value="${codes.Benefits}" selected>`), 'the chosen code kept')
 
     // Blind: B's page shows B's codes only, and A's only A's.
     const pageB = (await app.inject({ url: `${grid}?question=q_views`, headers: { cookie: coderB } })).body
