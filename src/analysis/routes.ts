@@ -12,6 +12,7 @@ import { ID_PATTERN } from '../db/ids.js'
 import type { WaveTable } from '../db/schema.js'
 import { translator } from '../i18n/catalogue.js'
 import { waveParams, type WaveParams } from '../waves/params.js'
+import { waveWithDefinition } from '../waves/wave-definition.js'
 import { exportCode } from '../questionnaire/missing-codes.js'
 import { localize, placedQuestions } from '../questionnaire/model.js'
 import { CSV_OPTIONS, toCsv, UTF8_BOM } from '../web/csv.js'
@@ -80,15 +81,7 @@ export async function analysisRoutes(app: FastifyInstance) {
   app.addHook('onRequest', app.requireUser)
   const t = translator('en')
 
-  async function loadWave(request: FastifyRequest<{ Params: WaveParams }>, reply: FastifyReply) {
-    const wave = await app.db.selectFrom('waves').selectAll().where('id', '=', request.params.waveId).executeTakeFirst()
-    const version = wave ? app.catalogue.find(wave.survey_id, wave.version) : undefined
-    if (!wave || !version) {
-      await reply.callNotFound()
-      return undefined
-    }
-    return { wave, definition: version.definition }
-  }
+  const loadWave = (request: FastifyRequest<{ Params: WaveParams }>, reply: FastifyReply) => waveWithDefinition(app, request, reply)
 
   /** Every download is audited: what was exported (`details` says of which waves) and by whom. */
   const send = async (request: FastifyRequest, reply: FastifyReply, details: Record<string, unknown>, filename: string, type: string, body: string | Buffer | Readable) => {

@@ -17,6 +17,7 @@ import { redirectDone } from '../web/done-notice.js'
 import { pagination } from '../web/pagination.js'
 import { renderTeamPage } from '../web/render.js'
 import { waveParams, type WaveParams } from '../waves/params.js'
+import { waveWithDefinition } from '../waves/wave-definition.js'
 import { findPassage, piecesOf } from './answer-text.js'
 import { CodebookFileError, importCodebook, parseQdc, qdcDocument } from './refi-codebook.js'
 import { importProject, readProjectArchive } from './refi-import.js'
@@ -136,15 +137,7 @@ const matchesAttribute = (a: FreeTextAnswer, filter: string) => {
 export async function codingRoutes(app: FastifyInstance) {
   app.addHook('onRequest', app.requireUser)
 
-  async function loadWave(request: FastifyRequest<{ Params: WaveParams }>, reply: FastifyReply) {
-    const wave = await app.db.selectFrom('waves').selectAll().where('id', '=', request.params.waveId).executeTakeFirst()
-    const version = wave ? app.catalogue.find(wave.survey_id, wave.version) : undefined
-    if (!wave || !version) {
-      await reply.callNotFound()
-      return undefined
-    }
-    return { wave, definition: version.definition }
-  }
+  const loadWave = (request: FastifyRequest<{ Params: WaveParams }>, reply: FastifyReply) => waveWithDefinition(app, request, reply)
 
   const surveyTitle = (surveyId: string) => {
     const survey = app.catalogue.surveys.find((s) => s.id === surveyId)
@@ -416,21 +409,16 @@ export async function codingRoutes(app: FastifyInstance) {
     return redirectDone(reply, backTo(wave, request.body), 'coding_joined')
   })
 
-  waveAction('finish', async (request, reply, wave) => {
-    const me = (await codersOf(app.db, wave.id)).find((c) => c.userId === request.user!.id)
-    if (!me) return refuse(request, reply, wave, 'admin.coding.error.not_a_coder', 403)
-    await finishCoding(app.db, wave.id, me.userId, true)
-    await audit(app.db, request.user!, 'coding_finished', { waveId: wave.id })
-    return redirectDone(reply, backTo(wave, request.body), 'coding_finished')
-  })
-
-  waveAction('reopen', async (request, reply, wave) => {
-    const me = (await codersOf(app.db, wave.id)).find((c) => c.userId === request.user!.id)
-    if (!me) return refuse(request, reply, wave, 'admin.coding.error.not_a_coder', 403)
-    await finishCoding(app.db, wave.id, me.userId, false)
-    await audit(app.db, request.user!, 'coding_reopened', { waveId: wave.id })
-    return redirectDone(reply, backTo(wave, request.body), 'coding_reopened')
-  })
+  // Finishing, and going back to coding: only a coder of the wave, for themselves.
+  for (const [path, done, action] of [['finish', true, 'coding_finished'], ['reopen', false, 'coding_reopened']] as const) {
+    waveAction(path, async (request, reply, wave) => {
+      const me = (await codersOf(app.db, wave.id)).find((c) => c.userId === request.user!.id)
+      if (!me) return refuse(request, reply, wave, 'admin.coding.error.not_a_coder', 403)
+      await finishCoding(app.db, wave.id, me.userId, done)
+      await audit(app.db, request.user!, action, { waveId: wave.id })
+      return redirectDone(reply, backTo(wave, request.body), action)
+    })
+  }
 
   /** A coder who may still change their codes, and the answer they name, which must be one of the wave's. */
   async function codingTarget(request: FastifyRequest<{ Params: WaveParams; Body: AnswerForm }>, reply: FastifyReply, wave: WaveTable) {
