@@ -1,4 +1,4 @@
-// (7) Coding a wave's free text at scale: a wave of BENCH_CODING answers (default 5,000), the
+// (8) Coding a wave's free text at scale: a wave of BENCH_CODING answers (default 5,000), the
 // coding grid's first page and its "not yet coded" page as a coder sees them, and the theme
 // table once every answer is coded, each timed over repeated requests (median and slowest).
 import { performance } from 'node:perf_hooks'
@@ -82,8 +82,8 @@ export async function measureCoding(dir: string, count: number): Promise<string[
     const failed = grid.failed + notCoded.failed + themes.failed
     const fmt = (r: { median: number; slowest: number }) => `${r.median.toFixed(0)} ms median, ${r.slowest.toFixed(0)} ms slowest`
     return [
-      `(7) coding grid of ${count} answers, first page: ${fmt(grid)}; the "not yet coded" page with ${Math.round(count * 0.9)} coded: ${fmt(notCoded)}`,
-      `(7) theme table of ${count} coded answers (6 codes, by region): ${fmt(themes)}${failed ? ` (${failed} requests failed)` : ''}`,
+      `(8) coding grid of ${count} answers, first page: ${fmt(grid)}; the "not yet coded" page with ${Math.round(count * 0.9)} coded: ${fmt(notCoded)}`,
+      `(8) theme table of ${count} coded answers (6 codes, by region): ${fmt(themes)}${failed ? ` (${failed} requests failed)` : ''}`,
     ]
   } finally {
     await app.close()

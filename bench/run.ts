@@ -9,7 +9,9 @@
 // (5) importing a file of 30,000 organisations through the team's page (time, the server's peak
 // memory) and (6) the organisations list with those 30,000 rows under load, with the latency of
 // a respondent's page requested at the same time. BENCH_ORGANISATIONS (default 30000; 0 skips).
-// (7) coding a wave's free text: the coding grid and the theme table at BENCH_CODING answers
+// (7) the changes page of two versions of BENCH_DIFF_QUESTIONS questions (default 4500, files
+// near the 1 MB limit; 0 skips): the first request, the second (kept), the server's peak memory.
+// (8) coding a wave's free text: the coding grid and the theme table at BENCH_CODING answers
 // (default 5000; 0 skips), see coding.ts.
 import { randomUUID } from 'node:crypto'
 import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -22,15 +24,18 @@ import { configFromEnv } from '../src/config.js'
 import { startSession } from '../src/accounts/sessions.js'
 import { createUser } from '../src/accounts/users.js'
 import { newId, newSecretToken, newReference } from '../src/db/ids.js'
+import { hashLinkToken, issueLinkFor } from '../src/respond/link-tokens.js'
 import { createOrganisation } from '../src/waves/organisations.js'
 import { createWave, inviteOrganisations } from '../src/waves/waves.js'
 import { startServer } from '../test/helpers/server-process.js'
+import { measureVersionDiff } from './version-diff.js'
 import { measureCoding } from './coding.js'
 
 const RESPONSES = Number(process.env.BENCH_RESPONSES ?? 100_000)
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
 const QUESTIONS = 60
 const ORGANISATIONS = Number(process.env.BENCH_ORGANISATIONS ?? 30_000)
+const DIFF_QUESTIONS = Number(process.env.BENCH_DIFF_QUESTIONS ?? 4_500)
 const CODING = Number(process.env.BENCH_CODING ?? 5_000)
 
 function surveyYaml(): string {
@@ -124,12 +129,13 @@ function organisationsCsv(count: number): string {
 /** (5) and (6): a server of its own on a fresh database, so its memory and the list's size are this measure's alone. */
 async function measureOrganisations(dir: string, surveysDir: string, count: number): Promise<string[]> {
   const dbFile = join(dir, 'organisations.db')
-  const app = await buildApp({ ...configFromEnv({}), surveysDir, databaseUrl: `sqlite:${dbFile}`, logLevel: 'error', mailWorker: false }, { logger: { level: 'error' } })
+  const app = await buildApp({ ...configFromEnv({}), dataDir: dir, surveysDir, databaseUrl: `sqlite:${dbFile}`, logLevel: 'error', mailWorker: false }, { logger: { level: 'error' } })
   const adminId = await createUser(app.db, { email: 'bench-admin@example.org', name: 'Bench admin', role: 'admin', password: 'benchmark password' })
   const cookie = `sid=${await startSession(app.db, adminId)}`
   const respondent = await createOrganisation(app.db, { code: 'RESPONDENT', name: 'Respondent Council', type: 'local authority', contacts: [{ name: 'R', email: 'r@example.org' }] })
   const waveId = await createWave(app.db, { surveyId: 'bench', version: '1', label: 'organisations', teamName: 'Bench', teamEmail: 'bench@example.org' })
-  const token = (await inviteOrganisations(app.db, waveId, [respondent])).get(respondent)!
+  await inviteOrganisations(app.db, waveId, [respondent])
+  const token = (await issueLinkFor(app.db, app.linkTokenKey, waveId, respondent))!
   await app.close()
 
   const server = await startServer({ DATABASE_URL: `sqlite:${dbFile}`, SURVEYS_DIR: surveysDir, DATA_DIR: dir, LOG_LEVEL: 'error', MAIL_WORKER: 'false', LINK_RATE_PER_MINUTE: '10000000', NODE_ENV: 'production' })
@@ -168,7 +174,7 @@ async function main() {
   mkdirSync(join(dir, 'surveys', 'bench'), { recursive: true })
   writeFileSync(join(dir, 'surveys', 'bench', '1.yaml'), surveyYaml())
   const dbFile = join(dir, 'bench.db')
-  const config = { ...configFromEnv({}), surveysDir: join(dir, 'surveys'), databaseUrl: `sqlite:${dbFile}`, logLevel: 'error', mailWorker: false, bodyLimit: 1024 * 1024, linkRatePerMinute: 10_000_000 }
+  const config = { ...configFromEnv({}), dataDir: dir, surveysDir: join(dir, 'surveys'), databaseUrl: `sqlite:${dbFile}`, logLevel: 'error', mailWorker: false, bodyLimit: 1024 * 1024, linkRatePerMinute: 10_000_000 }
   const app = await buildApp(config, { logger: { level: 'error' } })
   const userId = await createUser(app.db, { email: 'bench@example.org', name: 'Bench', role: 'analyst', password: 'benchmark password' })
   const cookie = `sid=${await startSession(app.db, userId)}`
@@ -184,7 +190,9 @@ async function main() {
       const orgId = newId()
       const token = newSecretToken()
       raw.prepare('insert into organisations (id, code, name, type, attributes_json, language, created_at) values (?, ?, ?, ?, ?, ?, ?)').run(orgId, `L${i}`, `Link org ${i}`, 'prison', '{}', 'en', now)
-      raw.prepare("insert into invitations (id, wave_id, organisation_id, token, status, created_at) values (?, ?, ?, ?, 'active', ?)").run(newId(), waveId, orgId, token, now)
+      const invitationId = newId()
+      raw.prepare("insert into invitations (id, wave_id, organisation_id, status, created_at) values (?, ?, ?, 'active', ?)").run(invitationId, waveId, orgId, now)
+      raw.prepare('insert into link_tokens (token_hash, invitation_id, created_at) values (?, ?, ?)').run(hashLinkToken(app.linkTokenKey, token), invitationId, now)
       raw.prepare("insert into responses (id, wave_id, organisation_id, status, reference, created_at, updated_at) values (?, ?, ?, 'not_started', ?, ?, ?)").run(newId(), waveId, orgId, `L${i}`, now, now)
       tokens.push(token)
     }
@@ -243,6 +251,7 @@ async function main() {
     report.push(`(4) server's peak resident memory during that export: ${exported.peakRssMb.toFixed(0)} MiB (${exported.idleRssMb.toFixed(0)} MiB before it)`)
   }
   if (ORGANISATIONS > 0) report.push(...(await measureOrganisations(dir, config.surveysDir, ORGANISATIONS)))
+  if (DIFF_QUESTIONS > 0) report.push(await measureVersionDiff(dir, DIFF_QUESTIONS, (path) => readFileSync(path, 'utf8')))
   if (CODING > 0) report.push(...(await measureCoding(dir, CODING)))
   const small = Math.min(10_000, RESPONSES)
   if (RESPONSES > small) {

@@ -1,5 +1,6 @@
 // buildApp(config): the one factory the server, the CLI and every test use. It refuses to
 // build (throws) when a questionnaire definition is invalid or a used version has changed.
+import { createHmac } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import cookie from '@fastify/cookie'
@@ -15,6 +16,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOpt
 import type { Kysely } from 'kysely'
 import type { AppConfig } from './config.js'
 import { openDatabase, type DatabaseHandle } from './db/database.js'
+import { keepNewFilesPrivate } from './db/private-files.js'
 import { migrateToLatest } from './db/migrate.js'
 import type { Database } from './db/schema.js'
 import { accounts } from './accounts/plugin.js'
@@ -26,6 +28,7 @@ import { userRoutes } from './accounts/user-routes.js'
 import { auditRoutes } from './accounts/audit-routes.js'
 import { translator } from './i18n/catalogue.js'
 import { previewRoutes } from './preview/routes.js'
+import { linkTokenKeyFor } from './respond/link-key.js'
 import { respondRoutes } from './respond/routes.js'
 import { mailWorker } from './mail/plugin.js'
 import { mailRoutes } from './mail/routes.js'
@@ -35,17 +38,22 @@ import { registerVersions } from './surveys/version-registry.js'
 import { surveyRoutes } from './surveys/routes.js'
 import { errorHandling } from './web/errors.js'
 import { formBodies } from './web/form-bodies.js'
+import { redactingLogger, redactUrl } from './web/log-redaction.js'
+import { csrfUserInfo, HSTS, overHttps } from './web/secure-context.js'
 import { FailureLimiter } from './web/failure-limiter.js'
 import { homeRoutes } from './web/home.js'
 import { organisationPageRoutes } from './waves/organisation-page-routes.js'
 import { organisationRoutes } from './waves/organisation-routes.js'
 import { waveRoutes } from './waves/routes.js'
+import { versionMoveRoutes } from './waves/version-move-routes.js'
 import { scheduleWorker } from './waves/schedule-worker.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
     config: AppConfig
     db: Kysely<Database>
+    /** The key of the personal links' hashes (src/respond/link-key.ts): never stored in the database. */
+    linkTokenKey: Buffer
     databaseKind: DatabaseHandle['kind']
     catalogue: Catalogue
     /** Every route, for the hostile-input tests and for anyone auditing the surface. */
@@ -70,9 +78,12 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   const { catalogue, problems } = loadCatalogue(config.surveysDir)
   if (!catalogue || hasErrors(problems)) throw new DefinitionError(problems)
 
+  keepNewFilesPrivate()
+  const startWarnings: string[] = []
+  const linkTokenKey = linkTokenKeyFor(config, (message) => startWarnings.push(message))
   const handle = openDatabase(config.databaseUrl)
   try {
-    await migrateToLatest(handle.db)
+    await migrateToLatest(handle.db, { linkTokenKey })
     const lockProblems = await registerVersions(handle.db, catalogue)
     if (lockProblems.length) throw new DefinitionError(lockProblems)
   } catch (err) {
@@ -81,7 +92,7 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   }
 
   const app = Fastify({
-    logger: options.logger ?? { level: config.logLevel },
+    logger: redactingLogger(options.logger ?? { level: config.logLevel }),
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy,
     // Links and form posts never need more; anything longer is refused before routing.
@@ -89,7 +100,7 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
     // Errors raised by the router itself (a parameter too long, a malformed URL) get the same
     // plain HTML page as every other 4xx rather than Fastify's JSON.
     frameworkErrors: (error, request, reply) => {
-      request.log.info({ code: error.code, url: request.url }, error.message)
+      request.log.info({ code: error.code, url: request.url }, redactUrl(error.message))
       const t = translator('en')
       ;(reply as unknown as FastifyReply)
         .code(error.statusCode && error.statusCode < 500 ? error.statusCode : 400)
@@ -99,6 +110,8 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   })
   app.decorate('config', config)
   app.decorate('db', handle.db)
+  app.decorate('linkTokenKey', linkTokenKey)
+  for (const warning of startWarnings) app.log.warn(warning)
   app.decorate('databaseKind', handle.kind)
   app.decorate('catalogue', catalogue)
   app.decorate('now', options.now ?? (() => new Date()))
@@ -128,7 +141,9 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(multipart, { attachFieldsToBody: 'keyValues', limits: { fileSize: 5 * 1024 * 1024, files: 1, fields: 20 } })
   await app.register(formBodies)
   await app.register(cookie)
-  await app.register(csrf, { cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', signed: false } })
+  // The token is bound to the session cookie (secure-context.ts), with a key every process shares.
+  const csrfKey = createHmac('sha256', linkTokenKey).update('csrf tokens').digest()
+  await app.register(csrf, { cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', signed: false }, getUserInfo: csrfUserInfo, csrfOpts: { hmacKey: csrfKey } })
   await app.register(rateLimit, { global: false })
   const developing = process.env.NODE_ENV === 'development'
   await app.register(view, {
@@ -142,10 +157,11 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   } else {
     app.log.warn(`${ASSETS_DIR} is missing: run "npm run build" to build the stylesheet`)
   }
-  app.addHook('onSend', async (_request, reply) => {
+  app.addHook('onSend', async (request, reply) => {
     reply.header('x-content-type-options', 'nosniff')
     reply.header('x-frame-options', 'DENY')
     reply.header('referrer-policy', 'no-referrer')
+    if (overHttps(request)) reply.header('strict-transport-security', HSTS)
     reply.header('content-security-policy', "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'")
   })
 
@@ -155,6 +171,7 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(userRoutes)
   await app.register(auditRoutes)
   await app.register(waveRoutes)
+  await app.register(versionMoveRoutes)
   await app.register(organisationRoutes)
   await app.register(organisationPageRoutes)
   await app.register(mailRoutes)

@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely'
 import type { AppConfig } from './config.js'
 import { openDatabase } from './db/database.js'
 import { migrateToLatest } from './db/migrate.js'
+import { linkTokenKeyFor } from './respond/link-key.js'
 import type { Database } from './db/schema.js'
 import { loadCatalogue, type Catalogue } from './questionnaire/catalogue.js'
 import { formatProblem, type Problem } from './questionnaire/problems.js'
@@ -34,7 +35,12 @@ export async function withWorkspace(
     return 1
   }
   return withDatabase(config, async (db) => {
-    await migrateToLatest(db)
+    await migrate(db, config)
     return work(db, catalogue, await registerVersions(db, catalogue))
   })
+}
+
+/** Brings the database up to date, with the key that converting the links of earlier versions needs. */
+export function migrate(db: Kysely<Database>, config: AppConfig) {
+  return migrateToLatest(db, { linkTokenKey: linkTokenKeyFor(config) })
 }

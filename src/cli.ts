@@ -7,25 +7,30 @@
 //   npm run cli -- schema                write surveys/questionnaire.schema.json
 //   npm run cli -- demo-wave             a demo wave with personal links to try the respondent journey
 //   npm run cli -- remove-demo           remove the demo waves and organisations, never real data
-import { writeFileSync } from 'node:fs'
+//   npm run cli -- correct-version <wave> <version>   move a wave to an editorial correction of its version
+import { existsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { configFromEnv } from './config.js'
+import { configFromEnv, type AppConfig } from './config.js'
 import { translator } from './i18n/catalogue.js'
-import { migrateToLatest } from './db/migrate.js'
-import { loadCatalogue } from './questionnaire/catalogue.js'
-import { diffVersions, type VersionDiff } from './questionnaire/diff.js'
+import { loadCatalogue, type Catalogue } from './questionnaire/catalogue.js'
+import { diffVersions, type OptionLineage, type VersionDiff } from './questionnaire/diff.js'
 import { formatProblem, hasErrors } from './questionnaire/problems.js'
 import { questionnaireJsonSchema } from './questionnaire/schema.js'
 import { createMailTransport } from './mail/transport.js'
 import { sendDueMessages } from './mail/worker.js'
-import { CLI_ACTOR, withDatabase, withWorkspace } from './cli-workspace.js'
-import { registeredVersions } from './surveys/version-registry.js'
+import { CLI_ACTOR, migrate, withDatabase, withWorkspace } from './cli-workspace.js'
+import { checkAgainstDatabase, registeredVersions } from './surveys/version-registry.js'
+import { isPostgresUrl, sqlitePathFrom } from './db/database.js'
 import { backupDatabase, restoreDatabase } from './db/backup.js'
 import { reopenResponse } from './respond/responses.js'
 import { ID_PATTERN } from './db/ids.js'
 import { eraseOrganisationContacts, eraseWave } from './waves/erasure.js'
 import { createDemoWave } from './waves/demo.js'
+import { linkTokenKeyFor } from './respond/link-key.js'
+import { keepNewFilesPrivate } from './db/private-files.js'
+import { issueLinkFor } from './respond/link-tokens.js'
 import { runWaveCommand } from './waves/cli-commands.js'
+import { moveToCorrectedVersion } from './waves/version-move.js'
 
 // The command line is the research team's tool, in English like their pages; counts still come
 // from the catalogue so that the right plural form is chosen.
@@ -52,6 +57,8 @@ const USAGE = `Usage: npm run cli -- <command>
   launch <wave-id>               send the invitations
   remind <wave-id> [--not-started]  remind those who have not submitted (or not started)
   extend <wave-id> <YYYY-MM-DD>  move the deadline of a wave not yet closed
+  correct-version <wave-id> <version>
+                                 move a wave to a later version declared editorial (wording corrected, nothing else)
   close <wave-id> [--partial keep|ignore]
                                  close the wave: links then say it has closed. With responses in
                                  progress, say whether they are kept as partial responses (keep) or not used (ignore)
@@ -73,23 +80,62 @@ export function schemaText(): string {
 export function formatDiff(diff: VersionDiff): string {
   const lines = [`${diff.survey}: what changed from ${diff.from} to ${diff.to}`]
   if (!diff.lineageApplies) lines.push(`(${diff.to} does not follow ${diff.from} directly: questions matched by id only)`)
-  const section = (title: string, items: string[]) => {
+  // Counted in questions, as the changes page counts them, whatever lines each takes.
+  const section = <T>(title: string, items: T[], describe: (item: T) => string[]) => {
     lines.push('', `${title} (${items.length})`)
-    for (const item of items) lines.push(`  ${item}`)
+    for (const item of items) lines.push(...describe(item).map((line) => `  ${line}`))
   }
-  section('Added', diff.added.map((q) => `${q.id}: ${q.text}`))
-  section('Dropped', diff.dropped.map((q) => `${q.id}: ${q.text}${q.reason ? ` [${q.reason}]` : ''}`))
-  section('Reworded', diff.reworded.flatMap((q) => [`${q.id}${q.comparable ? '' : ' (not comparable)'}${q.declared ? '' : ' (NOT DECLARED in lineage)'}`, `    was: ${q.before}`, `    now: ${q.text}`]))
-  section('Recoded', diff.recoded.flatMap((q) => [q.id, ...q.mappings.map((m) => `    ${m.from} -> ${m.to}`)]))
-  section('Options changed', diff.optionsChanged.flatMap((q) => [q.id, ...q.added.map((a) => `    + ${a}`), ...q.removed.map((r) => `    - ${r}`), ...q.relabelled.map((l) => `    ~ ${l.code}: "${l.before}" -> "${l.after}"`)]))
-  section('Split', diff.split.map((q) => `${q.id} <- ${q.from}`))
-  section('Merged', diff.merged.map((q) => `${q.id} <- ${q.from.join(' + ')}`))
-  section('Not comparable', diff.notComparable.map((q) => `${q.id}${q.note ? `: ${q.note}` : ''}`))
-  section('Moved', diff.moved.map((q) => `${q.id}: ${q.before} -> ${q.where}`))
-  section('Skip logic changed', diff.skipLogic.flatMap((q) => [q.id, `    was: ${q.before}`, `    now: ${q.after}`]))
-  section('Other changes', diff.otherChanges.map((q) => `${q.id} ${q.what}: ${q.before} -> ${q.after}`))
-  if (diff.warnings.length) section('Warnings', diff.warnings)
+  section('Added', diff.added, (q) => [`${q.id}: ${q.text}`])
+  section('Dropped', diff.dropped, (q) => [`${q.id}: ${q.text}${q.reason ? ` [${q.reason}]` : ''}`])
+  section('Reworded', diff.reworded, (q) => [`${q.id}${q.comparable ? '' : ' (not comparable)'}${q.declared ? '' : ' (NOT DECLARED in lineage)'}`, `    was: ${q.before}`, `    now: ${q.text}`])
+  section('Recoded', diff.recoded, (q) => [q.id, ...q.mappings.map((m) => `    ${m.from} -> ${m.to}`)])
+  section('Options changed', diff.optionsChanged, (q) => [q.id, ...optionLines(q)])
+  section('Split', diff.split, (q) => [`${q.id} <- ${q.from}`])
+  section('Merged', diff.merged, (q) => [`${q.id} <- ${q.from.join(' + ')}`])
+  section('Not comparable', diff.notComparable, (q) => [`${q.id}${q.note ? `: ${q.note}` : ''}`])
+  section('Moved', diff.moved, (q) => [`${q.id}: ${q.before} -> ${q.where}`])
+  section('Skip logic changed', diff.skipLogic, (q) => [q.id, `    was: ${q.before}`, `    now: ${q.after}`])
+  section('Other changes', diff.otherChanges, (q) => [`${q.id} ${q.what}: ${q.before} -> ${q.after}`])
+  section('Welsh text changed', diff.welsh, (q) => [`${q.id} ${q.what}`, `    was: ${q.before || '(none)'}`, `    now: ${q.after || '(none)'}`])
+  if (diff.warnings.length) section('Warnings', diff.warnings, (w) => [w])
   return lines.join('\n')
+}
+
+function optionLines(q: OptionLineage): string[] {
+  return [
+    ...q.added.map((a) => `    + ${a} (not asked before)`),
+    ...q.removed.map((r) => `    - ${r} (no equivalent)`),
+    ...q.split.map((x) => `    ${x.from} split into ${x.to.join(' and ')}`),
+    ...q.merged.map((x) => `    ${x.from.join(' and ')} merged into ${x.to}`),
+    ...q.relabelled.map((l) => `    ~ ${l.code}: "${l.before}" -> "${l.after}"`),
+    ...q.rowsAdded.map((r) => `    + row ${r} (not asked before)`),
+    ...q.rowsRemoved.map((r) => `    - row ${r}`),
+    ...q.rowsReworded.map((r) => `    ~ row ${r.id}: "${r.before}" -> "${r.after}"`),
+    ...(q.note ? [`    note: ${q.note}`] : []),
+  ]
+}
+
+/**
+ * The files may be valid and still stop the server: a version a wave locked was edited, or a
+ * wave's version lost its file. Checked when there is a database to check against (DATABASE_URL,
+ * or the default SQLite file), read only: validating never creates or changes a database.
+ */
+async function validateAgainstDatabase(catalogue: Catalogue, config: AppConfig, env: NodeJS.ProcessEnv, out: (line: string) => void, err: (line: string) => void): Promise<number> {
+  if (env.DATABASE_URL === undefined && !existsSync(sqlitePathFrom(config.databaseUrl))) return 0
+  if (!isPostgresUrl(config.databaseUrl) && !existsSync(sqlitePathFrom(config.databaseUrl))) {
+    out(`No database at ${sqlitePathFrom(config.databaseUrl)} yet: no wave has locked a version.`)
+    return 0
+  }
+  return withDatabase(config, async (db, description) => {
+    const { problems, locked } = await checkAgainstDatabase(db, catalogue, config.surveysDir)
+    for (const problem of problems) err(formatProblem(problem))
+    if (problems.length) {
+      err(`${t('admin.count.errors', { count: problems.length })} against the database ${description}: the server will not start until they are fixed.`)
+      return 1
+    }
+    out(`OK against the database ${description}: ${t('admin.count.locked_versions', { count: locked })} unchanged, and every wave's version has its file.`)
+    return 0
+  })
 }
 
 export async function runCli(
@@ -98,6 +144,8 @@ export async function runCli(
   err: (line: string) => void = console.error,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
+  // Databases, backups and e-mail files hold personal data: 0600, whichever command writes them.
+  keepNewFilesPrivate()
   const config = configFromEnv(env)
   const [command, ...rest] = args
   switch (command) {
@@ -110,7 +158,7 @@ export async function runCli(
       }
       const versions = catalogue.surveys.flatMap((s) => s.versions)
       out(`OK: ${t('admin.count.surveys', { count: catalogue.surveys.length })}, ${t('admin.count.versions', { count: versions.length })} valid: ${versions.map((v) => v.file).join(', ')}`)
-      return 0
+      return validateAgainstDatabase(catalogue, config, env, out, err)
     }
     case 'diff': {
       const [surveyId, from, to] = rest
@@ -131,7 +179,7 @@ export async function runCli(
     }
     case 'migrate':
       return withDatabase(config, async (db, description) => {
-        const results = await migrateToLatest(db)
+        const results = await migrate(db, config)
         out(results.length ? results.map((r) => `${r.migrationName}: ${r.status}`).join('\n') : `Database ${description} is up to date.`)
         return 0
       })
@@ -156,8 +204,9 @@ export async function runCli(
           err(`No version ${version} of survey ${surveyId}`)
           return 1
         }
-        const { links } = await createDemoWave(db, surveyId, version)
-        out(`Demo wave of ${surveyId} ${version} is open. Personal links:`)
+        const { links } = await createDemoWave(db, linkTokenKeyFor(config), surveyId, version)
+        // Shown once: the database keeps only their hashes.
+        out(`Demo wave of ${surveyId} ${version} is open. Personal links (shown only now):`)
         for (const link of links) out(`  ${link.organisation}: ${config.publicUrl}/r/${link.token}`)
         return 0
       })
@@ -169,6 +218,7 @@ export async function runCli(
         return 1
       }
       return withDatabase(config, async (db) => {
+        const key = linkTokenKeyFor(config)
         const transport = createMailTransport({ smtpUrl: config.smtpUrl, mailDir: config.mailDir })
         try {
           const result = { sent: 0, retrying: 0, failed: 0 }
@@ -177,6 +227,7 @@ export async function runCli(
               transport,
               from: config.mailFrom,
               publicUrl: config.publicUrl,
+              linkTokenFor: (m) => issueLinkFor(db, key, m.waveId, m.organisationId),
               ratePerMinute: config.mailRatePerMinute,
               claimLeaseMs: config.mailClaimLeaseMs,
               // Each failed attempt said at once, as the server logs it.
@@ -231,7 +282,7 @@ export async function runCli(
       const [target] = rest
       if (!target) return usage(err, command === 'erase-wave' ? 'erase-wave <wave-id>' : 'erase-contacts <organisation code>')
       return withDatabase(config, async (db) => {
-        await migrateToLatest(db)
+        await migrate(db, config)
         if (command === 'erase-wave') {
           if (!(await db.selectFrom('waves').select('id').where('id', '=', target).executeTakeFirst())) {
             err(`no wave ${target}`)
@@ -248,6 +299,20 @@ export async function runCli(
         }
         const removed = await eraseOrganisationContacts(db, organisation.id, CLI_ACTOR)
         out(`Erased ${t('admin.count.contacts', { count: removed.contacts })}, ${t('admin.count.links', { count: removed.links })} and ${t('admin.count.emails', { count: removed.emails })} of ${target}.`)
+        return 0
+      })
+    }
+    case 'correct-version': {
+      const [waveId, version] = rest
+      if (!waveId || !version) return usage(err, 'correct-version <wave-id> <version>')
+      return withWorkspace(config, err, async (db, catalogue) => {
+        const result = await moveToCorrectedVersion(db, catalogue, waveId, version, CLI_ACTOR)
+        if (!result.moved) {
+          err(`The wave stays on its version: ${t('admin.count.reasons', { count: result.reasons.length })}:`)
+          for (const reason of result.reasons) err(`  ${reason}`)
+          return 1
+        }
+        out(`Wave ${waveId} now uses version ${result.to} (corrected from ${result.from}).`)
         return 0
       })
     }

@@ -1,4 +1,5 @@
 // Configuration comes only from the environment, with defaults that work on a fresh machine.
+import { isIP } from 'node:net'
 import { resolve } from 'node:path'
 
 export interface AppConfig {
@@ -11,7 +12,10 @@ export interface AppConfig {
   logLevel: string
   /** Largest request body accepted, in bytes; larger ones get a 413 page. */
   bodyLimit: number
-  trustProxy: boolean
+  /** The reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (addresses or CIDR ranges); false for none. */
+  trustProxy: false | string[]
+  /** The key of the personal links' hashes, base64 (LINK_TOKEN_KEY); without it, a key file in the data folder (src/respond/link-key.ts). */
+  linkTokenKey?: string
   /** Where links in e-mails point: the address respondents reach the server at. */
   publicUrl: string
   /** smtp://user:pass@host:587 (or smtps://); without it, e-mails are written as .eml files. */
@@ -53,7 +57,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
     dataDir,
     logLevel: env.LOG_LEVEL ?? 'info',
     bodyLimit: Number(env.BODY_LIMIT_BYTES ?? 1024 * 1024),
-    trustProxy: env.TRUST_PROXY === 'true',
+    trustProxy: trustedProxies(env.TRUST_PROXY),
+    linkTokenKey: env.LINK_TOKEN_KEY || undefined,
     publicUrl: (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
     smtpUrl: env.SMTP_URL || undefined,
     mailFrom: env.MAIL_FROM ?? 'Survey Waves <no-reply@localhost>',
@@ -68,4 +73,28 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
     loginGuessDelayMs: Number(env.LOGIN_GUESS_DELAY_MS ?? 200),
     mailClaimLeaseMs: Number(env.MAIL_CLAIM_LEASE_MS ?? DEFAULT_MAIL_CLAIM_LEASE_MS),
   }
+}
+
+/** Names proxy-addr gives to ranges (Fastify's trustProxy accepts them as well as addresses). */
+const NAMED_RANGES = ['loopback', 'linklocal', 'uniquelocal']
+
+/**
+ * TRUST_PROXY names the proxies, never "anyone": with `true`, a client's own X-Forwarded-For would
+ * be believed, so it could dodge the guessing limits or turn them on any address it names.
+ */
+export function trustedProxies(value: string | undefined): false | string[] {
+  if (value === undefined || value.trim() === '' || value.trim() === 'false') return false
+  if (value.trim() === 'true') {
+    throw new Error('TRUST_PROXY=true would believe the X-Forwarded-For header of any client: give the addresses or CIDR ranges of your reverse proxies instead, separated by commas (for example TRUST_PROXY=10.0.0.5 or TRUST_PROXY=10.0.0.0/24,loopback)')
+  }
+  const entries = value.split(',').map((e) => e.trim()).filter(Boolean)
+  for (const entry of entries) {
+    const [address, bits, ...rest] = entry.split('/')
+    const family = isIP(address)
+    const goodBits = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32))
+    if (!NAMED_RANGES.includes(entry) && (!family || !goodBits || rest.length)) {
+      throw new Error(`TRUST_PROXY: "${entry}" is not an IP address or CIDR range (such as 10.0.0.5, 10.0.0.0/24 or loopback)`)
+    }
+  }
+  return entries.length ? entries : false
 }

@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely'
 import { newSecretToken, nowIso } from '../db/ids.js'
 import type { Database, Role } from '../db/schema.js'
 
-export const SESSION_COOKIE = 'sid'
+export { SESSION_COOKIE } from '../web/secure-context.js'
 const SESSION_HOURS = 12
 
 export const sha256 = (value: string) => createHash('sha256').update(value).digest('hex')

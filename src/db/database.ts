@@ -1,11 +1,11 @@
 // Chooses the database from DATABASE_URL: a postgres:// URL selects PostgreSQL (for several app
 // processes behind a load balancer); anything else is a SQLite file, the zero-setup default.
-import { mkdirSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import SQLite from 'better-sqlite3'
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely'
 import pg from 'pg'
 import { registerReader } from './prepared.js'
+import { privateFile, privateFolder } from './private-files.js'
 import type { Database } from './schema.js'
 
 export type DatabaseKind = 'sqlite' | 'postgres'
@@ -61,8 +61,10 @@ export function openDatabase(url: string): DatabaseHandle {
     return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), kind: 'postgres', description: safe.toString() }
   }
   const path = sqlitePathFrom(url)
-  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true })
+  if (path !== ':memory:') privateFolder(dirname(resolve(path)))
   const connection = new SQLite(path)
+  // Created 0600 under the umask (private-files.ts); a database an earlier version left readable is tightened.
+  if (path !== ':memory:') for (const suffix of ['', '-wal', '-shm']) privateFile(`${path}${suffix}`)
   // WAL lets the export and dashboard read while respondents write; the busy timeout makes a
   // second writer wait its turn instead of failing.
   connection.pragma('journal_mode = WAL')

@@ -68,14 +68,23 @@ export interface InvitationTable {
   id: string
   wave_id: string
   organisation_id: string
-  /** The secret in the personal link: 256 random bits, base64url. */
-  token: string
   status: 'active' | 'revoked'
   created_at: string
   revoked_at: string | null
   first_opened_at: string | null
   last_opened_at: string | null
   contact_email: string | null
+}
+
+/**
+ * A personal link to an invitation's response: the keyed hash of its token (src/respond/link-tokens.ts),
+ * never the token. An invitation has one per e-mail sent and per link the team asked to see.
+ */
+export interface LinkTokenTable {
+  /** HMAC-SHA-256 of the token, hex. */
+  token_hash: string
+  invitation_id: string
+  created_at: string
 }
 
 /**
@@ -395,6 +404,7 @@ export interface Database {
   reminder_schedules: ReminderScheduleTable
   reminder_slots: ReminderSlotTable
   invitations: InvitationTable
+  link_tokens: LinkTokenTable
   responses: ResponseTable
   response_answers: ResponseAnswerTable
   response_pages: ResponsePageTable

@@ -16,6 +16,27 @@ import { priorityOf } from './priority.js'
  */
 export const PUBLIC_URL_MARK = '{{public_url}}'
 
+/**
+ * Stands for the token of an organisation's personal link in a queued message: the database keeps
+ * only a hash of each token (src/respond/link-tokens.ts), so the worker that sends the message
+ * makes a new link to the organisation's response and puts it there. The stored message, sent or
+ * not, never holds a working link.
+ */
+export const LINK_TOKEN_MARK = '{{link_token}}'
+
+/** An organisation's personal link in a queued message: filled in by the worker that sends it. */
+export const PERSONAL_LINK = `${PUBLIC_URL_MARK}/r/${LINK_TOKEN_MARK}`
+
+export function hasLinkToken(message: { subject: string; text: string; html: string }): boolean {
+  return [message.subject, message.text, message.html].some((part) => part.includes(LINK_TOKEN_MARK))
+}
+
+/** A queued message with a link's token in place of its mark (a token is URL-safe: nothing to escape). */
+export function withLinkToken<M extends { subject: string; text: string; html: string }>(message: M, token: string): M {
+  const fill = (part: string) => part.split(LINK_TOKEN_MARK).join(token)
+  return { ...message, subject: fill(message.subject), text: fill(message.text), html: fill(message.html) }
+}
+
 /** Plain text (a subject, a text body) with the server's address in place of the mark. */
 export function fillPublicUrl(text: string, publicUrl: string): string {
   return text.split(PUBLIC_URL_MARK).join(publicUrl)

@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { createMailTransport, type MailTransport } from './transport.js'
+import { issueLinkFor } from '../respond/link-tokens.js'
 import { sendDueMessages } from './worker.js'
 
 declare module 'fastify' {
@@ -19,7 +20,9 @@ export const mailWorker = fp(async (app: FastifyInstance) => {
   let running: Promise<unknown> = Promise.resolve()
   let stopping = false
   app.decorate('sendMail', async () => {
-    const batch = sendDueMessages(app.db, { transport, from: app.config.mailFrom, publicUrl: app.config.publicUrl, ratePerMinute: app.config.mailRatePerMinute, claimLeaseMs: app.config.mailClaimLeaseMs, shouldStop: () => stopping, log: app.log })
+    const batch = sendDueMessages(app.db, { transport, from: app.config.mailFrom, publicUrl: app.config.publicUrl,
+      linkTokenFor: (m) => issueLinkFor(app.db, app.linkTokenKey, m.waveId, m.organisationId),
+      ratePerMinute: app.config.mailRatePerMinute, claimLeaseMs: app.config.mailClaimLeaseMs, shouldStop: () => stopping, log: app.log })
     running = batch.catch(() => undefined)
     return batch
   })

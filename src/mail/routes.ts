@@ -6,7 +6,7 @@ import { ID_PATTERN } from '../db/ids.js'
 import { translator } from '../i18n/catalogue.js'
 import { formatUkTime } from '../i18n/uk-dates.js'
 import { renderTeamPage } from '../web/render.js'
-import { fillPublicUrl } from './outbox.js'
+import { fillPublicUrl, LINK_TOKEN_MARK } from './outbox.js'
 import { COUNTED_STATES, whereState, type CountedState } from './status.js'
 import { kindLabel, mailStatusView, outboxHref, stateWords } from './status-view.js'
 import { MAX_ATTEMPTS } from './worker.js'
@@ -101,8 +101,9 @@ export async function mailRoutes(app: FastifyInstance) {
     const words = stateWords(message, t)
     const outstanding = words.state === 'queued' || words.state === 'retrying'
     return renderTeamPage(request, reply, 'admin/message', {
-      // Shown with the links this server sends, not the mark they are queued with.
-      message: { subject: fillPublicUrl(message.subject, app.config.publicUrl), text: fillPublicUrl(message.text_body, app.config.publicUrl), to: message.to_address, lastError: message.last_error ?? '' },
+      // Shown with the links this server sends, not the marks they are queued with; a personal link is
+      // made when the message is sent and not kept, so it is named, not shown.
+      message: { subject: fillPublicUrl(message.subject, app.config.publicUrl), text: fillPublicUrl(message.text_body, app.config.publicUrl).split(LINK_TOKEN_MARK).join(t('admin.outbox.personal_link')), to: message.to_address, lastError: message.last_error ?? '' },
       kind: kindLabel(message.kind, t),
       wave: wave ? { label: wave.label, href: `/admin/waves/${wave.id}`, outboxHref: outboxHref({ waveId: wave.id }) } : null,
       state: words,

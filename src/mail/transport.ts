@@ -1,8 +1,9 @@
 // Where e-mail goes: an SMTP server when SMTP_URL is set; otherwise .eml files under data/mail,
 // so the whole flow works on a fresh machine and a developer can open what was "sent".
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import nodemailer from 'nodemailer'
+import { PRIVATE_FILE, privateFolder } from '../db/private-files.js'
 
 export interface MailEnvelope {
   from: string
@@ -48,10 +49,11 @@ export function createMailTransport(options: { smtpUrl?: string; mailDir: string
     kind: 'file',
     async send(message) {
       const info = await transporter.sendMail(message)
-      mkdirSync(options.mailDir, { recursive: true })
+      // Each file holds a personal link and the contact's address: for this account only.
+      privateFolder(options.mailDir)
       const safeId = message.messageId.replace(/[^A-Za-z0-9.-]/g, '_')
       const file = join(options.mailDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${safeId}.eml`)
-      writeFileSync(file, info.message as Buffer)
+      writeFileSync(file, info.message as Buffer, { mode: PRIVATE_FILE })
       return { messageId: info.messageId, file }
     },
     close: () => transporter.close(),

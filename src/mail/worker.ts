@@ -8,10 +8,13 @@ import { DEFAULT_MAIL_CLAIM_LEASE_MS } from '../config.js'
 import { nowIso } from '../db/ids.js'
 import type { Database } from '../db/schema.js'
 import { describeDeliveryError } from './delivery-error.js'
-import { withPublicUrl } from './outbox.js'
+import { hasLinkToken, withLinkToken, withPublicUrl } from './outbox.js'
 import type { MailTransport } from './transport.js'
 
 export const MAX_ATTEMPTS = 6
+
+/** Why a message with a personal link was not sent: its link was withdrawn (erased) after it was queued. */
+export const LINK_WITHDRAWN = 'not sent: the organisation no longer has a link in this wave'
 
 /** 1, 4, 16, 64, 256 minutes: long enough for a mail server to come back. */
 export function retryDelayMs(attempts: number): number {
@@ -23,6 +26,11 @@ export interface WorkerOptions {
   from: string
   /** This sender's PUBLIC_URL: links in the messages point there, whoever queued them. */
   publicUrl: string
+  /**
+   * Makes a new personal link to the organisation's response in the wave and returns its token, for
+   * a message with the link mark; undefined when the organisation no longer has a link there.
+   */
+  linkTokenFor: (message: { waveId: string; organisationId: string }) => Promise<string | undefined>
   workerId?: string
   batchSize?: number
   /** At most this many messages leave in any minute, counted across every worker in the database. */
@@ -110,7 +118,18 @@ export async function sendDueMessages(db: Kysely<Database>, options: WorkerOptio
     try {
       const fromName = message.from_name ? `"${message.from_name.replace(/["\\]/g, '')}" ` : ''
       const address = /<([^>]+)>/.exec(options.from)?.[1] ?? options.from
-      const content = withPublicUrl({ subject: message.subject, text: message.text_body, html: message.html_body }, options.publicUrl)
+      let content = { subject: message.subject, text: message.text_body, html: message.html_body }
+      if (hasLinkToken(content)) {
+        // Made (and its hash committed) before sending: a link that arrives always works.
+        const token = message.wave_id && message.organisation_id ? await options.linkTokenFor({ waveId: message.wave_id, organisationId: message.organisation_id }) : undefined
+        if (!token) {
+          await db.updateTable('outbox').set({ status: 'failed', last_error: LINK_WITHDRAWN, claimed_by: null }).where('id', '=', message.id).execute()
+          result.failed++
+          continue
+        }
+        content = withLinkToken(content, token)
+      }
+      content = withPublicUrl(content, options.publicUrl)
       await options.transport.send({
         from: fromName ? `${fromName}<${address}>` : options.from,
         to: message.to_address,

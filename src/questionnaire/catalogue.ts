@@ -3,6 +3,7 @@
 import { readdirSync, statSync } from 'node:fs'
 import { extname, join, relative, basename } from 'node:path'
 import { checkLineage } from './check-lineage.js'
+import { checkEditorial } from './editorial.js'
 import { findingsToProblems, loadDefinitionFile, sortByPosition, type LoadedDefinition } from './load-definition.js'
 import { hasErrors, type Problem } from './problems.js'
 import type { Definition } from './schema.js'
@@ -94,7 +95,10 @@ function orderVersions(folder: string, loaded: Map<string, LoadedDefinition>, pr
       continue
     }
     next.set(previousName, [...(next.get(previousName) ?? []), version])
-    if (previous.definition) problems.push(...findingsToProblems(result.file, result.locator, checkLineage(definition, previous.definition)))
+    if (previous.definition) {
+      problems.push(...findingsToProblems(result.file, result.locator, checkLineage(definition, previous.definition)))
+      if (definition.editorial) problems.push(...findingsToProblems(result.file, result.locator, checkEditorial(definition, previous.definition)))
+    }
   }
   for (const [from, followers] of next) {
     if (followers.length > 1) {

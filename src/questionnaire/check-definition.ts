@@ -19,7 +19,11 @@ export function conditionCode(value: number | string): number {
   return typeof value === 'number' ? value : YES_NO_CODES[value as keyof typeof YES_NO_CODES]
 }
 
-export function checkDefinition(definition: Definition, expected: { survey?: string; version?: string } = {}): Finding[] {
+/**
+ * `unchecked`: ids of questions the schema refused (see check-despite-schema-errors.ts); a
+ * condition on one of them is not checked, since what it may test is not known.
+ */
+export function checkDefinition(definition: Definition, expected: { survey?: string; version?: string } = {}, { unchecked = new Set<string>() }: { unchecked?: Set<string> } = {}): Finding[] {
   const findings: Finding[] = []
   const error = (path: Path, message: string, at: 'value' | 'key' = 'value') => findings.push({ path, message, at, severity: 'error' })
   const warning = (path: Path, message: string) => findings.push({ path, message, severity: 'warning' })
@@ -32,6 +36,9 @@ export function checkDefinition(definition: Definition, expected: { survey?: str
   }
   if (definition.previous !== undefined && definition.previous === definition.version) {
     error(['previous'], 'cannot be this same version')
+  }
+  if (definition.previous === undefined && definition.editorial) {
+    error(['editorial'], 'needs "previous": the version whose wording this one corrects')
   }
   if (definition.previous === undefined && definition.dropped?.length) {
     error(['dropped'], 'lists dropped questions but the version has no "previous" version to drop them from')
@@ -63,16 +70,16 @@ export function checkDefinition(definition: Definition, expected: { survey?: str
     if (q.type === 'number' && q.min !== undefined && q.min <= MISSING_CODES.not_applicable && (q.max === undefined || q.max >= MISSING_CODES.not_answered)) {
       error([...p.path, 'min'], `allows ${RESERVED_CODES.join(', ')}, which the exports keep for not answered, don't know and not applicable: choose a minimum above ${MISSING_CODES.not_applicable}`)
     }
-    if (q.show_if) checkCondition(q.show_if, [...p.path, 'show_if'], { pageOrder: p.pageOrder, sectionIndex: undefined }, byId, error)
+    if (q.show_if) checkCondition(q.show_if, [...p.path, 'show_if'], { pageOrder: p.pageOrder, sectionIndex: undefined }, byId, error, unchecked)
   }
 
   let pageOrder = 0
   definition.sections.forEach((section, sectionIndex) => {
     const sectionPath: Path = ['sections', sectionIndex]
-    if (section.show_if) checkCondition(section.show_if, [...sectionPath, 'show_if'], { pageOrder, sectionIndex }, byId, error)
+    if (section.show_if) checkCondition(section.show_if, [...sectionPath, 'show_if'], { pageOrder, sectionIndex }, byId, error, unchecked)
     section.pages.forEach((page, pageIndex) => {
       if (page.show_if)
-        checkCondition(page.show_if, [...sectionPath, 'pages', pageIndex, 'show_if'], { pageOrder, sectionIndex: undefined }, byId, error)
+        checkCondition(page.show_if, [...sectionPath, 'pages', pageIndex, 'show_if'], { pageOrder, sectionIndex: undefined }, byId, error, unchecked)
       pageOrder++
     })
   })
@@ -146,6 +153,7 @@ function checkCondition(
   owner: { pageOrder: number; sectionIndex: number | undefined },
   byId: Map<string, PlacedQuestion>,
   error: Report,
+  unchecked: Set<string>,
 ) {
   const groups = (['all', 'any'] as const).filter((k) => condition[k] !== undefined)
   if (groups.length) {
@@ -154,7 +162,7 @@ function checkCondition(
       return
     }
     const group = groups[0]
-    condition[group]!.forEach((inner, i) => checkCondition(inner, [...path, group, i], owner, byId, error))
+    condition[group]!.forEach((inner, i) => checkCondition(inner, [...path, group, i], owner, byId, error, unchecked))
     return
   }
   if (condition.question === undefined) {
@@ -165,6 +173,7 @@ function checkCondition(
   if (tests.length !== 1) {
     error(path, 'needs exactly one test: in, not_in, answered, or min/max')
   }
+  if (unchecked.has(condition.question)) return
   const target = byId.get(condition.question)
   if (!target) {
     error([...path, 'question'], `refers to "${condition.question}", which is not a question in this version`)

@@ -3,7 +3,7 @@
 // that disappears is declared dropped; recodes map real codes on both sides.
 import type { Finding } from './check-definition.js'
 import { isAnswerable, localize, placedQuestions, questionOptions, type PlacedQuestion } from './model.js'
-import type { Path } from './problems.js'
+import { formatPath, type Path } from './problems.js'
 import type { AnswerableQuestion, Definition } from './schema.js'
 
 export interface LineageSources {
@@ -38,6 +38,7 @@ export function checkLineage(current: Definition, previous: Definition): Finding
   const before = answerableById(previous)
   const now = answerableById(current)
   const consumed = new Set<string>()
+  const claims = new Map<string, { id: string; kind: LineageSources['kind']; path: Path }[]>()
   const prev = `version ${previous.version}`
 
   for (const { question: q, path } of now.values()) {
@@ -67,6 +68,7 @@ export function checkLineage(current: Definition, previous: Definition): Finding
       continue
     }
     sources.forEach((id) => consumed.add(id))
+    for (const id of sources) claims.set(id, [...(claims.get(id) ?? []), { id: q.id, kind, path: q.lineage ? lineagePath : [...path, 'id'] }])
 
     const comparable = isComparable(q)
     if (sources.length === 1) {
@@ -75,11 +77,21 @@ export function checkLineage(current: Definition, previous: Definition): Finding
         error([...path, 'type'], `was ${old.type} in ${prev} and is ${q.type} now, so figures cannot be compared: set lineage.comparable: false`)
       }
       checkRecode(q, old, lineagePath, prev, comparable && old.type === q.type, error)
-      if (kind === 'continued' && !lineage.reworded && wordingOf(old) !== wordingOf(q)) {
+      if (kind === 'continued' && !lineage.reworded && !current.editorial && wordingOf(old) !== wordingOf(q)) {
         warning([...path, 'text'], `wording differs from ${prev} ("${localize(old.text, 'en')}") but lineage does not say reworded`)
       }
     } else if (lineage.recode) {
       error([...lineagePath, 'recode'], 'needs a single source question: a merged question cannot be recoded')
+    }
+  }
+
+  // One earlier question followed by two would be counted twice across waves, unless it was
+  // split and each part says so.
+  for (const [source, claimers] of claims) {
+    if (claimers.length < 2 || claimers.every((c) => c.kind === 'split')) continue
+    for (const claimer of claimers.slice(1)) {
+      const first = claimers[0]
+      error(claimer.path, `"${claimer.id}" follows "${source}" of ${prev}, which "${first.id}" (${formatPath(first.path.slice(0, 6))}) follows too: two questions can follow one only as the parts of a split, with lineage: { split_from: ${source} } on each`)
     }
   }
 
@@ -97,8 +109,10 @@ export function checkLineage(current: Definition, previous: Definition): Finding
   return findings
 }
 
+// The English wording: a corrected Welsh translation is shown on the changes page on its own,
+// and does not make the question a different one.
 function wordingOf(question: AnswerableQuestion): string {
-  return JSON.stringify(question.text)
+  return localize(question.text, 'en')
 }
 
 function checkRecode(

@@ -2,9 +2,9 @@
 // lineage the newer one declares, so the team can check the lineage before a wave goes out.
 import { conditionCode } from './check-definition.js'
 import { isComparable, lineageSources } from './check-lineage.js'
-import { canonicalJson } from './load-definition.js'
-import { isAnswerable, localize, placedQuestions, questionOptions, type PlacedQuestion } from './model.js'
-import type { AnswerableQuestion, Condition, Definition, Question } from './schema.js'
+import { canonicalJson } from './content-hash.js'
+import { isAnswerable, localize, placedQuestions, questionOptions, textIn, type PlacedQuestion } from './model.js'
+import type { AnswerableQuestion, Condition, Definition, Option, Question, Text } from './schema.js'
 import { unitLabel } from './units.js'
 
 type Placed = PlacedQuestion & { question: AnswerableQuestion }
@@ -25,14 +25,33 @@ export interface VersionDiff {
   dropped: (QuestionRef & { reason?: string })[]
   reworded: (QuestionRef & { before: string; declared: boolean; comparable: boolean; note?: string })[]
   recoded: (QuestionRef & { mappings: { from: string; to: string }[] })[]
-  optionsChanged: (QuestionRef & { added: string[]; removed: string[]; relabelled: { code: number; before: string; after: string }[] })[]
+  /** Option-level (and grid row) lineage: what an analyst must know to read the options across the waves. */
+  optionsChanged: (QuestionRef & OptionLineage)[]
   split: (QuestionRef & { from: string })[]
   merged: (QuestionRef & { from: string[] })[]
   notComparable: (QuestionRef & { note?: string })[]
   moved: (QuestionRef & { before: string })[]
   skipLogic: (QuestionRef & { before: string; after: string })[]
   otherChanges: (QuestionRef & { what: string; before: string; after: string })[]
+  /** Welsh text changed (question, hint, options, rows): English alone does not show it. */
+  welsh: (QuestionRef & { what: string; before: string; after: string })[]
   warnings: string[]
+}
+
+export interface OptionLineage {
+  /** New options: "not asked" in the earlier version's waves. */
+  added: string[]
+  /** Options of the earlier version with no equivalent now. */
+  removed: string[]
+  split: { from: string; to: string[] }[]
+  merged: { from: string[]; to: string }[]
+  /** Same code, other words. */
+  relabelled: { code: number; before: string; after: string }[]
+  rowsAdded: string[]
+  rowsRemoved: string[]
+  rowsReworded: { id: string; before: string; after: string }[]
+  /** The lineage note of the question, which often says why the options changed. */
+  note?: string
 }
 
 const text = (t: Parameters<typeof localize>[0]) => localize(t, 'en')
@@ -49,11 +68,23 @@ function answerable(definition: Definition): Map<string, Placed> {
   return new Map(placedQuestions(definition).filter((p) => isAnswerable(p.question)).map((p) => [p.question.id, p as Placed]))
 }
 
+// Questions by id, once per definition: describing each condition by searching every question
+// made the changes page quadratic in the size of the questionnaire.
+const questionIndexes = new WeakMap<Definition, Map<string, Question>>()
+function questionById(definition: Definition): Map<string, Question> {
+  let index = questionIndexes.get(definition)
+  if (!index) {
+    index = new Map(placedQuestions(definition).map((p) => [p.question.id, p.question]))
+    questionIndexes.set(definition, index)
+  }
+  return index
+}
+
 export function describeCondition(condition: Condition | undefined, definition: Definition): string {
   if (!condition) return ''
   if (condition.all) return condition.all.map((c) => describeCondition(c, definition)).join(' and ')
   if (condition.any) return `(${condition.any.map((c) => describeCondition(c, definition)).join(' or ')})`
-  const target = placedQuestions(definition).find((p) => p.question.id === condition.question)?.question
+  const target = condition.question === undefined ? undefined : questionById(definition).get(condition.question)
   const name = `${condition.question}${condition.row ? `.${condition.row}` : ''}`
   const labels = (values: (number | string)[]) =>
     values
@@ -83,25 +114,31 @@ function describeEffective(p: PlacedQuestion, definition: Definition): string {
   return parts.length ? `shown when ${parts.join(' and ')}` : 'always shown'
 }
 
-/** Ids of `after` that keep their relative order from `before` (longest common subsequence). */
+/**
+ * Ids of `after` that keep their relative order from `before`: a longest common subsequence. Ids
+ * are unique, so it is the longest increasing run of their old positions, found in n log n (a
+ * table of every pair took minutes and gigabytes for questionnaires of thousands of questions).
+ */
 function keptInOrder(before: string[], after: string[]): Set<string> {
-  const n = before.length
-  const m = after.length
-  const table = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0))
-  for (let i = n - 1; i >= 0; i--)
-    for (let j = m - 1; j >= 0; j--)
-      table[i][j] = before[i] === after[j] ? table[i + 1][j + 1] + 1 : Math.max(table[i + 1][j], table[i][j + 1])
+  const oldPosition = new Map(before.map((id, i) => [id, i]))
+  const positions = after.map((id) => oldPosition.get(id)!)
+  const tails: number[] = []
+  const tailAt: number[] = []
+  const previousOf = new Array<number>(positions.length).fill(-1)
+  positions.forEach((position, i) => {
+    let low = 0
+    let high = tails.length
+    while (low < high) {
+      const middle = (low + high) >> 1
+      if (tails[middle] < position) low = middle + 1
+      else high = middle
+    }
+    tails[low] = position
+    tailAt[low] = i
+    previousOf[i] = low > 0 ? tailAt[low - 1] : -1
+  })
   const kept = new Set<string>()
-  let i = 0
-  let j = 0
-  while (i < n && j < m) {
-    if (before[i] === after[j]) {
-      kept.add(before[i])
-      i++
-      j++
-    } else if (table[i + 1][j] >= table[i][j + 1]) i++
-    else j++
-  }
+  for (let i = tails.length ? tailAt[tails.length - 1] : -1; i >= 0; i = previousOf[i]) kept.add(after[i])
   return kept
 }
 
@@ -133,6 +170,7 @@ export function diffVersions(from: Definition, to: Definition): VersionDiff {
     moved: [],
     skipLogic: [],
     otherChanges: [],
+    welsh: [],
     warnings: [],
   }
   const consumed = new Set<string>()
@@ -152,11 +190,12 @@ export function diffVersions(from: Definition, to: Definition): VersionDiff {
     if (present.length !== 1) continue
     const old = before.get(present[0])!
     const oldQ = old.question
-    if (canonicalJson(oldQ.text) !== canonicalJson(q.text)) {
-      const declared = lineageApplies && (q.lineage?.reworded === true || kind !== 'continued')
+    if (text(oldQ.text) !== text(q.text)) {
+      const declared = lineageApplies && (q.lineage?.reworded === true || kind !== 'continued' || to.editorial === true)
       diff.reworded.push({ ...ref(p), before: text(oldQ.text), declared, comparable, note: q.lineage?.note })
       if (!declared && kind === 'continued') diff.warnings.push(`"${q.id}": the wording changed but the lineage does not say reworded`)
     }
+    diff.welsh.push(...welshChanges(oldQ, q).map((change) => ({ ...ref(p), ...change })))
     const oldOptions = questionOptions(oldQ)
     const newOptions = questionOptions(q)
     const recode = lineageApplies ? q.lineage?.recode : undefined
@@ -172,15 +211,9 @@ export function diffVersions(from: Definition, to: Definition): VersionDiff {
         })),
       })
     }
-    if (oldOptions.length || newOptions.length) {
-      const added = newOptions.filter((o) => !oldOptions.some((x) => x.code === o.code)).map((o) => `${o.code} ${text(o.label)}`)
-      const removed = oldOptions.filter((o) => !newOptions.some((x) => x.code === o.code)).map((o) => `${o.code} ${text(o.label)}`)
-      const relabelled = newOptions.flatMap((o) => {
-        const old = oldOptions.find((x) => x.code === o.code)
-        return old && canonicalJson(old.label) !== canonicalJson(o.label) ? [{ code: o.code, before: text(old.label), after: text(o.label) }] : []
-      })
-      if (added.length || removed.length || relabelled.length) diff.optionsChanged.push({ ...ref(p), added, removed, relabelled })
-    }
+    const lineage = optionLineage(oldQ, q, recode)
+    const changed = Object.entries(lineage).some(([key, value]) => key !== 'note' && Array.isArray(value) && value.length > 0)
+    if (changed) diff.optionsChanged.push({ ...ref(p), ...lineage, note: q.lineage?.note })
     const oldRule = canonicalJson(effectiveCondition(old))
     const newRule = canonicalJson(effectiveCondition(p))
     if (oldRule !== newRule) {
@@ -188,15 +221,20 @@ export function diffVersions(from: Definition, to: Definition): VersionDiff {
       const describedAfter = describeEffective(p, to)
       if (describedBefore !== describedAfter) diff.skipLogic.push({ ...ref(p), before: describedBefore, after: describedAfter })
     }
+    const oldByCode = new Map(oldOptions.map((o) => [o.code, o]))
+    for (const option of newOptions) {
+      const was = oldByCode.get(option.code)
+      if (!was) continue
+      for (const flag of ['special', 'other', 'exclusive'] as const) {
+        const a = String(was[flag] ?? '—')
+        const b = String(option[flag] ?? '—')
+        if (a !== b) diff.otherChanges.push({ ...ref(p), what: `option ${option.code} ${flag}`, before: a, after: b })
+      }
+    }
     for (const key of ['type', 'required', 'min', 'max', 'unit', 'hint', 'dont_know', 'max_length']) {
       const a = simpleProperty(oldQ, key)
       const b = simpleProperty(q, key)
       if (a !== b) diff.otherChanges.push({ ...ref(p), what: key, before: a, after: b })
-    }
-    if (oldQ.type === 'grid' && q.type === 'grid') {
-      const a = oldQ.rows.map((r) => `${r.id}: ${text(r.text)}`).join('; ')
-      const b = q.rows.map((r) => `${r.id}: ${text(r.text)}`).join('; ')
-      if (a !== b) diff.otherChanges.push({ ...ref(p), what: 'rows', before: a, after: b })
     }
   }
   const reasons = new Map(lineageApplies ? (to.dropped ?? []).map((d) => [d.id, d.reason]) : [])
@@ -211,4 +249,70 @@ export function diffVersions(from: Definition, to: Definition): VersionDiff {
     if (!kept.has(id) || old.section.id !== now.section.id) diff.moved.push({ ...ref(now), before: where(old) })
   }
   return diff
+}
+
+const label = (o: Option) => `${o.code} ${text(o.label)}`
+
+/**
+ * Each option of the earlier version followed to this one: kept (same code, or recoded to one),
+ * split into several, merged with others into one, or with no equivalent; options no earlier
+ * option leads to are new. Grid rows are matched by id.
+ */
+function optionLineage(oldQ: AnswerableQuestion, q: AnswerableQuestion, recode: Record<string, number | number[] | null> | undefined): Omit<OptionLineage, 'note'> {
+  const oldOptions = questionOptions(oldQ)
+  const newOptions = questionOptions(q)
+  const newByCode = new Map(newOptions.map((o) => [o.code, o]))
+  const result: Omit<OptionLineage, 'note'> = { added: [], removed: [], split: [], merged: [], relabelled: [], rowsAdded: [], rowsRemoved: [], rowsReworded: [] }
+  const sourcesOf = new Map<number, Option[]>()
+  for (const option of oldOptions) {
+    const declared = recode?.[String(option.code)]
+    const targets = declared === undefined ? (newByCode.has(option.code) ? [option.code] : []) : declared === null ? [] : ([] as number[]).concat(declared)
+    const reached = targets.filter((code) => newByCode.has(code))
+    if (reached.length === 0) result.removed.push(label(option))
+    if (reached.length > 1) result.split.push({ from: label(option), to: reached.map((code) => label(newByCode.get(code)!)) })
+    for (const code of reached) sourcesOf.set(code, [...(sourcesOf.get(code) ?? []), option])
+  }
+  for (const option of newOptions) {
+    const sources = sourcesOf.get(option.code) ?? []
+    if (sources.length === 0) result.added.push(label(option))
+    if (sources.length > 1) result.merged.push({ from: sources.map(label), to: label(option) })
+    const same = sources.length === 1 && sources[0].code === option.code ? sources[0] : oldOptions.find((o) => o.code === option.code && sources.includes(o))
+    if (same && text(same.label) !== text(option.label)) result.relabelled.push({ code: option.code, before: text(same.label), after: text(option.label) })
+  }
+  if (oldQ.type === 'grid' && q.type === 'grid') {
+    const oldRows = new Map(oldQ.rows.map((r) => [r.id, r]))
+    const newRows = new Set(q.rows.map((r) => r.id))
+    for (const row of q.rows) {
+      const old = oldRows.get(row.id)
+      if (!old) result.rowsAdded.push(`${row.id}: ${text(row.text)}`)
+      else if (text(old.text) !== text(row.text)) result.rowsReworded.push({ id: row.id, before: text(old.text), after: text(row.text) })
+    }
+    for (const row of oldQ.rows) if (!newRows.has(row.id)) result.rowsRemoved.push(`${row.id}: ${text(row.text)}`)
+  }
+  return result
+}
+
+/** Welsh text that changed, where the English may not have: a translation corrected, or added. */
+function welshChanges(oldQ: AnswerableQuestion, q: AnswerableQuestion): { what: string; before: string; after: string }[] {
+  const changes: { what: string; before: string; after: string }[] = []
+  const compare = (what: string, before: Text | undefined, after: Text | undefined) => {
+    const a = textIn(before, 'cy') ?? ''
+    const b = textIn(after, 'cy') ?? ''
+    if (a !== b) changes.push({ what, before: a, after: b })
+  }
+  compare('text', oldQ.text, q.text)
+  compare('hint', oldQ.hint, q.hint)
+  const oldOptions = new Map(questionOptions(oldQ).map((o) => [o.code, o]))
+  for (const option of questionOptions(q)) {
+    const old = oldOptions.get(option.code)
+    if (old) compare(`option ${option.code}`, old.label, option.label)
+  }
+  if (oldQ.type === 'grid' && q.type === 'grid') {
+    const oldRows = new Map(oldQ.rows.map((r) => [r.id, r]))
+    for (const row of q.rows) {
+      const old = oldRows.get(row.id)
+      if (old) compare(`row ${row.id}`, old.text, row.text)
+    }
+  }
+  return changes
 }

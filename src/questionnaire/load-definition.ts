@@ -1,10 +1,11 @@
 // Reads one definition file (YAML, or JSON, which YAML also parses) and reports every problem at
 // once, each with its line and column: syntax, then schema, then the semantic checks.
-import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { Ajv, type ValidateFunction } from 'ajv'
 import { isAlias, LineCounter, parseDocument, visit, type Document } from 'yaml'
 import { checkDefinition, type Finding } from './check-definition.js'
+import { checkDespiteSchemaErrors } from './check-despite-schema-errors.js'
+import { contentHashOf } from './content-hash.js'
 import { formatPath, hasErrors, type Problem } from './problems.js'
 import { questionnaireJsonSchema, type Definition } from './schema.js'
 import { describeSchemaErrors } from './schema-errors.js'
@@ -13,7 +14,7 @@ import { createLocator, type Locator } from './source-locator.js'
 export interface LoadedDefinition {
   file: string
   definition?: Definition
-  /** Hash of the parsed content: comments and layout do not change it, any change of meaning does. */
+  /** Hash of the meaning (see content-hash.ts): comments, layout and defaults do not change it. */
   contentHash?: string
   problems: Problem[]
   locator?: Locator
@@ -31,22 +32,6 @@ function schemaValidator(): ValidateFunction {
 
 export function findingsToProblems(file: string, locator: Locator, findings: Finding[]): Problem[] {
   return findings.map((f) => ({ file, ...locator.locate(f.path, f.at), path: formatPath(f.path), message: f.message, severity: f.severity }))
-}
-
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`
-  }
-  return JSON.stringify(value)
-}
-
-export function contentHashOf(definition: Definition): string {
-  const { $schema: _ignored, ...content } = definition
-  return createHash('sha256').update(canonicalJson(content)).digest('hex')
 }
 
 export function parseDefinition(text: string, file: string, expected: { survey?: string; version?: string } = {}): LoadedDefinition {
@@ -78,14 +63,16 @@ export function parseDefinition(text: string, file: string, expected: { survey?:
   }
   const validate = schemaValidator()
   if (!validate(data)) {
-    const problems = describeSchemaErrors(validate.errors ?? []).map<Problem>((issue) => ({
+    const issues = describeSchemaErrors(validate.errors ?? [])
+    const problems = issues.map<Problem>((issue) => ({
       file,
       ...locator.locate(issue.path, issue.at),
       path: formatPath(issue.path),
       message: issue.message,
       severity: 'error',
     }))
-    return { file, problems: [...syntaxProblems, ...sortByPosition(problems)], locator }
+    const semantic = findingsToProblems(file, locator, checkDespiteSchemaErrors(data as Record<string, unknown>, issues, validate, expected))
+    return { file, problems: [...syntaxProblems, ...sortByPosition([...problems, ...semantic])], locator }
   }
   const definition = data as Definition
   const problems = [...syntaxProblems, ...sortByPosition(findingsToProblems(file, locator, checkDefinition(definition, expected)))]

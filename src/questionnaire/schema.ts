@@ -269,6 +269,12 @@ export const Definition = Type.Object(
     }),
     version: VersionName,
     previous: Type.Optional(VersionName),
+    editorial: Type.Optional(
+      Type.Boolean({
+        description:
+          'This version only corrects the previous one: wording, hints, typo fixes; no change of ids, types, codes, options, skip logic or validation. A wave using the previous version can move to it.',
+      }),
+    ),
     title: Text,
     intro: Type.Optional(Text),
     languages: Type.Optional(

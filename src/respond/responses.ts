@@ -8,6 +8,7 @@ import { clearFacts, recordFacts } from '../analysis/facts.js'
 import type { Answer, Answers } from '../questionnaire/answers.js'
 import type { Definition } from '../questionnaire/schema.js'
 import { walkVisible } from '../questionnaire/skip-logic.js'
+import { hashLinkToken } from './link-tokens.js'
 
 type Db = Kysely<Database> | Transaction<Database>
 
@@ -19,25 +20,27 @@ export interface LinkContext {
 }
 
 const LINK_COLUMNS = {
-  i: ['id', 'wave_id', 'organisation_id', 'token', 'status', 'created_at', 'revoked_at', 'first_opened_at', 'last_opened_at', 'contact_email'],
+  i: ['id', 'wave_id', 'organisation_id', 'status', 'created_at', 'revoked_at', 'first_opened_at', 'last_opened_at', 'contact_email'],
   w: ['id', 'survey_id', 'version', 'label', 'status', 'opens_at', 'closes_at', 'team_name', 'team_email', 'created_at', 'messages_json', 'sender_name', 'launched_at'],
   o: ['id', 'code', 'name', 'type', 'attributes_json', 'language', 'created_at'],
   r: ['id', 'wave_id', 'organisation_id', 'status', 'reference', 'created_at', 'updated_at', 'submitted_at', 'reopened_at'],
 } as const
 
 // One query for every page a respondent opens: the link, its wave, organisation and response.
-const linkByToken = prepared((db, token: string) =>
+const linkByTokenHash = prepared((db, tokenHash: string) =>
   db
-    .selectFrom('invitations as i')
+    .selectFrom('link_tokens as t')
+    .innerJoin('invitations as i', 'i.id', 't.invitation_id')
     .innerJoin('waves as w', 'w.id', 'i.wave_id')
     .innerJoin('organisations as o', 'o.id', 'i.organisation_id')
     .innerJoin('responses as r', (join) => join.onRef('r.wave_id', '=', 'i.wave_id').onRef('r.organisation_id', '=', 'i.organisation_id'))
     .select(Object.entries(LINK_COLUMNS).flatMap(([table, columns]) => columns.map((c) => sql.ref(`${table}.${c}`).as(`${table}_${c}`))))
-    .where('i.token', '=', token),
+    .where('t.token_hash', '=', tokenHash),
 )
 
-export async function findByToken(db: Db, token: string): Promise<LinkContext | undefined> {
-  const row = (await linkByToken(db, token)).rows[0] as Record<string, unknown> | undefined
+/** The response a personal link opens: looked up by the link's keyed hash (link-tokens.ts). */
+export async function findByToken(db: Db, key: Buffer, token: string): Promise<LinkContext | undefined> {
+  const row = (await linkByTokenHash(db, hashLinkToken(key, token))).rows[0] as Record<string, unknown> | undefined
   if (!row) return undefined
   const pick = <T>(table: keyof typeof LINK_COLUMNS): T => {
     const picked: Record<string, unknown> = {}

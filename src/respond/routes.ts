@@ -88,7 +88,7 @@ export async function respondRoutes(app: FastifyInstance) {
    */
   async function openLink(request: FastifyRequest<{ Params: TokenParams }>, reply: FastifyReply, options: { allowClosed?: boolean } = {}): Promise<Journey | undefined> {
     const token = request.params.token
-    const link = SECRET_TOKEN.test(token) ? await findByToken(app.db, token) : undefined
+    const link = SECRET_TOKEN.test(token) ? await findByToken(app.db, app.linkTokenKey, token) : undefined
     if (!link) {
       // Only links that do not work are slowed and refused: every prison reaches us through a few
       // shared gateways, so refusing an address would refuse every prison's working link too.
@@ -112,7 +112,7 @@ export async function respondRoutes(app: FastifyInstance) {
     }
     const closed = link.wave.status === 'closed' || (link.wave.closes_at !== null && link.wave.closes_at < new Date().toISOString() && link.response.status !== 'submitted')
     if (closed && !options.allowClosed) {
-      await linkProblem(request, reply, 'closed', 410, link, language)
+      await linkProblem(request, reply, 'closed', 410, link, language, `/r/${token}`)
       return undefined
     }
     if (link.wave.status === 'draft') {
@@ -122,12 +122,12 @@ export async function respondRoutes(app: FastifyInstance) {
     return { link, version, language, languages, base: `/r/${token}`, closed }
   }
 
-  async function linkProblem(request: FastifyRequest, reply: FastifyReply, kind: string, status: number, link?: LinkContext, language: Language = 'en') {
+  async function linkProblem(request: FastifyRequest, reply: FastifyReply, kind: string, status: number, link?: LinkContext, language: Language = 'en', base?: string) {
     reply.header('x-robots-tag', 'noindex')
     // After closing, what was saved stays readable: the organisation may need its own copy.
-    const printHref = kind === 'closed' && link && link.response.status !== 'not_started' ? `/r/${link.invitation.token}/print` : undefined
+    const printHref = kind === 'closed' && base && link && link.response.status !== 'not_started' ? `${base}/print` : undefined
     // The wave's own notice stays readable after closing; a replaced or draft link has no pages of its own.
-    const privacyHref = kind === 'closed' && link ? `/r/${link.invitation.token}/privacy` : undefined
+    const privacyHref = kind === 'closed' && base && link ? `${base}/privacy` : undefined
     return renderPage(
       request,
       reply,

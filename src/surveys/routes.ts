@@ -1,11 +1,13 @@
 // The research team's view of the questionnaires: every survey and version, what each asks,
 // and what changed between two versions (to check the lineage before a wave goes out).
 import type { FastifyInstance } from 'fastify'
-import { describeCondition, diffVersions } from '../questionnaire/diff.js'
-import { isAnswerable, languagesOf, localize, questionOptions } from '../questionnaire/model.js'
+import { describeCondition } from '../questionnaire/diff.js'
+import { isAnswerable, languagesOf, localize } from '../questionnaire/model.js'
 import { renderTeamPage } from '../web/render.js'
 import { surveyVersionParams, type SurveyVersionParams } from './params.js'
 import { registeredVersions } from './version-registry.js'
+import { versionDiffs } from './version-diffs.js'
+import { questionProperties } from './question-properties.js'
 
 export async function surveyRoutes(app: FastifyInstance) {
   // The research team's pages: signed-in users only (analysts may look, as may admins).
@@ -49,8 +51,7 @@ export async function surveyRoutes(app: FastifyInstance) {
           text: localize(q.text, 'en'),
           required: isAnswerable(q) ? q.required !== false : false,
           condition: describeCondition(q.show_if, definition),
-          options: questionOptions(q).map((o) => `${o.code} ${localize(o.label, 'en')}${o.special ? ` [${o.special}]` : ''}${o.other ? ' [please specify]' : ''}`),
-          rows: q.type === 'grid' ? q.rows.map((r) => `${r.id}: ${localize(r.text, 'en')}`) : [],
+          properties: questionProperties(q),
         })),
       })),
     }))
@@ -83,7 +84,7 @@ export async function surveyRoutes(app: FastifyInstance) {
       if (!from) {
         return renderTeamPage(request, reply, 'surveys/changes', { survey: to.definition.survey, to: to.definition.version, diff: null, others, fromName: fromName ?? null }, fromName ? 404 : 200)
       }
-      const diff = diffVersions(from.definition, to.definition)
+      const diff = versionDiffs.get(from, to)
       return renderTeamPage(request, reply, 'surveys/changes', { survey: to.definition.survey, to: to.definition.version, diff, others, fromName })
     },
   )

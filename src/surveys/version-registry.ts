@@ -1,15 +1,96 @@
 // Records each loaded questionnaire version and its content hash in the database. A version a
 // wave has used is locked: if its file changes afterwards, loading is refused with a clear way
 // out (make a new version), because answers already collected must keep meaning what they meant.
+// A wave whose version has no file any more is refused too: every link of it would fail.
+import { join } from 'node:path'
 import type { Kysely, Transaction } from 'kysely'
-import type { Database } from '../db/schema.js'
-import type { Catalogue } from '../questionnaire/catalogue.js'
+import type { Database, QuestionnaireVersionTable } from '../db/schema.js'
+import type { Catalogue, SurveyVersion } from '../questionnaire/catalogue.js'
+import { contentHashOf } from '../questionnaire/content-hash.js'
 import type { Problem } from '../questionnaire/problems.js'
+import type { Definition } from '../questionnaire/schema.js'
 
-export async function registerVersions(db: Kysely<Database>, catalogue: Catalogue, now = new Date()): Promise<Problem[]> {
+type Reader = Kysely<Database> | Transaction<Database>
+
+/** The waves using each version, by "survey version", named as the team knows them. */
+async function wavesByVersion(db: Reader): Promise<Map<string, { label: string; demo: boolean }[]>> {
+  const rows = await db.selectFrom('waves').select(['survey_id', 'version', 'label', 'demo']).orderBy('created_at').execute()
+  const byVersion = new Map<string, { label: string; demo: boolean }[]>()
+  for (const row of rows) {
+    const key = `${row.survey_id} ${row.version}`
+    byVersion.set(key, [...(byVersion.get(key) ?? []), { label: row.label, demo: row.demo === 1 }])
+  }
+  return byVersion
+}
+
+function waveNames(waves: { label: string }[]): string {
+  const names = waves.map((w) => `"${w.label}"`)
+  return `${names.length === 1 ? 'the wave' : 'the waves'} ${names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}` : names[0]}`
+}
+
+/**
+ * Whether the file still means what the wave used. The hashes may differ only because the way
+ * of hashing learnt to ignore more (a default written out, say): the definition stored when the
+ * version was registered, hashed as today, settles it.
+ */
+function sameMeaning(row: Pick<QuestionnaireVersionTable, 'content_hash' | 'definition_json'>, version: SurveyVersion): boolean {
+  if (row.content_hash === version.contentHash) return true
+  try {
+    return contentHashOf(JSON.parse(row.definition_json) as Definition) === version.contentHash
+  } catch {
+    return false
+  }
+}
+
+function lockedFileChanged(row: QuestionnaireVersionTable, version: SurveyVersion, waves: { label: string }[]): Problem {
+  const usedBy = waves.length ? waveNames(waves) : (row.locked_by ?? 'a wave')
+  return {
+    file: version.file,
+    line: 1,
+    column: 1,
+    path: '',
+    severity: 'error',
+    message:
+      `version ${row.version} of ${row.survey_id} has been used by ${usedBy} (since ${row.locked_at!.slice(0, 10)}) ` +
+      `and can no longer change, but this file differs from what was used. Restore the file, and put the changes in a new version ` +
+      `(a new file with previous: "${row.version}"; a version with only corrections of wording can be declared editorial: true, and the wave moved to it).`,
+  }
+}
+
+/**
+ * Waves whose questionnaire version is in no file: the file was removed or renamed (or its
+ * version: changed). Named with the file the version was last loaded from.
+ */
+async function wavesWithoutTheirVersion(db: Reader, catalogue: Catalogue, surveysDir: string | undefined): Promise<Problem[]> {
+  const problems: Problem[] = []
+  const registered = await db.selectFrom('questionnaire_versions').select(['survey_id', 'version', 'source_file']).execute()
+  for (const [key, waves] of await wavesByVersion(db)) {
+    const [surveyId, version] = key.split(' ')
+    if (catalogue.find(surveyId, version)) continue
+    const row = registered.find((r) => r.survey_id === surveyId && r.version === version)
+    const file = row?.source_file ?? (surveysDir ? join(surveysDir, surveyId, `${version}.yaml`) : `${surveyId}/${version}.yaml`)
+    const demo = waves.every((w) => w.demo) ? ' (demo waves only: `npm run cli -- remove-demo` removes them)' : ''
+    problems.push({
+      file,
+      line: 1,
+      column: 1,
+      path: '',
+      severity: 'error',
+      message: `${waveNames(waves)} ${waves.length === 1 ? 'uses' : 'use'} version ${version} of ${surveyId}, which no definition file has any more (missing or renamed)${demo}: put the file back as ${file}, with version: "${version}"`,
+    })
+  }
+  return problems
+}
+
+/**
+ * Registers every version and returns what must stop the server: a locked version whose file
+ * changed, a wave whose version has no file.
+ */
+export async function registerVersions(db: Kysely<Database>, catalogue: Catalogue, now = new Date(), surveysDir?: string): Promise<Problem[]> {
   const problems: Problem[] = []
   const timestamp = now.toISOString()
   await db.transaction().execute(async (trx) => {
+    const waves = await wavesByVersion(trx)
     for (const survey of catalogue.surveys) {
       for (const version of survey.versions) {
         const key = { survey_id: survey.id, version: version.definition.version }
@@ -31,17 +112,13 @@ export async function registerVersions(db: Kysely<Database>, catalogue: Catalogu
         const row = await trx.selectFrom('questionnaire_versions').selectAll().where('survey_id', '=', key.survey_id).where('version', '=', key.version).executeTakeFirstOrThrow()
         if (row.content_hash === version.contentHash) continue
         if (row.locked_at) {
-          problems.push({
-            file: version.file,
-            line: 1,
-            column: 1,
-            path: '',
-            severity: 'error',
-            message:
-              `version ${key.version} of ${key.survey_id} has been used by ${row.locked_by ?? 'a wave'} (since ${row.locked_at.slice(0, 10)}) ` +
-              `and can no longer change, but this file differs from what was used. Restore the file, and put the changes in a new version ` +
-              `(a new file with previous: "${key.version}").`,
-          })
+          if (!sameMeaning(row, version)) {
+            problems.push(lockedFileChanged(row, version, waves.get(`${key.survey_id} ${key.version}`) ?? []))
+            continue
+          }
+          // Same meaning, hashed the way of today: the lock now holds that hash, and the
+          // definition the wave used stays as it was recorded.
+          await trx.updateTable('questionnaire_versions').set({ content_hash: version.contentHash, updated_at: timestamp }).where('survey_id', '=', key.survey_id).where('version', '=', key.version).execute()
           continue
         }
         await trx
@@ -54,7 +131,30 @@ export async function registerVersions(db: Kysely<Database>, catalogue: Catalogu
       }
     }
   })
+  problems.push(...(await wavesWithoutTheirVersion(db, catalogue, surveysDir)))
   return problems
+}
+
+/**
+ * What registering would refuse, without writing anything: for `validate` against a configured
+ * database. A database never migrated has no versions to check.
+ */
+export async function checkAgainstDatabase(db: Kysely<Database>, catalogue: Catalogue, surveysDir?: string): Promise<{ problems: Problem[]; locked: number }> {
+  let rows: QuestionnaireVersionTable[]
+  try {
+    rows = await db.selectFrom('questionnaire_versions').selectAll().execute()
+  } catch {
+    return { problems: [], locked: 0 }
+  }
+  const waves = await wavesByVersion(db)
+  const problems: Problem[] = []
+  const locked = rows.filter((r) => r.locked_at)
+  for (const row of locked) {
+    const version = catalogue.find(row.survey_id, row.version)
+    if (version && !sameMeaning(row, version)) problems.push(lockedFileChanged(row, version, waves.get(`${row.survey_id} ${row.version}`) ?? []))
+  }
+  problems.push(...(await wavesWithoutTheirVersion(db, catalogue, surveysDir)))
+  return { problems, locked: locked.length }
 }
 
 /** Freezes a version: called when a wave starts using it. Locking twice keeps the first record. */

@@ -3,6 +3,7 @@
 // be sent. Counted with grouped queries, so the page is as quick for 30,000 organisations as for 30.
 import { sql, type Kysely } from 'kysely'
 import type { Database, WaveTable } from '../db/schema.js'
+import { SAMPLE_LINK_TOKEN } from './messages.js'
 import { composeWaveMessage, waveContacts, type WaveContext } from './waves.js'
 
 export interface LaunchPreview {
@@ -38,7 +39,7 @@ export async function launchPreview(db: Kysely<Database>, wave: WaveTable, conte
   // The sample is a real organisation of the wave, Welsh-speaking where there is one, as its
   // e-mail shows the most: both languages, Welsh first.
   const sampled = await inWave
-    .select(['organisations.id', 'organisations.name', 'organisations.language', 'invitations.token'])
+    .select(['organisations.id', 'organisations.name', 'organisations.language'])
     .where(hasContact)
     .orderBy(sql`case organisations.language when 'both' then 0 when 'cy' then 1 else 2 end`)
     .orderBy('organisations.name')
@@ -47,7 +48,7 @@ export async function launchPreview(db: Kysely<Database>, wave: WaveTable, conte
   let sample: LaunchPreview['sample'] = null
   if (sampled) {
     const contacts = await waveContacts(db, sampled.id)
-    const message = composeWaveMessage(context, wave, sampled, contacts, 'invitation', `${publicUrl}/r/${sampled.token}`)
+    const message = composeWaveMessage(context, wave, sampled, contacts, 'invitation', `${publicUrl}/r/${SAMPLE_LINK_TOKEN}`)
     sample = { organisation: sampled.name, to: contacts.map((c) => `${c.name} <${c.email}>`).join(', '), subject: message.subject, text: message.text }
   }
   return { organisations: invitations + Number(without.n), invitations, languages, withoutContacts: { count: Number(without.n), names: named.map((r) => r.name) }, sample }

@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely'
 import { audit, type Actor } from '../accounts/audit.js'
 import { batches } from '../db/batches.js'
 import type { Database } from '../db/schema.js'
+import { issueLinkFor } from '../respond/link-tokens.js'
 import { createOrganisation } from './organisations.js'
 import { createWave, inviteOrganisations } from './waves.js'
 
@@ -15,7 +16,8 @@ const DEMO_AUTHORITIES = [
   { code: 'DEMO-E10000003', name: 'Westmere County Council', region: 'South West' },
 ]
 
-export async function createDemoWave(db: Kysely<Database>, surveyId = 'la-release-social-care', version = '2020'): Promise<{ waveId: string; links: { organisation: string; token: string }[] }> {
+/** Makes the demo wave and returns each organisation's link: the only time it is known. */
+export async function createDemoWave(db: Kysely<Database>, linkTokenKey: Buffer, surveyId = 'la-release-social-care', version = '2020'): Promise<{ waveId: string; links: { organisation: string; token: string }[] }> {
   const suffix = Date.now().toString(36).toUpperCase()
   const organisations: { id: string; name: string }[] = []
   for (const authority of DEMO_AUTHORITIES) {
@@ -33,8 +35,10 @@ export async function createDemoWave(db: Kysely<Database>, surveyId = 'la-releas
   const waveId = await createWave(db, { surveyId, version, label: `Demo ${version}`, closesAt: closes, teamName: 'The survey research team', teamEmail: 'survey-team@example.org' })
   // Marked before inviting: only a demo wave may invite demo organisations.
   await db.updateTable('waves').set({ demo: 1 }).where('id', '=', waveId).execute()
-  const tokens = await inviteOrganisations(db, waveId, organisations.map((o) => o.id))
-  return { waveId, links: organisations.map((o) => ({ organisation: o.name, token: tokens.get(o.id)! })) }
+  await inviteOrganisations(db, waveId, organisations.map((o) => o.id))
+  const links = []
+  for (const o of organisations) links.push({ organisation: o.name, token: (await issueLinkFor(db, linkTokenKey, waveId, o.id))! })
+  return { waveId, links }
 }
 
 export interface RemovedDemoData {
@@ -61,6 +65,7 @@ export async function removeDemoData(db: Kysely<Database>, actor: Actor | null):
       for (const batch of batches(ids)) {
         responseIds.push(...(await trx.selectFrom('responses').select('id').where(column, 'in', batch).execute()).map((r) => r.id))
         emails += Number((await trx.deleteFrom('outbox').where(column, 'in', batch).executeTakeFirst()).numDeletedRows)
+        await trx.deleteFrom('link_tokens').where('invitation_id', 'in', trx.selectFrom('invitations').select('id').where(column, 'in', batch)).execute()
         await trx.deleteFrom('invitations').where(column, 'in', batch).execute()
       }
     }

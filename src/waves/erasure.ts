@@ -3,7 +3,7 @@
 // sent), and a record in the audit log of what was removed, not of the data itself.
 import type { Kysely } from 'kysely'
 import { audit, type Actor } from '../accounts/audit.js'
-import { newSecretToken, nowIso } from '../db/ids.js'
+import { nowIso } from '../db/ids.js'
 import type { Database } from '../db/schema.js'
 
 export interface ErasureRecord {
@@ -17,10 +17,12 @@ export interface ErasureRecord {
 export async function eraseOrganisationContacts(db: Kysely<Database>, organisationId: string, actor: Actor | null): Promise<ErasureRecord> {
   return db.transaction().execute(async (trx) => {
     const contacts = await trx.deleteFrom('contacts').where('organisation_id', '=', organisationId).executeTakeFirst()
-    // Links were sent to the erased people: each is replaced by an unusable secret and revoked.
+    // Links were sent to the erased people: every one of them stops working (an unknown link from
+    // now on), and the invitations are revoked.
     const invitations = await trx.selectFrom('invitations').select('id').where('organisation_id', '=', organisationId).execute()
     for (const invitation of invitations) {
-      await trx.updateTable('invitations').set({ token: `erased-${newSecretToken()}`, status: 'revoked', revoked_at: nowIso(), contact_email: null }).where('id', '=', invitation.id).execute()
+      await trx.deleteFrom('link_tokens').where('invitation_id', '=', invitation.id).execute()
+      await trx.updateTable('invitations').set({ status: 'revoked', revoked_at: nowIso(), contact_email: null }).where('id', '=', invitation.id).execute()
     }
     const emails = await trx
       .updateTable('outbox')
@@ -49,6 +51,7 @@ export async function eraseWave(db: Kysely<Database>, waveId: string, actor: Act
       await trx.deleteFrom('response_pages').where('response_id', 'in', responseIds).execute()
     }
     await trx.deleteFrom('responses').where('wave_id', '=', waveId).execute()
+    await trx.deleteFrom('link_tokens').where('invitation_id', 'in', trx.selectFrom('invitations').select('id').where('wave_id', '=', waveId)).execute()
     await trx.deleteFrom('invitations').where('wave_id', '=', waveId).execute()
     await trx.deleteFrom('waves').where('id', '=', waveId).execute()
     const record = { contacts: 0, links: Number(links.n), emails: Number(emails.numDeletedRows), responses: Number(responses.n) }

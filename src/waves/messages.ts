@@ -13,6 +13,12 @@ export interface MessageText {
 
 export type WaveMessages = Partial<Record<Language, Record<MessageKind, MessageText>>>
 
+/**
+ * Where previews put a personal link: each e-mail's link is made when it is sent (only its hash is
+ * kept), so no preview can show a real one.
+ */
+export const SAMPLE_LINK_TOKEN = 'x'.repeat(43)
+
 export const PLACEHOLDERS = ['organisation', 'contact', 'link', 'deadline', 'survey', 'wave', 'team', 'team_email'] as const
 export type Placeholders = Record<(typeof PLACEHOLDERS)[number], string>
 

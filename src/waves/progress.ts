@@ -19,7 +19,6 @@ export interface OrganisationProgress {
   submittedAt: string | null
   lastContact: { kind: string; at: string } | null
   deliveryProblem: string | null
-  token: string | null
 }
 
 export interface RateRow {
@@ -111,7 +110,6 @@ export async function waveProgress(db: Kysely<Database>, waveId: string, options
       'responses.reference',
       'responses.submitted_at',
       'invitations.first_opened_at',
-      'invitations.token',
     ])
     .where('responses.wave_id', '=', waveId)
     .orderBy('organisations.name')
@@ -147,7 +145,6 @@ export async function waveProgress(db: Kysely<Database>, waveId: string, options
       submittedAt: r.submitted_at,
       lastContact,
       deliveryProblem,
-      token: r.token ?? null,
     }
   })
   const attributeNames = [...new Set(organisations.flatMap((o) => Object.keys(o.attributes)))].sort()

@@ -19,11 +19,12 @@ import { renderTeamPage } from '../web/render.js'
 import { redirectDone } from '../web/done-notice.js'
 import { mailStatusView } from '../mail/status-view.js'
 import { eraseOrganisationContacts, eraseWave } from './erasure.js'
-import { composeMessage, defaultMessages, PLACEHOLDERS, unknownPlaceholders, type MessageKind, type WaveMessages } from './messages.js'
+import { composeMessage, defaultMessages, PLACEHOLDERS, SAMPLE_LINK_TOKEN, unknownPlaceholders, type MessageKind, type WaveMessages } from './messages.js'
 import { contactsOf } from './organisations.js'
 import { defaultPrivacyNotice, PRIVACY_NOTICE_MAX_LENGTH, savePrivacyNotices, storedPrivacyNotices, type NoticeFacts, type StoredNotice } from './privacy-notices.js'
 import { orgParams, waveParams, type OrgParams, type WaveParams } from './params.js'
 import { countFor, listWaveOrganisations, STATUS_FILTERS, waveCounts, waveProgress, waveSummary, type StatusFilter } from './progress.js'
+import { issueLinkFor } from '../respond/link-tokens.js'
 import { launchPreview } from './confirmations.js'
 import { parseRule, readRuleForm, REMINDER_HOUR, reminderTimes, ruleFormValues, type ReminderRule } from './reminder-schedule.js'
 import { attributeLabel } from '../web/attribute-label.js'
@@ -240,7 +241,7 @@ export async function waveRoutes(app: FastifyInstance) {
         ...wavePlaceholders(wave, version, language),
         organisation: sample?.name ?? 'Example Council',
         contact: sampleContact?.name || 'Alex Example',
-        link: `${app.config.publicUrl}/r/${'x'.repeat(43)}`,
+        link: `${app.config.publicUrl}/r/${SAMPLE_LINK_TOKEN}`,
       })),
     }))
     return renderTeamPage(request, reply, 'admin/wave-messages', { wave, messageLanguages: languages, texts, errors, previews, placeholders: PLACEHOLDERS }, status)
@@ -474,7 +475,16 @@ export async function waveRoutes(app: FastifyInstance) {
     return redirectDone(reply, `/admin/waves/${wave.id}`, 'deadline_changed')
   })
 
-  async function organisationPage(request: FastifyRequest<{ Params: OrgParams }>, reply: FastifyReply, wave: WaveTable, values: Fields, errors: Record<string, string>, status = 200, template = 'admin/wave-organisation') {
+  async function organisationPage(
+    request: FastifyRequest<{ Params: OrgParams }>,
+    reply: FastifyReply,
+    wave: WaveTable,
+    values: Fields,
+    errors: Record<string, string>,
+    status = 200,
+    template = 'admin/wave-organisation',
+    issuedLink?: string,
+  ) {
     const response = await app.db
       .selectFrom('responses')
       .innerJoin('organisations', 'organisations.id', 'responses.organisation_id')
@@ -483,7 +493,7 @@ export async function waveRoutes(app: FastifyInstance) {
       .where('responses.organisation_id', '=', request.params.organisationId)
       .executeTakeFirst()
     if (!response) return reply.callNotFound()
-    const invitation = await app.db.selectFrom('invitations').select(['token', 'first_opened_at', 'last_opened_at', 'created_at']).where('wave_id', '=', wave.id).where('organisation_id', '=', response.organisationId).where('status', '=', 'active').executeTakeFirst()
+    const invitation = await app.db.selectFrom('invitations').select(['first_opened_at', 'last_opened_at', 'created_at']).where('wave_id', '=', wave.id).where('organisation_id', '=', response.organisationId).where('status', '=', 'active').executeTakeFirst()
     const contacts = await contactsOf(app.db, response.organisationId)
     const messages = (await app.db.selectFrom('outbox').select(['id', 'kind', 'status', 'to_address', 'created_at', 'sent_at', 'attempts', 'last_error']).where('wave_id', '=', wave.id).where('organisation_id', '=', response.organisationId).orderBy('created_at', 'desc').execute()).map(
       (m) => ({ ...m, when: timeOnDate(m.sent_at ?? m.created_at) }),
@@ -499,7 +509,7 @@ export async function waveRoutes(app: FastifyInstance) {
       request,
       reply,
       template,
-      { wave, organisation: response, dates, contacts, messages, values, errors, round: randomUUID(), link: invitation ? `${app.config.publicUrl}/r/${invitation.token}` : null },
+      { wave, organisation: response, dates, contacts, messages, values, errors, round: randomUUID(), hasLink: Boolean(invitation), issuedLink: issuedLink ? `${app.config.publicUrl}/r/${issuedLink}` : null },
       status,
     )
   }
@@ -543,6 +553,15 @@ export async function waveRoutes(app: FastifyInstance) {
     await reissueLink(app.db, wave.id, request.params.organisationId, context)
     await audit(app.db, request.user!, 'link_reissued', { waveId: wave.id, organisationId: request.params.organisationId })
     return redirectDone(reply, orgPath(wave, request.params.organisationId), 'link_reissued')
+  })
+
+  // A link to read out or pass on (the e-mail was lost, a colleague asks): only its hash is kept,
+  // so it is shown on this answer once, never again; the links already sent keep working.
+  orgAction('link', {}, async (request, reply, wave) => {
+    const token = await issueLinkFor(app.db, app.linkTokenKey, wave.id, request.params.organisationId)
+    if (!token) return redirectDone(reply, orgPath(wave, request.params.organisationId), 'no_link')
+    await audit(app.db, request.user!, 'link_copy_made', { waveId: wave.id, organisationId: request.params.organisationId })
+    return organisationPage(request, reply, wave, {}, {}, 200, 'admin/wave-organisation', token)
   })
 
   orgAction('erase', { confirm: { type: 'string', maxLength: 20 } }, async (request, reply, wave) => {

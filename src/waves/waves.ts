@@ -4,10 +4,10 @@
 import { formatUkDate } from '../i18n/uk-dates.js'
 import type { Kysely, Transaction } from 'kysely'
 import { audit, type Actor } from '../accounts/audit.js'
-import { newId, newSecretToken, newReference, nowIso } from '../db/ids.js'
+import { newId, newReference, nowIso } from '../db/ids.js'
 import type { Database, InvitationTable, OrganisationTable, WaveStatus, WaveTable } from '../db/schema.js'
 import { translator } from '../i18n/catalogue.js'
-import { PUBLIC_URL_MARK, queueMessage } from '../mail/outbox.js'
+import { PERSONAL_LINK, queueMessage } from '../mail/outbox.js'
 import type { Catalogue, SurveyVersion } from '../questionnaire/catalogue.js'
 import type { Language } from '../questionnaire/schema.js'
 import { languagesOf, localize } from '../questionnaire/model.js'
@@ -75,30 +75,25 @@ export async function getWave(db: Db, waveId: string): Promise<WaveTable | undef
 }
 
 /**
- * Adds organisations to a wave: one link and one (empty) response each. Adding twice keeps the
- * first. Deactivated organisations, and demo ones unless the wave is a demo, are left out.
+ * Adds organisations to a wave: one invitation and one (empty) response each. Adding twice keeps
+ * the first. Deactivated organisations, and demo ones unless the wave is a demo, are left out.
+ * No link is made here: each e-mail gets one when it is sent (src/respond/link-tokens.ts).
  */
-export async function inviteOrganisations(db: Kysely<Database>, waveId: string, organisationIds: string[]): Promise<Map<string, string>> {
-  const tokens = new Map<string, string>()
+export async function inviteOrganisations(db: Kysely<Database>, waveId: string, organisationIds: string[]): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const invitable = await invitableAmong(trx, waveId, organisationIds)
     for (const organisationId of organisationIds) {
       if (!invitable.has(organisationId)) continue
-      const existing = await trx.selectFrom('invitations').select('token').where('wave_id', '=', waveId).where('organisation_id', '=', organisationId).where('status', '=', 'active').executeTakeFirst()
-      if (existing) {
-        tokens.set(organisationId, existing.token)
-        continue
-      }
+      const existing = await trx.selectFrom('invitations').select('id').where('wave_id', '=', waveId).where('organisation_id', '=', organisationId).where('status', '=', 'active').executeTakeFirst()
+      if (existing) continue
       const invitation = await createInvitation(trx, waveId, organisationId)
       await trx
         .insertInto('responses')
         .values({ id: newId(), wave_id: waveId, organisation_id: organisationId, status: 'not_started', reference: newReference(), created_at: invitation.created_at, updated_at: invitation.created_at, submitted_at: null, reopened_at: null })
         .onConflict((oc) => oc.columns(['wave_id', 'organisation_id']).doNothing())
         .execute()
-      tokens.set(organisationId, invitation.token)
     }
   })
-  return tokens
 }
 
 async function createInvitation(db: Db, waveId: string, organisationId: string): Promise<InvitationTable> {
@@ -106,7 +101,6 @@ async function createInvitation(db: Db, waveId: string, organisationId: string):
     id: newId(),
     wave_id: waveId,
     organisation_id: organisationId,
-    token: newSecretToken(),
     status: 'active',
     created_at: nowIso(),
     revoked_at: null,
@@ -162,7 +156,7 @@ async function queueWaveMessage(
   const all = await waveContacts(trx, organisation.id)
   const contacts = onlyTo ? all.filter((c) => onlyTo.includes(c.email)) : all
   if (contacts.length === 0) return false
-  const message = composeWaveMessage(context, wave, organisation, contacts, kind, `${PUBLIC_URL_MARK}/r/${invitation.token}`)
+  const message = composeWaveMessage(context, wave, organisation, contacts, kind, PERSONAL_LINK)
   await queueMessage(trx, {
     dedupeKey,
     kind,
@@ -286,14 +280,16 @@ export async function replaceContacts(
   })
 }
 
-/** Revokes an organisation's link and issues a new one (the response and its answers stay). */
-export async function reissueLink(db: Kysely<Database>, waveId: string, organisationId: string, context: WaveContext): Promise<string> {
+/**
+ * Revokes an organisation's link, every copy of it, and issues a new one (the response and its
+ * answers stay): the e-mail queued here carries the new link.
+ */
+export async function reissueLink(db: Kysely<Database>, waveId: string, organisationId: string, context: WaveContext): Promise<void> {
   return db.transaction().execute(async (trx) => {
     await trx.updateTable('invitations').set({ status: 'revoked', revoked_at: nowIso() }).where('wave_id', '=', waveId).where('organisation_id', '=', organisationId).where('status', '=', 'active').execute()
     const invitation = await createInvitation(trx, waveId, organisationId)
     const wave = await getWave(trx, waveId)
     if (wave?.status === 'open') await queueWaveMessage(trx, context, wave, await organisationOf(trx, organisationId), invitation, 'invitation', `invitation:${invitation.id}`)
-    return invitation.token
   })
 }
 

@@ -4,6 +4,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { isLanguage } from './language.js'
+import { redactUrl } from './log-redaction.js'
 import { renderPage } from './render.js'
 
 /** A form post refused by the CSRF check (its cookie gone, or its token not matching). */
@@ -26,7 +27,7 @@ export const errorHandling = fp(async (app: FastifyInstance) => {
     const badUpload = !error.statusCode && /[\\/]@fastify[\\/]busboy[\\/]/.test(error.stack ?? '')
     const status = badUpload ? 400 : error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500
     if (status >= 500) request.log.error({ err: error, url: request.url }, 'request failed')
-    else request.log.info({ code: error.code, status, url: request.url }, error.message)
+    else request.log.info({ code: error.code, status, url: request.url }, redactUrl(error.message))
     const key = status >= 500 ? 'error_page.server' : messageKeyFor(error, status)
     const cookieLanguage = request.cookies?.lang
     const language = isLanguage(cookieLanguage) ? cookieLanguage : 'en'

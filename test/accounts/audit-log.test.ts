@@ -23,7 +23,7 @@ const ACTIONS = [
   'contact_replaced', 'deadline_changed', 'erasure_organisation_contacts', 'erasure_wave', 'export', 'export_tracking_csv', 'first_admin_created',
   'link_reissued', 'login', 'login_failed', 'logout', 'organisations_import_refused', 'organisations_imported', 'password_changed', 'password_reset_sent',
   'password_reset_used', 'reminders_sent', 'response_reopened', 'user_created', 'user_disabled', 'user_enabled', 'user_role_changed', 'user_signed_out',
-  'wave_closed', 'wave_created', 'wave_launched', 'wave_messages_saved', 'wave_organisations_added', 'wave_privacy_notice_saved',
+  'wave_closed', 'wave_created', 'wave_launched', 'wave_messages_saved', 'wave_organisations_added', 'wave_privacy_notice_saved', 'wave_version_corrected',
 ]
 
 t.test('every action recorded today has a sentence in the catalogue', async (t) => {

@@ -16,6 +16,7 @@ import { savePage } from '../../src/respond/responses.js'
 import { createOrganisation } from '../../src/waves/organisations.js'
 import { createWave, inviteOrganisations } from '../../src/waves/waves.js'
 import { submitAnswers } from '../helpers/responses.js'
+import { issueLinks } from '../helpers/waves.js'
 
 export const PARTIAL_SURVEYS = 'test/fixtures/surveys-partial'
 
@@ -43,7 +44,8 @@ export async function partlyAnsweredWave(app: FastifyInstance, label = '2027'): 
       (await createOrganisation(app.db, { code, name: `HMP ${code}`, type: 'prison', attributes: { region: code.startsWith('S') ? 'North' : 'South' }, contacts: [{ name: `Governor ${code}`, email: `${code.toLowerCase()}@prison.example` }] }))
   }
   const waveId = await createWave(app.db, { surveyId: 'partial-demo', version: '1', label, teamName: 'Peer Support Study', teamEmail: 'study@example.org' })
-  const links = await inviteOrganisations(app.db, waveId, Object.values(organisations))
+  await inviteOrganisations(app.db, waveId, Object.values(organisations))
+  const links = await issueLinks(app, waveId, Object.values(organisations))
   const tokens = Object.fromEntries(CODES.map((code) => [code, links.get(organisations[code])!])) as Record<Code, string>
   const rows = await app.db.selectFrom('responses').select(['id', 'organisation_id']).where('wave_id', '=', waveId).execute()
   const responses = Object.fromEntries(CODES.map((code) => [code, rows.find((r) => r.organisation_id === organisations[code])!.id])) as Record<Code, string>

@@ -63,7 +63,7 @@ for (const database of databases) {
       for (let i = 0; i < 30; i++) await queueMessage(app.db, { dedupeKey: `m${i}`, kind: 'test', to: [`r${i}@example.org`], subject: `Message ${i}`, text: 't', html: 'h' })
       const workers = ['one', 'two'].map((workerId) => ({ workerId, transport: createMailTransport({ smtpUrl: smtp.url, mailDir: '' }) }))
       t.teardown(() => workers.forEach((w) => w.transport.close()))
-      const results = await Promise.all(workers.map((w) => sendDueMessages(app.db, { transport: w.transport, from: 'test@example.org', publicUrl: app.config.publicUrl, workerId: w.workerId, batchSize: 30 })))
+      const results = await Promise.all(workers.map((w) => sendDueMessages(app.db, { transport: w.transport, from: 'test@example.org', publicUrl: app.config.publicUrl, linkTokenFor: async () => undefined, workerId: w.workerId, batchSize: 30 })))
       t.equal(results[0].sent + results[1].sent, 30)
       t.equal(smtp.received.length, 30)
       t.equal(new Set(smtp.received.map((m) => m.subject)).size, 30, 'each message arrived once')

@@ -1,4 +1,5 @@
 // Builds the real app on a fresh database for one test, and closes it afterwards.
+import { randomBytes } from 'node:crypto'
 import { cpSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -8,6 +9,8 @@ import { configFromEnv, type AppConfig } from '../../src/config.js'
 import { sqlite, type TestDatabase } from './databases.js'
 
 export const REAL_SURVEYS = resolve('surveys')
+/** The links' key for test apps (as LINK_TOKEN_KEY would give it): no key file, no warning on PostgreSQL. */
+const TEST_LINK_KEY = randomBytes(32).toString('base64')
 export const FIXTURES = resolve('test/fixtures')
 
 interface Teardown {
@@ -17,7 +20,7 @@ interface Teardown {
 export async function testConfig(t: Teardown, overrides: Partial<AppConfig> = {}, database: TestDatabase = sqlite): Promise<AppConfig> {
   const { url, cleanup } = await database.create()
   t.teardown(cleanup)
-  return { ...configFromEnv({}), surveysDir: REAL_SURVEYS, databaseUrl: url, logLevel: 'silent', ...overrides }
+  return { ...configFromEnv({}), surveysDir: REAL_SURVEYS, databaseUrl: url, logLevel: 'silent', linkTokenKey: TEST_LINK_KEY, ...overrides }
 }
 
 export async function buildTestApp(t: Teardown, overrides: Partial<AppConfig> = {}, database?: TestDatabase): Promise<FastifyInstance> {

@@ -1,6 +1,7 @@
 // A wave with invited organisations on a test app's database, for the respondent journey.
 import type { FastifyInstance } from 'fastify'
 import { createOrganisation } from '../../src/waves/organisations.js'
+import { issueLinkFor } from '../../src/respond/link-tokens.js'
 import { createWave, inviteOrganisations } from '../../src/waves/waves.js'
 
 export interface TestWave {
@@ -33,7 +34,18 @@ export async function openTestWave(
     teamName: 'Prison Social Care Study',
     teamEmail: 'study@example.org',
   })
-  const byId = await inviteOrganisations(app.db, waveId, Object.values(organisationIds))
+  await inviteOrganisations(app.db, waveId, Object.values(organisationIds))
+  const byId = await issueLinks(app, waveId, Object.values(organisationIds))
   const tokens = Object.fromEntries(codes.map((code) => [code, byId.get(organisationIds[code])!]))
   return { waveId, tokens, organisationIds }
+}
+
+/** A personal link (its token) for each organisation of a wave, as the team's "make a link" does: the database keeps only hashes. */
+export async function issueLinks(app: FastifyInstance, waveId: string, organisationIds: string[]): Promise<Map<string, string>> {
+  const tokens = new Map<string, string>()
+  for (const id of organisationIds) {
+    const token = await issueLinkFor(app.db, app.linkTokenKey, waveId, id)
+    if (token) tokens.set(id, token)
+  }
+  return tokens
 }

@@ -16,6 +16,7 @@ import { createOrganisation } from '../../src/waves/organisations.js'
 import { signIn, testConfig } from '../helpers/app.js'
 import { testDatabases, sqlite, type TestDatabase } from '../helpers/databases.js'
 import { startSmtp } from '../helpers/smtp.js'
+import { issueLinks } from '../helpers/waves.js'
 
 interface LogLine {
   level: number
@@ -38,7 +39,8 @@ async function launchTwoPrisons(app: FastifyInstance): Promise<{ waveId: string;
     await createOrganisation(app.db, { code: 'P2', name: 'HMP Example Norwich', type: 'prison', attributes: {}, contacts: [{ name: 'Bob Smith', email: 'bob@norwich.example' }] }),
   ]
   const waveId = await createWave(app.db, { surveyId: 'la-release-social-care', version: '2020', label: '2026', teamName: 'Prison Social Care Study', teamEmail: 'study@example.org', status: 'draft' })
-  const tokens = await inviteOrganisations(app.db, waveId, ids)
+  await inviteOrganisations(app.db, waveId, ids)
+  const tokens = await issueLinks(app, waveId, ids)
   await launchWave(app.db, waveId, { catalogue: app.catalogue })
   return { waveId, tokens: [...tokens.values()] }
 }

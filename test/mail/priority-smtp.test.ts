@@ -9,6 +9,7 @@ import { buildTestApp, FIXTURES } from '../helpers/app.js'
 import { testDatabases } from '../helpers/databases.js'
 import { submitWelshPrisonsThroughForms } from '../helpers/responses.js'
 import { startSmtp } from '../helpers/smtp.js'
+import { issueLinks } from '../helpers/waves.js'
 
 const INVITATIONS = 500
 
@@ -18,7 +19,8 @@ async function launchedWave(app: FastifyInstance): Promise<{ waveId: string; fir
     organisationIds.push(await createOrganisation(app.db, { code: `P${i}`, name: `HMP Example ${i}`, type: 'prison', attributes: {}, contacts: [{ name: `Governor ${i}`, email: `governor${i}@prison${i}.example` }] }))
   }
   const waveId = await createWave(app.db, { surveyId: 'welsh-prisons', version: '1', label: '2026', teamName: 'Prison Social Care Study', teamEmail: 'study@example.org', status: 'draft' })
-  const tokens = await inviteOrganisations(app.db, waveId, organisationIds)
+  await inviteOrganisations(app.db, waveId, organisationIds)
+  const tokens = await issueLinks(app, waveId, organisationIds)
   const { queued } = await launchWave(app.db, waveId, { catalogue: app.catalogue })
   if (queued !== INVITATIONS) throw new Error(`expected ${INVITATIONS} invitations, queued ${queued}`)
   return { waveId, firstToken: tokens.get(organisationIds[0])! }

@@ -115,6 +115,18 @@ t.test('hostile input on every route: never a 500, and no change without a valid
       const res = await send({ method: 'POST', url, headers: { cookie: own.cookie, 'content-type': `multipart/form-data; boundary=${boundary}` }, payload: multipartBody })
       if (res.statusCode !== status) refused.push(`${route.url} ${files.length} file parts -> ${res.statusCode}`)
     }
+    if (route.url === '/r/:token/pages/:pageId') {
+      // The page's own answer fields (about_respondent asks respondent_role and respondent_team): a
+      // file part in one is a 400; one answer sent twice (an array where one value belongs) or in
+      // object notation is the page with its error or a 4xx (a 500 is caught by send).
+      for (const field of ['respondent_role', 'respondent_team']) {
+        const multipartBody = part('_csrf', own.token) + part('_page_version', '0') + part(field, 'x', `${field}.bin`) + `--${boundary}--\r\n`
+        const res = await send({ method: 'POST', url, headers: { cookie: own.cookie, 'content-type': `multipart/form-data; boundary=${boundary}` }, payload: multipartBody })
+        if (res.statusCode !== 400) refused.push(`${route.url} a file part in the answer ${field} -> ${res.statusCode}`)
+        const twice = new URLSearchParams([['_csrf', own.token], ['_page_version', '0'], [field, 'one'], [field, 'two'], [`${field}[nested]`, 'three']])
+        await send({ method: 'POST', url, headers: { cookie: own.cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: twice.toString() })
+      }
+    }
   }
   t.same(failures, [], `no 500 for JSON numbers, arrays, objects or file parts after ${requests} requests`)
   t.same(refused, [], 'JSON is refused as an unsupported type (415), a file part in a text field as a bad request (400)')

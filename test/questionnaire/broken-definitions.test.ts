@@ -111,3 +111,23 @@ t.test('files that could hang or garble the loader are refused at their line', a
   t.match(write('welsh.yaml', welsh)[0], /^welsh\.yaml:1:13 is not UTF-8: byte 0xFF/)
   t.same(write('big.yaml', `survey: demo\n# ${'x'.repeat(1024 * 1024)}\n`), ['big.yaml:1:1 is 1.0 MB: a definition file may be at most 1 MB'])
 })
+
+t.test('a schema error does not hide the semantic errors of the same file: both kinds, located, from one run', async (t) => {
+  t.same(problemsOf('schema-and-semantic.yaml'), [
+    `${dir}/schema-and-semantic.yaml:13:13 sections[0].pages[0].questions[0].requred: unknown field "requred": did you mean required?`,
+    `${dir}/schema-and-semantic.yaml:16:25 sections[0].pages[0].questions[0].options[1].code: option code 1 is used twice (also options[0])`,
+    `${dir}/schema-and-semantic.yaml:18:19 sections[0].pages[0].questions[1].type: type must be one of: single_choice, multiple_choice, yes_no, number, date, short_text, long_text, grid, info`,
+    `${dir}/schema-and-semantic.yaml:29:34 sections[0].pages[1].questions[1].show_if.question: refers to "staff_trainde", which is not a question in this version`,
+    `${dir}/schema-and-semantic.yaml:30:5 sections[1]: "title" is required but missing`,
+    `${dir}/schema-and-semantic.yaml:34:17 sections[1].pages[0].questions[0].id: question id "role" is used twice (first at sections[0].pages[0].questions[0])`,
+    `${dir}/schema-and-semantic.yaml:37:25 sections[1].pages[0].questions[0].max_length: must be <= 500`,
+  ], 'nothing is said about skip logic on the question the schema refused (staff), nor about the placeholders set in its place')
+})
+
+t.test('two questions following one earlier question are refused unless both are parts of a split', async (t) => {
+  const { catalogue, problems } = loadCatalogue('test/fixtures/lineage-claims')
+  t.notOk(catalogue)
+  t.same(problems.map(formatProblem), [
+    'test/fixtures/lineage-claims/demo/2.yaml:28:22 sections[0].pages[0].questions[3].lineage: "spend" follows "budget" of version 1, which "budget" (sections[0].pages[0].questions[2]) follows too: two questions can follow one only as the parts of a split, with lineage: { split_from: budget } on each',
+  ], 'role_paid and role_level, both split from role, are fine')
+})

@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify'
 import { closeWave, createWave, inviteOrganisations, reissueLink } from '../../src/waves/waves.js'
 import { createOrganisation } from '../../src/waves/organisations.js'
 import { buildTestApp, FIXTURES, form, formSession, signIn } from '../helpers/app.js'
+import { issueLinks } from '../helpers/waves.js'
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' }
 const TEAM = 'Care & <Study> "Team"'
@@ -18,7 +19,8 @@ async function bilingualWave(app: FastifyInstance, options: { prefix?: string; s
     organisations.push(await createOrganisation(app.db, { code, name: `HMP ${code}`, type: 'prison', contacts: [{ name: 'Rhys', email: `rhys-${code.toLowerCase()}@example.org` }] }))
   }
   const waveId = await createWave(app.db, { surveyId: 'welsh-prisons', version: '1', label: '2026', teamName: TEAM, teamEmail: 'study@example.org', status })
-  const tokens = await inviteOrganisations(app.db, waveId, organisations)
+  await inviteOrganisations(app.db, waveId, organisations)
+  const tokens = await issueLinks(app, waveId, organisations)
   return { waveId, organisations, tokens: organisations.map((o) => tokens.get(o)!) }
 }
 

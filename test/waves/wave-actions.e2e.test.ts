@@ -8,6 +8,7 @@ import { createOrganisation } from '../../src/waves/organisations.js'
 import { createWave, inviteOrganisations } from '../../src/waves/waves.js'
 import { buildTestApp } from '../helpers/app.js'
 import { axeViolationsWithoutJavaScript, browserAvailable, teamMemberWithoutJavaScript } from '../helpers/browser.js'
+import { issueLinkFor } from '../../src/respond/link-tokens.js'
 
 const { available, reason } = browserAvailable()
 if (!available) {
@@ -84,7 +85,7 @@ if (!available) {
     t.match(await page.textContent('#done-notice'), 'Wave closed')
     await audited('the closed wave')
 
-    const token = (await app.db.selectFrom('invitations').select('token').where('organisation_id', '=', ids.E1).executeTakeFirstOrThrow()).token
+    const token = (await issueLinkFor(app.db, app.linkTokenKey, waveId, ids.E1))!
     const respondent = await context.newPage()
     t.equal((await respondent.goto(`${address}/r/${token}`))!.status(), 410, 'the link says the survey has closed')
 

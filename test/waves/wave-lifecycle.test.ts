@@ -174,7 +174,13 @@ t.test('changing a contact, reissuing a link, moving the deadline and closing', 
   await app.sendMail()
   const resent = smtp.received[smtp.received.length - 1]
   t.same(!Array.isArray(resent.to) ? resent.to?.value.map((a) => a.address) : [], ['new.person@leeds.example'])
-  t.equal(linkIn(resent), oldToken, 'the new contact gets the same link')
+  // Links are kept only as hashes, so each e-mail carries a link of its own, to the same response.
+  const contactsToken = linkIn(resent)
+  t.not(contactsToken, oldToken, 'the new contact gets a link of their own')
+  const opened = await app.inject(`/r/${contactsToken}`)
+  t.equal(opened.statusCode, 200)
+  t.match(opened.body, 'HMP Example Leeds', 'to the same organisation’s response')
+  t.equal((await app.inject(`/r/${oldToken}`)).statusCode, 200, 'and the first link still works')
 
   const bad = await adminPost(app, cookie, `/admin/waves/${waveId}/organisations/${leeds.id}/contacts`, { contact_name: '', contact_email: 'not an address' })
   t.equal(bad.statusCode, 400)
@@ -185,6 +191,7 @@ t.test('changing a contact, reissuing a link, moving the deadline and closing', 
   const newToken = linkIn(smtp.received[smtp.received.length - 1])
   t.not(newToken, oldToken)
   t.equal((await app.inject(`/r/${oldToken}`)).statusCode, 410, 'the old link says it was replaced')
+  t.equal((await app.inject(`/r/${contactsToken}`)).statusCode, 410, 'so does every other link sent before')
   t.equal((await app.inject(`/r/${newToken}`)).statusCode, 200)
 
   t.equal((await adminPost(app, cookie, `/admin/waves/${waveId}/deadline`, { deadline__day: '31', deadline__month: '2', deadline__year: '2099' })).statusCode, 400, 'not a real date')

@@ -13,6 +13,7 @@ import { configFromEnv } from '../../src/config.js'
 import { createOrganisation } from '../../src/waves/organisations.js'
 import { closeWave, createWave, inviteOrganisations } from '../../src/waves/waves.js'
 import { buildTestApp, FIXTURES, form, formSession, REAL_SURVEYS, signIn } from '../helpers/app.js'
+import { issueLinkFor } from '../../src/respond/link-tokens.js'
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' }
 
@@ -153,7 +154,7 @@ t.test('a closed wave: extend refuses, reopen takes a new deadline and the links
   t.teardown(() => app.close())
   const cookie = await signIn(app)
   const { waveId, ids } = await bigWave(app)
-  const token = (await app.db.selectFrom('invitations').select('token').where('organisation_id', '=', ids[0]).executeTakeFirstOrThrow()).token
+  const token = (await issueLinkFor(app.db, app.linkTokenKey, waveId, ids[0]))!
   await closeWave(app.db, waveId)
   t.equal((await app.inject(`/r/${token}`)).statusCode, 410)
 

@@ -69,6 +69,10 @@ if (!available) {
       t.equal(await page.locator('script').count(), 0, `${path} needs no JavaScript`)
       t.same(await axeViolations(page), [], `${path} has no accessibility violations`)
     }
+    await page.goto(`${address}/admin/waves/${wave.waveId}/organisations/${org}`)
+    await page.click('#make-link')
+    t.match(await page.textContent('#issued-link'), /\/r\/[A-Za-z0-9_-]{43}$/, 'a link to pass on, shown once')
+    t.same(await axeViolations(page), [], 'the organisation’s page with a new link shown has no accessibility violations')
     await page.goto(`${address}/admin/waves/new`)
     await page.click('button[type=submit]')
     t.ok((await page.locator('.govuk-error-summary li').count()) >= 3, 'errors are summarised')
