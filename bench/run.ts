@@ -12,6 +12,8 @@
 // a respondent's page requested at the same time. BENCH_ORGANISATIONS (default 30000; 0 skips).
 // (7) the changes page of two versions of BENCH_DIFF_QUESTIONS questions (default 4500, files
 // near the 1 MB limit; 0 skips): the first request, the second (kept), the server's peak memory.
+// (8) coding a wave's free text: the coding grid and the theme table at BENCH_CODING answers
+// (default 5000; 0 skips), see coding.ts.
 import { randomUUID } from 'node:crypto'
 import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir, totalmem } from 'node:os'
@@ -28,6 +30,7 @@ import { createOrganisation } from '../src/waves/organisations.js'
 import { createWave, inviteOrganisations } from '../src/waves/waves.js'
 import { startServer } from '../test/helpers/server-process.js'
 import { measureVersionDiff } from './version-diff.js'
+import { measureCoding } from './coding.js'
 
 // The server measured is the compiled build production runs (`npm run bench` builds it first);
 // BENCH_SERVER=src/server.ts measures it through tsx instead, for comparison.
@@ -38,6 +41,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
 const QUESTIONS = 60
 const ORGANISATIONS = Number(process.env.BENCH_ORGANISATIONS ?? 30_000)
 const DIFF_QUESTIONS = Number(process.env.BENCH_DIFF_QUESTIONS ?? 4_500)
+const CODING = Number(process.env.BENCH_CODING ?? 5_000)
 
 function surveyYaml(): string {
   const questions: string[] = []
@@ -262,6 +266,7 @@ async function main() {
   }
   if (ORGANISATIONS > 0) report.push(...(await measureOrganisations(dir, config.surveysDir, ORGANISATIONS)))
   if (DIFF_QUESTIONS > 0) report.push(await measureVersionDiff(dir, DIFF_QUESTIONS, (path) => readFileSync(path, 'utf8')))
+  if (CODING > 0) report.push(...(await measureCoding(dir, CODING)))
   const small = Math.min(10_000, RESPONSES)
   if (RESPONSES > small) {
     const ratio = memory[RESPONSES] / memory[small]

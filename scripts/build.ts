@@ -1,8 +1,9 @@
 // The second half of `npm run build`, run compiled after tsc has written dist/: removes compiled
 // files whose TypeScript source is gone (a renamed or deleted migration must never run from a
 // stale copy), then builds public/build/app.css from govuk-frontend's Sass with our settings (no
-// GDS Transport font). `npm start`, `npm run cli` and `npm test` build first.
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+// GDS Transport font) and copies the passage-coding script beside it. `npm start`, `npm run cli`
+// and `npm test` build first.
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import * as sass from 'sass'
 import { projectPath } from '../src/project-root.js'
@@ -30,5 +31,7 @@ removeOrphans(projectPath('dist'))
 const result = sass.compile(projectPath('src', 'web', 'assets', 'styles.scss'), { loadPaths: [projectPath('node_modules')], style: 'compressed', quietDeps: true })
 mkdirSync(projectPath('public', 'build'), { recursive: true })
 writeFileSync(projectPath('public', 'build', 'app.css'), result.css)
+// The one script: passage coding (src/web/assets/coding.js); every page works without it.
+copyFileSync(projectPath('src', 'web', 'assets', 'coding.js'), projectPath('public', 'build', 'coding.js'))
 // On stderr: `npm run cli -- …` builds first, and its own output may be piped somewhere.
-console.error(`Built dist/ and public/build/app.css (${Math.round(result.css.length / 1024)} KiB)`)
+console.error(`Built dist/, public/build/app.css and coding.js (${Math.round(result.css.length / 1024)} KiB)`)

@@ -513,3 +513,16 @@ export function compareWaves(catalogue: Catalogue, surveyId: string, waves: Comp
   adjustForManyTests(rows)
   return rows
 }
+
+/**
+ * How question `id` of version `to` links back to version `from` (older or the same), for
+ * comparisons made elsewhere: the themes coded in the free text are compared across waves when
+ * their question is comparable.
+ */
+export function questionLineage(catalogue: Catalogue, surveyId: string, from: string, to: string, id: string): { link: Link; sourceId?: string } {
+  if (from === to) return { link: 'comparable', sourceId: id }
+  const versions = chain(catalogue, surveyId, from, to)
+  if (!versions) return { link: 'not_comparable' }
+  const { link, sourceId } = trace(versions, id)
+  return { link, sourceId }
+}

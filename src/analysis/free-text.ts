@@ -10,6 +10,8 @@ import { partialResponses } from './partial.js'
 import { attributeNames, pseudonym } from './raw-data.js'
 
 export interface FreeTextAnswer {
+  /** For linking an answer to its coding here; never written into the exports (respondentId is). */
+  organisationId: string
   respondentId: string
   responseStatus: 'submitted' | 'partial'
   organisationCode?: string
@@ -63,6 +65,7 @@ export async function freeTextAnswers(db: Kysely<Database>, waveId: string, wave
     const q = source.get(`${r.question_id}|${r.option_code === null ? 'text' : 'other'}`)
     if (!q) continue
     answers.push({
+      organisationId: r.organisation_id,
       respondentId: pseudonym(r.organisation_id),
       responseStatus: r.partial ? 'partial' : 'submitted',
       ...(withNames ? { organisationCode: r.code, organisationName: r.name } : {}),

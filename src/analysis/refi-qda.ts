@@ -4,13 +4,15 @@
 // linked to its case, so coding can start straight away.
 import { randomUUID } from 'node:crypto'
 import JSZip from 'jszip'
+import { codedSetsXml, projectCodeBookXml, sourceCodingXml, sourceGuid, stableGuid, type ProjectCoding } from '../coding/refi-project.js'
 import type { FreeTextSet } from './free-text.js'
 import { partialNote } from './partial.js'
 import { Replacements } from './unholdable.js'
 
 const escapeXml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!)
 
-export function projectXml(set: FreeTextSet, title: string, now = new Date()): { xml: string; sources: { guid: string; text: string }[] } {
+/** With `coding` (the wave's id and its coding here), the project carries the codebook and every coder's codings. */
+export function projectXml(set: FreeTextSet, title: string, now = new Date(), coding?: { waveId: string; project: ProjectCoding }): { xml: string; sources: { guid: string; text: string }[] } {
   const created = now.toISOString().replace(/\.\d{3}Z$/, 'Z')
   // The sources are plain-text files and keep every character; the XML cannot.
   const replaced = new Replacements()
@@ -18,7 +20,9 @@ export function projectXml(set: FreeTextSet, title: string, now = new Date()): {
   const user = randomUUID()
   const variableNames = ['wave', 'response_status', 'organisation_type', ...set.attributes]
   const variables = variableNames.map((name) => ({ name, guid: randomUUID() }))
-  const sources = set.answers.map((a) => ({ guid: randomUUID(), answer: a }))
+  const keyOf = (a: (typeof set.answers)[number]) => `${a.questionId}|${a.organisationId}`
+  const sources = set.answers.map((a) => ({ guid: coding ? sourceGuid(coding.waveId, a.organisationId, a.questionId) : randomUUID(), answer: a }))
+  const guidFor = (what: string) => (coding ? stableGuid(`${coding.waveId}:${what}`) : randomUUID())
   const cases = new Map<string, { guid: string; first: (typeof set.answers)[number]; sources: string[] }>()
   for (const s of sources) {
     const entry = cases.get(s.answer.respondentId) ?? { guid: randomUUID(), first: s.answer, sources: [] }
@@ -30,7 +34,8 @@ export function projectXml(set: FreeTextSet, title: string, now = new Date()): {
   const lines = [
     '<?xml version="1.0" encoding="utf-8"?>',
     `<Project xmlns="urn:QDA-XML:project:1.0" name="${xmlText(title)}" origin="Survey Waves" creatingUserGUID="${user}" creationDateTime="${created}">`,
-    `  <Users><User guid="${user}" name="Survey Waves export"/></Users>`,
+    `  <Users><User guid="${user}" name="Survey Waves export"/>${(coding?.project.users ?? []).map((u) => `<User guid="${u.guid}" name="${xmlText(u.name)}"${u.email ? ` id="${xmlText(u.email)}"` : ''}/>`).join('')}</Users>`,
+    ...(coding ? projectCodeBookXml(coding.project) : []),
     '  <Variables>',
     ...variables.map((v) => `    <Variable guid="${v.guid}" name="${xmlText(v.name)}" typeOfVariable="Text"/>`),
     '  </Variables>',
@@ -51,10 +56,15 @@ export function projectXml(set: FreeTextSet, title: string, now = new Date()): {
       lines.push(
         `    <TextSource guid="${s.guid}" name="${xmlText(`${s.answer.organisationName ?? s.answer.respondentId} – ${s.answer.questionId}`)}" plainTextPath="internal://${s.guid}.txt" creatingUser="${user}" creationDateTime="${created}">`,
         `      <Description>${xmlText(s.answer.question)}</Description>`,
+        ...(coding ? sourceCodingXml(coding.project, keyOf(s.answer), s.answer.answer, created, guidFor) : []),
         '    </TextSource>',
       )
     }
     lines.push('  </Sources>')
+  }
+  if (coding) {
+    const byKey = new Map(sources.map((s) => [keyOf(s.answer), s.guid]))
+    lines.push(...codedSetsXml(coding.project, (key) => byKey.get(key), guidFor))
   }
   const note = partialNote(set.partial.count, set.partial.included)
   // Counted last, after every other text of the project went through xmlText.
@@ -63,8 +73,8 @@ export function projectXml(set: FreeTextSet, title: string, now = new Date()): {
   return { xml: lines.join('\n'), sources: sources.map((s) => ({ guid: s.guid, text: s.answer.answer })) }
 }
 
-export async function qdpxArchive(set: FreeTextSet, title: string): Promise<Buffer> {
-  const { xml, sources } = projectXml(set, title)
+export async function qdpxArchive(set: FreeTextSet, title: string, coding?: { waveId: string; project: ProjectCoding }): Promise<Buffer> {
+  const { xml, sources } = projectXml(set, title, new Date(), coding)
   const zip = new JSZip()
   zip.file('project.qde', xml)
   for (const s of sources) zip.file(`Sources/${s.guid}.txt`, s.text)

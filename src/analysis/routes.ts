@@ -12,6 +12,7 @@ import { ID_PATTERN } from '../db/ids.js'
 import type { WaveTable } from '../db/schema.js'
 import { translator } from '../i18n/catalogue.js'
 import { waveParams, type WaveParams } from '../waves/params.js'
+import { waveWithDefinition } from '../waves/wave-definition.js'
 import { exportCode } from '../questionnaire/missing-codes.js'
 import { localize, placedQuestions, questionOptions } from '../questionnaire/model.js'
 import { CSV_OPTIONS, toCsv, UTF8_BOM } from '../web/csv.js'
@@ -23,6 +24,7 @@ import { partialResponses } from './partial.js'
 import { panelOf, waveOrganisations } from './panel.js'
 import { attributeNames, MISSING_CODES, MISSING_LABELS, partialVariables, rawLayout, rawRows, responseStatusVariable, spssSyntax, type Variable } from './raw-data.js'
 import { qdpxArchive } from './refi-qda.js'
+import { projectCoding } from '../coding/refi-project.js'
 import { freeTextWorkbook, nvivoWorkbook, statisticsWorkbook } from './spreadsheets.js'
 import { numberValues, waveStatistics, type WaveStatistics } from './statistics.js'
 import { hiddenInComparison, hiddenInStatistics } from './publication.js'
@@ -86,15 +88,7 @@ export async function analysisRoutes(app: FastifyInstance) {
   app.addHook('onRequest', app.requireUser)
   await app.register(organisationAnswerRoutes)
 
-  async function loadWave(request: FastifyRequest<{ Params: WaveParams }>, reply: FastifyReply) {
-    const wave = await app.db.selectFrom('waves').selectAll().where('id', '=', request.params.waveId).executeTakeFirst()
-    const version = wave ? app.catalogue.find(wave.survey_id, wave.version) : undefined
-    if (!wave || !version) {
-      await reply.callNotFound()
-      return undefined
-    }
-    return { wave, definition: version.definition }
-  }
+  const loadWave = (request: FastifyRequest<{ Params: WaveParams }>, reply: FastifyReply) => waveWithDefinition(app, request, reply)
 
   /** Every download is audited: what was exported (`details` says of which waves) and by whom. */
   const send = async (request: FastifyRequest, reply: FastifyReply, details: Record<string, unknown>, filename: string, type: string, body: string | Buffer | Readable) => {
@@ -302,7 +296,7 @@ export async function analysisRoutes(app: FastifyInstance) {
     const result = await freeText(request, reply)
     if (!result) return reply
     const title = `${localize(result.definition.title, 'en')} – ${result.wave.label}`
-    return download(request, reply, result.wave, named('refi_qda_qdpx', result.withNames), fileName('free-text', result.wave, 'qdpx', { withNames: result.withNames }), 'application/zip', await qdpxArchive(result.set, title))
+    return download(request, reply, result.wave, named('refi_qda_qdpx', result.withNames), fileName('free-text', result.wave, 'qdpx', { withNames: result.withNames }), 'application/zip', await qdpxArchive(result.set, title, { waveId: result.wave.id, project: await projectCoding(app.db, result.wave.id, result.wave.survey_id) }))
   })
 
   app.get<{ Params: WaveParams; Querystring: ReportQuery }>('/admin/analysis/waves/:waveId/statistics.xlsx', { schema: { params: waveParams, querystring: reportQuery } }, async (request, reply) => {

@@ -295,7 +295,97 @@ export interface OrganisationImportTable {
   expires_at: string
 }
 
+/** A code of a survey's codebook, kept across its waves; a code with children is a theme. */
+export interface CodeTable {
+  id: string
+  survey_id: string
+  parent_id: string | null
+  name: string
+  description: string
+  inclusion: string
+  exclusion: string
+  example: string
+  /** 'active', or 'merged' into merged_into_id (its codings moved there, its history kept). */
+  status: 'active' | 'merged'
+  merged_into_id: string | null
+  created_at: string
+  updated_at: string
+}
+
+/** What happened to a code: created, renamed, edited, moved, merged, split. */
+export interface CodeEventTable {
+  id: string
+  code_id: string
+  at: string
+  user_email: string | null
+  action: string
+  details_json: string
+}
+
+/** A team member coding a wave's free text; done_at once they have finished. At most two per wave. */
+export interface CoderTable {
+  wave_id: string
+  user_id: string
+  started_at: string
+  done_at: string | null
+}
+
+/** An answer a coder has been through (with or without applying a code). */
+export interface CodedAnswerTable {
+  wave_id: string
+  organisation_id: string
+  /** The free-text question, or `<question>_other` for an "other, please specify" text. */
+  question_key: string
+  user_id: string
+  coded_at: string
+}
+
+/** One coder's code on an answer: the whole answer, or the passage between the offsets. */
+export interface CodingTable {
+  id: string
+  wave_id: string
+  organisation_id: string
+  question_key: string
+  code_id: string
+  user_id: string
+  start_offset: number | null
+  end_offset: number | null
+  created_at: string
+}
+
+/** How a difference between two coders was settled: the code applies to the answer, or not. */
+export interface CodingDecisionTable {
+  wave_id: string
+  organisation_id: string
+  question_key: string
+  code_id: string
+  applied: number
+  /** E-mail address of the team member who decided. */
+  decided_by: string
+  decided_at: string
+}
+
+/** An answer, or a passage of it (offsets set), chosen as a quotation for a report. */
+export interface QuotationTable {
+  id: string
+  wave_id: string
+  organisation_id: string
+  question_key: string
+  start_offset: number | null
+  end_offset: number | null
+  /** E-mail address of the team member who chose it. */
+  chosen_by: string
+  chosen_at: string
+}
+
 export interface Database {
+  quotations: QuotationTable
+  codes: CodeTable
+  code_events: CodeEventTable
+  coders: CoderTable
+  coded_answers: CodedAnswerTable
+  codings: CodingTable
+  coding_decisions: CodingDecisionTable
   organisation_imports: OrganisationImportTable
   failure_counts: FailureCountTable
   asked_questions: AskedQuestionTable

@@ -66,10 +66,13 @@ export async function signIn(app: FastifyInstance, role: 'admin' | 'analyst' = '
   return `sid=${await startSession(app.db, id)}`
 }
 
-/** A multipart/form-data body with text fields and one file, as a browser sends an upload. */
-export function multipart(fields: Record<string, string>, file: { field: string; name: string; content: string }): { payload: string; contentType: string } {
+/** A multipart/form-data body with text fields and one file (text, or bytes such as a zip), as a browser sends an upload. */
+export function multipart(fields: Record<string, string>, file: { field: string; name: string; content: string | Buffer; type?: string }): { payload: string | Buffer; contentType: string } {
   const boundary = `----test${Math.random().toString(16).slice(2)}`
   const parts = Object.entries(fields).map(([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`)
-  parts.push(`--${boundary}\r\nContent-Disposition: form-data; name="${file.field}"; filename="${file.name}"\r\nContent-Type: text/csv\r\n\r\n${file.content}\r\n`)
-  return { payload: `${parts.join('')}--${boundary}--\r\n`, contentType: `multipart/form-data; boundary=${boundary}` }
+  const head = `--${boundary}\r\nContent-Disposition: form-data; name="${file.field}"; filename="${file.name}"\r\nContent-Type: ${file.type ?? 'text/csv'}\r\n\r\n`
+  const tail = `\r\n--${boundary}--\r\n`
+  const contentType = `multipart/form-data; boundary=${boundary}`
+  if (typeof file.content === 'string') return { payload: `${parts.join('')}${head}${file.content}${tail}`, contentType }
+  return { payload: Buffer.concat([Buffer.from(parts.join('') + head), file.content, Buffer.from(tail)]), contentType }
 }

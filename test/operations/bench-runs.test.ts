@@ -10,7 +10,7 @@ t.test('the benchmark runs end to end on a small scale and reports every measure
   const before = new Set(readdirSync(tmpdir()).filter((f) => f.startsWith('bench-')))
   const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve) => {
     let output = ''
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/run.ts'], { env: { ...process.env, BENCH_RESPONSES: '300', BENCH_SECONDS: '1', BENCH_ORGANISATIONS: '500', BENCH_DIFF_QUESTIONS: '300' } })
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/run.ts'], { env: { ...process.env, BENCH_RESPONSES: '300', BENCH_SECONDS: '1', BENCH_ORGANISATIONS: '500', BENCH_DIFF_QUESTIONS: '300', BENCH_CODING: '300' } })
     child.stdout.on('data', (d) => (output += d))
     child.stderr.on('data', (d) => (output += d))
     child.on('close', (code) => resolve({ code, output }))
@@ -25,6 +25,8 @@ t.test('the benchmark runs end to end on a small scale and reports every measure
     /\(5\) import of 500 organisations \(0\.\d MB of CSV\) through the team's page: \d+\.\d s; server's peak resident memory \d+ MiB/,
     /\(7\) changes page of two versions of 300 questions \(0\.\d\d MB and 0\.\d\d MB\): first request \d+\.\d\d s, second \d+ ms \(kept\); server's peak resident memory \d+ MiB/,
     /\(6\) organisations page 11 of 501 organisations: median \d+ ms, 99th percentile \d+ ms .*a respondent's page at the same time: median \d+ ms/,
+    /\(8\) coding grid of 300 answers, first page: \d+ ms median, \d+ ms slowest; the "not yet coded" page with 270 coded: \d+ ms median/,
+    /\(8\) theme table of 300 coded answers \(6 codes, by region\): \d+ ms median/,
   ]) {
     t.match(output, measure)
   }

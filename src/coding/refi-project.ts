@@ -1,0 +1,97 @@
+// The coding of a wave in a REFI-QDA project, and back. Each answer is a text source with a
+// stable guid (derived from the wave, organisation and question, so a project exported twice
+// names its sources alike); each coder is a user (their e-mail address as its id); a code on a
+// whole answer is a <Coding> of the source, a passage a <PlainTextSelection> with its positions
+// in characters; the answers each coder went through, coded or not, are a set; and, once two
+// coders have finished, the agreed coding is the work of a user of its own.
+import { createHash } from 'node:crypto'
+import type { Kysely } from 'kysely'
+import type { Database } from '../db/schema.js'
+import { codesOf, codeTree, type CodeInTree } from './codebook.js'
+import { agreedCoding, answerKey, codedAnswersOf, codersOf, codingFinished, codingsOf } from './codings.js'
+import { codesXml, escapeXml } from './refi-codebook.js'
+
+/** A name-based UUID (RFC 9562 version 8 layout from SHA-256), the same for the same name. */
+export function stableGuid(name: string): string {
+  const hex = createHash('sha256').update(name).digest('hex')
+  const variant = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16)
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`
+}
+
+export const sourceGuid = (waveId: string, organisationId: string, questionKey: string) => stableGuid(`source:${waveId}:${organisationId}:${questionKey}`)
+export const agreedUserGuid = (waveId: string) => stableGuid(`agreed:${waveId}`)
+export const AGREED_USER_NAME = 'Agreed coding (Survey Waves)'
+export const CODED_SET_MARK = 'survey-waves:coded-by:'
+
+/** Code point positions, as REFI-QDA counts characters, from JavaScript's UTF-16 offsets. */
+export const toCodePoints = (text: string, offset: number) => [...text.slice(0, offset)].length
+export const fromCodePoints = (text: string, position: number) => [...text].slice(0, position).join('').length
+
+export interface ProjectCoding {
+  tree: CodeInTree[]
+  users: { guid: string; name: string; email?: string }[]
+  /** Per answer (answerKey): its codings, whole answer when start is null. */
+  codings: Map<string, { codeId: string; userGuid: string; start: number | null; end: number | null }[]>
+  /** Per coder, the answers they went through. */
+  coded: { userGuid: string; name: string; keys: Set<string> }[]
+}
+
+export async function projectCoding(db: Kysely<Database>, waveId: string, surveyId: string): Promise<ProjectCoding> {
+  const codes = await codesOf(db, surveyId)
+  const coders = await codersOf(db, waveId)
+  const users: ProjectCoding['users'] = coders.map((c) => ({ guid: c.userId, name: c.name, email: c.email }))
+  const codings: ProjectCoding['codings'] = new Map()
+  const add = (key: string, coding: { codeId: string; userGuid: string; start: number | null; end: number | null }) => codings.set(key, [...(codings.get(key) ?? []), coding])
+  for (const c of await codingsOf(db, waveId)) add(answerKey(c), { codeId: c.codeId, userGuid: c.userId, start: c.start, end: c.end })
+  const codedBy = await codedAnswersOf(db, waveId)
+  const coded = coders.map((c) => ({ userGuid: c.userId, name: c.name, keys: codedBy.get(c.userId) ?? new Set<string>() }))
+  if (coders.length === 2 && codingFinished(coders)) {
+    const agreed = (await agreedCoding(db, waveId, codes.map((c) => c.id)))!
+    const guid = agreedUserGuid(waveId)
+    users.push({ guid, name: AGREED_USER_NAME })
+    for (const [key, set] of agreed.codes) for (const codeId of set) add(key, { codeId, userGuid: guid, start: null, end: null })
+    coded.push({ userGuid: guid, name: AGREED_USER_NAME, keys: new Set(agreed.codes.keys()) })
+  }
+  return { tree: codeTree(codes), users, codings, coded }
+}
+
+/** The <CodeBook> of a project (it takes the project's namespace). */
+export const projectCodeBookXml = (coding: ProjectCoding) => (coding.tree.length ? ['  <CodeBook>', ...codesXml(coding.tree, '  ').map((l) => `  ${l}`), '  </CodeBook>'] : [])
+
+/** The selections and codings inside one text source. */
+export function sourceCodingXml(coding: ProjectCoding, key: string, text: string, created: string, guidFor: (what: string) => string): string[] {
+  const lines: string[] = []
+  const list = coding.codings.get(key) ?? []
+  list.forEach((c, i) => {
+    if (c.start === null || c.end === null) return
+    const start = toCodePoints(text, c.start)
+    const end = toCodePoints(text, c.end)
+    lines.push(
+      `      <PlainTextSelection guid="${guidFor(`selection:${key}:${i}`)}" name="${escapeXml([...text].slice(start, end).join('').slice(0, 60))}" startPosition="${start}" endPosition="${end}" creatingUser="${c.userGuid}" creationDateTime="${created}">`,
+      `        <Coding guid="${guidFor(`coding:${key}:${i}`)}" creatingUser="${c.userGuid}" creationDateTime="${created}"><CodeRef targetGUID="${c.codeId}"/></Coding>`,
+      '      </PlainTextSelection>',
+    )
+  })
+  list.forEach((c, i) => {
+    if (c.start !== null) return
+    lines.push(`      <Coding guid="${guidFor(`coding:${key}:${i}`)}" creatingUser="${c.userGuid}" creationDateTime="${created}"><CodeRef targetGUID="${c.codeId}"/></Coding>`)
+  })
+  return lines
+}
+
+/** The sets saying which answers each coder went through (an answer read and left uncoded counts). */
+export function codedSetsXml(coding: ProjectCoding, sourceFor: (key: string) => string | undefined, guidFor: (what: string) => string): string[] {
+  const sets = coding.coded.filter((c) => c.keys.size)
+  if (!sets.length) return []
+  const lines = ['  <Sets>']
+  for (const c of sets) {
+    lines.push(`    <Set guid="${guidFor(`set:${c.userGuid}`)}" name="${escapeXml(`Answers coded by ${c.name}`)}">`, `      <Description>${CODED_SET_MARK}${c.userGuid}</Description>`)
+    for (const key of [...c.keys].sort()) {
+      const guid = sourceFor(key)
+      if (guid) lines.push(`      <MemberSource targetGUID="${guid}"/>`)
+    }
+    lines.push('    </Set>')
+  }
+  lines.push('  </Sets>')
+  return lines
+}
