@@ -560,9 +560,10 @@ export async function codingRoutes(app: FastifyInstance) {
     const file = (body as Record<string, unknown> | undefined)?.file
     return Buffer.isBuffer(file) && file.length ? file : undefined
   }
+  // A file over the limit is refused while it arrives, before the handler: said in words on the
+  // form's page. Every other refusal (a JSON body, a file where text belongs) keeps its own 4xx.
   const tooLarge = (render: (request: FastifyRequest, reply: FastifyReply, message: string) => unknown) => (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     if (error.code === 'FST_REQ_FILE_TOO_LARGE') return render(request, reply, t('admin.coding.error.file_too_large'))
-    if (error.code?.startsWith('FST_') && error.statusCode && error.statusCode < 500) return render(request, reply, t('admin.coding.error.upload_failed'))
     throw error
   }
 

@@ -13,8 +13,10 @@ import { createCode } from '../../src/coding/codebook.js'
 import { codeWholeAnswer, finishCoding, joinCoding } from '../../src/coding/codings.js'
 import { createOrganisation } from '../../src/waves/organisations.js'
 import type { Answers } from '../../src/questionnaire/answers.js'
-import { buildTestApp, FIXTURES } from '../helpers/app.js'
-import { submittedWave } from '../helpers/responses.js'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { buildTestApp, copySurveys, FIXTURES } from '../helpers/app.js'
+import { submitAnswers, submittedWave } from '../helpers/responses.js'
+import { inviteOrganisations } from '../../src/waves/waves.js'
 
 const base: Answers = { q_role: { code: 1 }, q_scheme: { code: 1 }, q_tasks: { codes: [1] }, q_staff: { value: 2 }, q_rate: { rows: { a: 1 } } }
 const withViews = (n: number) => Array.from({ length: n }, (_, i): Answers => ({ ...base, q_views: { value: `Views of organisation ${i + 1}` } }))
@@ -68,4 +70,34 @@ t.test('the themes of two coded waves, compared as a closed question would be', 
   // Councils are organisations 1, 3, …, 11 (6, Housing on 1, 3, 5, 7, 9: 5); prisons 2, …, 12 (6, Housing on 4: 2, 4, 6, 8).
   t.match(one, /local authority \(6\)<\/th><th scope="col" class="govuk-table__header govuk-table__header--numeric">prison \(6\)/)
   t.match(one, /Housing<\/span><\/th><td class="govuk-table__cell govuk-table__cell--numeric">5 \(83.3%\)<\/td><td class="govuk-table__cell govuk-table__cell--numeric">4 \(66.7%\)<\/td>/)
+})
+
+t.test('themes of a question that is not comparable across the versions are shown side by side, not compared', async (t) => {
+  // The same fixture, with Views declared not comparable in version 2 (a reworded question whose meaning changed).
+  const surveys = copySurveys(t, `${FIXTURES}/surveys-analysis`)
+  const file = `${surveys}/demo-analysis/2.yaml`
+  writeFileSync(file, readFileSync(file, 'utf8').replace('          - id: q_views\n            type: long_text\n            text: Views\n', '          - id: q_views\n            type: long_text\n            text: Views on the scheme\n            lineage: { reworded: true, comparable: false }\n'))
+  const app = await buildTestApp(t, { surveysDir: surveys, mailWorker: false })
+  const coder = await createUser(app.db, { email: 'coder@example.org', name: 'Coder', role: 'analyst', password: 'correct horse battery staple' })
+  const actor = { id: coder, email: 'coder@example.org' }
+  const housing = await createCode(app.db, actor, 'demo-analysis', { name: 'Housing', description: '', inclusion: '', exclusion: '', example: '', parentId: null })
+  const w1 = await submittedWave(app, { surveyId: 'demo-analysis', version: '1', label: 'W1', answers: withViews(4) })
+  const w2 = await submittedWave(app, { surveyId: 'demo-analysis', version: '2', label: 'W2', answers: wave2Answers(4), prefix: 'Q' })
+  for (const w of [w1, w2]) {
+    await joinCoding(app.db, w.waveId, coder)
+    for (const [i, organisationId] of w.organisations.slice(0, 4).entries()) await codeWholeAnswer(app.db, w.waveId, coder, { organisationId, questionKey: 'q_views' }, i < 2 ? [housing] : [])
+    await finishCoding(app.db, w.waveId, coder, true)
+  }
+  const cookie = `sid=${await startSession(app.db, coder)}`
+  const html = (await app.inject({ url: `/admin/coding/surveys/demo-analysis/themes?waves=${w1.waveId}&waves=${w2.waveId}&question=q_views`, headers: { cookie } })).body
+  t.match(html, /The waves are not compared: the question .* is not comparable across their versions/)
+  t.notMatch(html, /p \(Fisher\)/, 'no test')
+  t.match(html, /Housing<\/span><\/th>\s*<td class="govuk-table__cell govuk-table__cell--numeric">2 \/ 4 \(50\.0%\)/, 'the figures are still shown')
+  // An answer submitted after the coding finished is not in the coded base: it shows as not yet coded.
+  const notCoded = async () => (await app.inject({ url: `/admin/coding/waves/${w2.waveId}?status=not_coded&question=q_views`, headers: { cookie } })).body
+  t.match(await notCoded(), /No answers match \(4 in the wave\)/)
+  const lateOrganisation = await createOrganisation(app.db, { code: 'LATE', name: 'Late council', type: 'local authority', contacts: [{ name: 'L', email: 'late@example.org' }] })
+  await inviteOrganisations(app.db, w2.waveId, [lateOrganisation])
+  await submitAnswers(app, w2.waveId, lateOrganisation, { ...wave2Answers(1)[0], q_views: { value: 'Sent in after the coding' } })
+  t.match(await notCoded(), /Answers 1 to 1 of 1 shown \(5 in the wave\)/, 'the late answer is the one not yet coded')
 })

@@ -35,6 +35,11 @@ export async function startSmtp(delayMs = 0): Promise<TestSmtp> {
         .catch(callback)
     },
   })
+  // A client killed mid-conversation (the crash tests SIGKILL the app while it sends) resets its
+  // connection: that is the client's doing, not the server failing, so it must not throw.
+  server.on('error', (err: Error & { code?: string }) => {
+    if (err.code !== 'ECONNRESET' && err.code !== 'EPIPE') throw err
+  })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.server.address() as { port: number }
   state.url = `smtp://127.0.0.1:${port}`
