@@ -6,6 +6,10 @@ import { readdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import t from 'tap'
 
+// Eight measures, four servers started and stopped: about 90 s on a quiet 2-core machine, and
+// several times that while other work shares the cores; a hang still ends here.
+t.setTimeout(600_000)
+
 t.test('the benchmark runs end to end on a small scale and reports every measure', async (t) => {
   const before = new Set(readdirSync(tmpdir()).filter((f) => f.startsWith('bench-')))
   const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve) => {
