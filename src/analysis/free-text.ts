@@ -33,7 +33,7 @@ export interface FreeTextSet {
   partial: { count: number; included: boolean }
 }
 
-export async function freeTextAnswers(db: Kysely<Database>, waveId: string, waveLabel: string, definition: Definition, withNames: boolean, options: { includePartial?: boolean } = {}): Promise<FreeTextSet> {
+export async function freeTextAnswers(db: Kysely<Database>, waveId: string, waveLabel: string, definition: Definition, withNames: boolean, options: { includePartial?: boolean; organisationId?: string } = {}): Promise<FreeTextSet> {
   const includePartial = options.includePartial ?? false
   const attributes = await attributeNames(db, waveId)
   const questions: { id: string; text: string }[] = []
@@ -58,6 +58,8 @@ export async function freeTextAnswers(db: Kysely<Database>, waveId: string, wave
     .where('answer_values.wave_id', '=', waveId)
     .where('answer_values.text_value', 'is not', null)
     .$if(!includePartial, (qb) => qb.where('answer_values.partial', '=', 0))
+    // One organisation's answers only: a coder's form names one answer, and the wave may hold thousands.
+    .$if(options.organisationId !== undefined, (qb) => qb.where('responses.organisation_id', '=', options.organisationId!))
     .orderBy('responses.organisation_id')
     .execute()
   const answers: FreeTextAnswer[] = []

@@ -7,9 +7,8 @@ import JSZip from 'jszip'
 import { codedSetsXml, projectCodeBookXml, sourceCodingXml, sourceGuid, stableGuid, type ProjectCoding } from '../coding/refi-project.js'
 import type { FreeTextSet } from './free-text.js'
 import { partialNote } from './partial.js'
-import { Replacements } from './unholdable.js'
+import { escapeXml, Replacements } from './unholdable.js'
 
-const escapeXml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!)
 
 /** With `coding` (the wave's id and its coding here), the project carries the codebook and every coder's codings. */
 export function projectXml(set: FreeTextSet, title: string, now = new Date(), coding?: { waveId: string; project: ProjectCoding }): { xml: string; sources: { guid: string; text: string }[] } {

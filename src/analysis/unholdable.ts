@@ -8,6 +8,12 @@ import { translator } from '../i18n/catalogue.js'
 const UNHOLDABLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g
 export const REPLACEMENT = '\uFFFD'
 
+/** Text for an XML element or attribute: its five special characters as entities. */
+export const escapeXml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!)
+
+/** Text an XML file can hold, escaped, where nothing counts the replacements (a standalone codebook). */
+export const xmlText = (s: string) => escapeXml(s.replace(UNHOLDABLE, REPLACEMENT))
+
 /** Replaces what a format cannot hold with U+FFFD, counting each replacement. */
 export class Replacements {
   count = 0

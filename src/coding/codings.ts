@@ -150,6 +150,32 @@ export async function removeCoding(db: Kysely<Database>, waveId: string, userId:
   return Number(result.numDeletedRows) > 0
 }
 
+export interface Decision {
+  applied: boolean
+  decidedBy: string
+  decidedAt: string
+}
+
+/** Everything of a wave's coding, read once: its coders, every coding, the answers each went through, and the decisions. */
+export interface WaveCoding {
+  coders: Coder[]
+  codings: Coding[]
+  /** Per coder, the answers (answerKey) they went through. */
+  coded: Map<string, Set<string>>
+  /** Per `${codeId}|${answerKey}`, how a difference was settled. */
+  decisions: Map<string, Decision>
+}
+
+export async function waveCoding(db: Kysely<Database>, waveId: string): Promise<WaveCoding> {
+  const decisions = await db.selectFrom('coding_decisions').selectAll().where('wave_id', '=', waveId).execute()
+  return {
+    coders: await codersOf(db, waveId),
+    codings: await codingsOf(db, waveId),
+    coded: await codedAnswersOf(db, waveId),
+    decisions: new Map(decisions.map((d) => [`${d.code_id}|${answerKey({ organisationId: d.organisation_id, questionKey: d.question_key })}`, { applied: d.applied === 1, decidedBy: d.decided_by, decidedAt: d.decided_at }])),
+  }
+}
+
 /** Whether each coder applied a code to an answer (anywhere in it): the unit of agreement. */
 function appliedBy(codings: Coding[]): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>()
@@ -162,11 +188,13 @@ function appliedBy(codings: Coding[]): Map<string, Set<string>> {
   return out
 }
 
+const fromKey = (key: string): AnswerKey => ({ questionKey: key.slice(0, key.indexOf('|')), organisationId: key.slice(key.indexOf('|') + 1) })
+
 export interface Difference extends AnswerKey {
   codeId: string
   /** Which of the two coders applied the code. */
   appliedByFirst: boolean
-  decision?: { applied: boolean; decidedBy: string; decidedAt: string }
+  decision?: Decision
 }
 
 export interface Comparison {
@@ -178,28 +206,12 @@ export interface Comparison {
   differences: Difference[]
 }
 
-/** Compares the two coders' layers code by code over the answers both coded. */
-export async function compareCoders(db: Kysely<Database>, waveId: string, codeIds: string[]): Promise<Comparison | undefined> {
-  const coders = await codersOf(db, waveId)
-  if (coders.length !== MAX_CODERS) return undefined
-  const [first, second] = coders
-  const coded = await codedAnswersOf(db, waveId)
-  const firstCoded = coded.get(first.userId) ?? new Set()
-  const secondCoded = coded.get(second.userId) ?? new Set()
-  const answers = [...firstCoded]
-    .filter((k) => secondCoded.has(k))
-    .sort()
-    .map((k) => {
-      const at = k.indexOf('|')
-      return { questionKey: k.slice(0, at), organisationId: k.slice(at + 1) }
-    })
-  const applied = appliedBy(await codingsOf(db, waveId))
-  const decisions = new Map(
-    (await db.selectFrom('coding_decisions').selectAll().where('wave_id', '=', waveId).execute()).map((d) => [
-      `${d.code_id}|${answerKey({ organisationId: d.organisation_id, questionKey: d.question_key })}`,
-      { applied: d.applied === 1, decidedBy: d.decided_by, decidedAt: d.decided_at },
-    ]),
-  )
+/** Compares the two coders' layers code by code over the answers both coded; undefined unless there are two coders. */
+export function compareCoders(coding: WaveCoding, codeIds: string[], applied = appliedBy(coding.codings)): Comparison | undefined {
+  if (coding.coders.length !== MAX_CODERS) return undefined
+  const [first, second] = coding.coders
+  const secondCoded = coding.coded.get(second.userId) ?? new Set()
+  const answers = [...(coding.coded.get(first.userId) ?? [])].filter((k) => secondCoded.has(k)).sort().map(fromKey)
   const perCode = new Map<string, Agreement>()
   const differences: Difference[] = []
   for (const codeId of codeIds) {
@@ -211,7 +223,7 @@ export async function compareCoders(db: Kysely<Database>, waveId: string, codeId
       else if (byFirst) table.firstOnly++
       else if (bySecond) table.secondOnly++
       else table.neither++
-      if (byFirst !== bySecond) differences.push({ ...a, codeId, appliedByFirst: byFirst, decision: decisions.get(`${codeId}|${answerKey(a)}`) })
+      if (byFirst !== bySecond) differences.push({ ...a, codeId, appliedByFirst: byFirst, decision: coding.decisions.get(`${codeId}|${answerKey(a)}`) })
     }
     perCode.set(codeId, agreementOf(table))
   }
@@ -237,33 +249,28 @@ export async function decide(db: Kysely<Database>, waveId: string, answer: Answe
  * the decisions on their differences (differences not yet decided are left out and counted);
  * with one coder who has finished, theirs. Per answer, the set of codes.
  */
-export async function agreedCoding(db: Kysely<Database>, waveId: string, codeIds: string[]): Promise<{ codes: Map<string, Set<string>>; undecided: number; coders: number } | undefined> {
-  const coders = await codersOf(db, waveId)
-  if (!codingFinished(coders)) return undefined
+export function agreedCoding(coding: WaveCoding, codeIds: string[]): { codes: Map<string, Set<string>>; undecided: number; coders: number } | undefined {
+  if (!codingFinished(coding.coders)) return undefined
   const codes = new Map<string, Set<string>>()
-  const add = (a: AnswerKey, codeId: string) => {
-    const set = codes.get(answerKey(a)) ?? new Set<string>()
-    set.add(codeId)
-    codes.set(answerKey(a), set)
-  }
-  if (coders.length === 1) {
-    const coded = (await codedAnswersOf(db, waveId)).get(coders[0].userId) ?? new Set()
-    for (const k of coded) codes.set(k, new Set())
-    for (const c of await codingsOf(db, waveId, coders[0].userId)) add(c, c.codeId)
+  const add = (key: string, codeId: string) => codes.set(key, (codes.get(key) ?? new Set<string>()).add(codeId))
+  if (coding.coders.length === 1) {
+    const only = coding.coders[0].userId
+    for (const k of coding.coded.get(only) ?? []) codes.set(k, new Set())
+    for (const c of coding.codings) if (c.userId === only) add(answerKey(c), c.codeId)
     return { codes, undecided: 0, coders: 1 }
   }
-  const comparison = (await compareCoders(db, waveId, codeIds))!
-  const applied = appliedBy(await codingsOf(db, waveId))
+  const applied = appliedBy(coding.codings)
+  const comparison = compareCoders(coding, codeIds, applied)!
   let undecided = 0
   for (const a of comparison.answers) {
-    codes.set(answerKey(a), new Set())
-    const byFirst = applied.get(`${comparison.first.userId}|${answerKey(a)}`) ?? new Set()
-    const bySecond = applied.get(`${comparison.second.userId}|${answerKey(a)}`) ?? new Set()
-    for (const codeId of byFirst) if (bySecond.has(codeId)) add(a, codeId)
+    const key = answerKey(a)
+    codes.set(key, new Set())
+    const bySecond = applied.get(`${comparison.second.userId}|${key}`) ?? new Set()
+    for (const codeId of applied.get(`${comparison.first.userId}|${key}`) ?? []) if (bySecond.has(codeId)) add(key, codeId)
   }
   for (const d of comparison.differences) {
     if (!d.decision) undecided++
-    else if (d.decision.applied) add(d, d.codeId)
+    else if (d.decision.applied) add(answerKey(d), d.codeId)
   }
   return { codes, undecided, coders: 2 }
 }

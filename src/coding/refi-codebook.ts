@@ -5,16 +5,13 @@
 import { XMLParser } from 'fast-xml-parser'
 import type { Kysely } from 'kysely'
 import type { Actor } from '../accounts/audit.js'
+import { xmlText } from '../analysis/unholdable.js'
 import type { Database } from '../db/schema.js'
 import { codesOf, createCode, updateCode, type Code, type CodeInTree } from './codebook.js'
 
 export const CODEBOOK_NAMESPACE = 'urn:QDA-XML:codebook:1.0'
 const GUID = /^\{?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\}?$/
 const LABELS = { inclusion: 'When to use it:', exclusion: 'When not to use it:', example: 'Example:' } as const
-
-/** Characters XML 1.0 cannot hold are replaced visibly (U+FFFD), never dropped. */
-export const escapeXml = (s: string) =>
-  s.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '\uFFFD').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!)
 
 export function describeCode(code: Pick<Code, 'description' | 'inclusion' | 'exclusion' | 'example'>): string {
   return [code.description, ...(['inclusion', 'exclusion', 'example'] as const).filter((f) => code[f]).map((f) => `${LABELS[f]} ${code[f]}`)].filter(Boolean).join('\n\n')
@@ -45,9 +42,9 @@ export function codesXml(tree: CodeInTree[], indent = '  '): string[] {
     const pad = indent.repeat(depth)
     const inner = children.get(code.id) ?? []
     const description = describeCode(code)
-    if (!description && !inner.length) return void lines.push(`${pad}<Code guid="${code.id}" name="${escapeXml(code.name)}" isCodable="true"/>`)
-    lines.push(`${pad}<Code guid="${code.id}" name="${escapeXml(code.name)}" isCodable="true">`)
-    if (description) lines.push(`${pad}${indent}<Description>${escapeXml(description)}</Description>`)
+    if (!description && !inner.length) return void lines.push(`${pad}<Code guid="${code.id}" name="${xmlText(code.name)}" isCodable="true"/>`)
+    lines.push(`${pad}<Code guid="${code.id}" name="${xmlText(code.name)}" isCodable="true">`)
+    if (description) lines.push(`${pad}${indent}<Description>${xmlText(description)}</Description>`)
     for (const child of inner) write(child, depth + 1)
     lines.push(`${pad}</Code>`)
   }

@@ -8,8 +8,9 @@ import { createHash } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.js'
 import { codesOf, codeTree, type CodeInTree } from './codebook.js'
-import { agreedCoding, answerKey, codedAnswersOf, codersOf, codingFinished, codingsOf } from './codings.js'
-import { codesXml, escapeXml } from './refi-codebook.js'
+import { agreedCoding, answerKey, waveCoding } from './codings.js'
+import { xmlText } from '../analysis/unholdable.js'
+import { codesXml } from './refi-codebook.js'
 
 /** A name-based UUID (RFC 9562 version 8 layout from SHA-256), the same for the same name. */
 export function stableGuid(name: string): string {
@@ -38,15 +39,14 @@ export interface ProjectCoding {
 
 export async function projectCoding(db: Kysely<Database>, waveId: string, surveyId: string): Promise<ProjectCoding> {
   const codes = await codesOf(db, surveyId)
-  const coders = await codersOf(db, waveId)
-  const users: ProjectCoding['users'] = coders.map((c) => ({ guid: c.userId, name: c.name, email: c.email }))
+  const coding = await waveCoding(db, waveId)
+  const users: ProjectCoding['users'] = coding.coders.map((c) => ({ guid: c.userId, name: c.name, email: c.email }))
   const codings: ProjectCoding['codings'] = new Map()
-  const add = (key: string, coding: { codeId: string; userGuid: string; start: number | null; end: number | null }) => codings.set(key, [...(codings.get(key) ?? []), coding])
-  for (const c of await codingsOf(db, waveId)) add(answerKey(c), { codeId: c.codeId, userGuid: c.userId, start: c.start, end: c.end })
-  const codedBy = await codedAnswersOf(db, waveId)
-  const coded = coders.map((c) => ({ userGuid: c.userId, name: c.name, keys: codedBy.get(c.userId) ?? new Set<string>() }))
-  if (coders.length === 2 && codingFinished(coders)) {
-    const agreed = (await agreedCoding(db, waveId, codes.map((c) => c.id)))!
+  const add = (key: string, one: { codeId: string; userGuid: string; start: number | null; end: number | null }) => codings.set(key, [...(codings.get(key) ?? []), one])
+  for (const c of coding.codings) add(answerKey(c), { codeId: c.codeId, userGuid: c.userId, start: c.start, end: c.end })
+  const coded = coding.coders.map((c) => ({ userGuid: c.userId, name: c.name, keys: coding.coded.get(c.userId) ?? new Set<string>() }))
+  const agreed = coding.coders.length === 2 ? agreedCoding(coding, codes.map((c) => c.id)) : undefined
+  if (agreed) {
     const guid = agreedUserGuid(waveId)
     users.push({ guid, name: AGREED_USER_NAME })
     for (const [key, set] of agreed.codes) for (const codeId of set) add(key, { codeId, userGuid: guid, start: null, end: null })
@@ -67,7 +67,7 @@ export function sourceCodingXml(coding: ProjectCoding, key: string, text: string
     const start = toCodePoints(text, c.start)
     const end = toCodePoints(text, c.end)
     lines.push(
-      `      <PlainTextSelection guid="${guidFor(`selection:${key}:${i}`)}" name="${escapeXml([...text].slice(start, end).join('').slice(0, 60))}" startPosition="${start}" endPosition="${end}" creatingUser="${c.userGuid}" creationDateTime="${created}">`,
+      `      <PlainTextSelection guid="${guidFor(`selection:${key}:${i}`)}" name="${xmlText([...text].slice(start, end).join('').slice(0, 60))}" startPosition="${start}" endPosition="${end}" creatingUser="${c.userGuid}" creationDateTime="${created}">`,
       `        <Coding guid="${guidFor(`coding:${key}:${i}`)}" creatingUser="${c.userGuid}" creationDateTime="${created}"><CodeRef targetGUID="${c.codeId}"/></Coding>`,
       '      </PlainTextSelection>',
     )
@@ -85,7 +85,7 @@ export function codedSetsXml(coding: ProjectCoding, sourceFor: (key: string) => 
   if (!sets.length) return []
   const lines = ['  <Sets>']
   for (const c of sets) {
-    lines.push(`    <Set guid="${guidFor(`set:${c.userGuid}`)}" name="${escapeXml(`Answers coded by ${c.name}`)}">`, `      <Description>${CODED_SET_MARK}${c.userGuid}</Description>`)
+    lines.push(`    <Set guid="${guidFor(`set:${c.userGuid}`)}" name="${xmlText(`Answers coded by ${c.name}`)}">`, `      <Description>${CODED_SET_MARK}${c.userGuid}</Description>`)
     for (const key of [...c.keys].sort()) {
       const guid = sourceFor(key)
       if (guid) lines.push(`      <MemberSource targetGUID="${guid}"/>`)

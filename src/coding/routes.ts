@@ -28,12 +28,10 @@ import { checkCode, codesOf, codeTree, createCode, findCode, historyOf, inTransa
 import {
   agreedCoding,
   answerKey,
-  codedAnswersOf,
   codersOf,
   codeWholeAnswer,
   codePassage,
   codingFinished,
-  codingsOf,
   compareCoders,
   decide,
   finishCoding,
@@ -41,6 +39,7 @@ import {
   removeCoding,
   type Coder,
   type Coding,
+  waveCoding,
 } from './codings.js'
 
 const t = translator('en')
@@ -286,14 +285,12 @@ export async function codingRoutes(app: FastifyInstance) {
   }
 
   async function layerFor(wave: WaveTable, userId: string, codeIds: string[]): Promise<Layer> {
-    const coders = await codersOf(app.db, wave.id)
-    const me = coders.find((c) => c.userId === userId)
-    const finished = codingFinished(coders)
+    const coding = await waveCoding(app.db, wave.id)
+    const me = coding.coders.find((c) => c.userId === userId)
     const mine = new Map<string, Coding[]>()
-    if (me) for (const c of await codingsOf(app.db, wave.id, userId)) mine.set(answerKey(c), [...(mine.get(answerKey(c)) ?? []), c])
-    const agreed = finished ? await agreedCoding(app.db, wave.id, codeIds) : undefined
-    const codedByMe = me ? ((await codedAnswersOf(app.db, wave.id)).get(userId) ?? new Set<string>()) : new Set<string>()
-    return { coders, me, finished, mine, agreed: agreed?.codes, undecided: agreed?.undecided ?? 0, codedByMe }
+    if (me) for (const c of coding.codings) if (c.userId === userId) mine.set(answerKey(c), [...(mine.get(answerKey(c)) ?? []), c])
+    const agreed = agreedCoding(coding, codeIds)
+    return { coders: coding.coders, me, finished: codingFinished(coding.coders), mine, agreed: agreed?.codes, undecided: agreed?.undecided ?? 0, codedByMe: (me && coding.coded.get(userId)) || new Set<string>() }
   }
 
   /** A passage that could not be coded: the message beside its field, with what was typed kept. */
@@ -395,14 +392,15 @@ export async function codingRoutes(app: FastifyInstance) {
 
   const backTo = (wave: WaveTable, body: { back?: string }, anchor = '') => `/admin/coding/waves/${wave.id}${body.back && BACK.test(body.back) ? body.back : ''}${anchor}`
 
-  const waveAction = (path: string, handle: (request: FastifyRequest<{ Params: WaveParams; Body: AnswerForm }>, reply: FastifyReply, wave: WaveTable, codes: Code[]) => Promise<unknown>) =>
-    app.post<{ Params: WaveParams; Body: AnswerForm }>(`/admin/coding/waves/:waveId/${path}`, { schema: { params: waveParams, body: path.startsWith('answers') || path === 'decisions' || path === 'quotations' ? answerBody : { type: 'object', properties: { _csrf: textField(200), back: textField(700) } } }, preHandler: app.csrfProtection }, async (request, reply) => {
+  const backOnly = { type: 'object', properties: { _csrf: textField(200), back: textField(700) } } as const
+  /** A coding action on a wave: a form (CSRF checked) naming an answer, or only where to go back to. */
+  const waveAction = (path: string, body: typeof answerBody | typeof backOnly, handle: (request: FastifyRequest<{ Params: WaveParams; Body: AnswerForm }>, reply: FastifyReply, wave: WaveTable) => Promise<unknown>) =>
+    app.post<{ Params: WaveParams; Body: AnswerForm }>(`/admin/coding/waves/:waveId/${path}`, { schema: { params: waveParams, body }, preHandler: app.csrfProtection }, async (request, reply) => {
       const loaded = await loadWave(request, reply)
-      if (!loaded) return reply
-      return handle(request, reply, loaded.wave, await codesOf(app.db, loaded.wave.survey_id))
+      return loaded ? handle(request, reply, loaded.wave) : reply
     })
 
-  waveAction('join', async (request, reply, wave) => {
+  waveAction('join', backOnly, async (request, reply, wave) => {
     const refused = await joinCoding(app.db, wave.id, request.user!.id)
     if (refused) return refuse(request, reply, wave, refused, 409)
     await audit(app.db, request.user!, 'coding_joined', { waveId: wave.id })
@@ -411,7 +409,7 @@ export async function codingRoutes(app: FastifyInstance) {
 
   // Finishing, and going back to coding: only a coder of the wave, for themselves.
   for (const [path, done, action] of [['finish', true, 'coding_finished'], ['reopen', false, 'coding_reopened']] as const) {
-    waveAction(path, async (request, reply, wave) => {
+    waveAction(path, backOnly, async (request, reply, wave) => {
       const me = (await codersOf(app.db, wave.id)).find((c) => c.userId === request.user!.id)
       if (!me) return refuse(request, reply, wave, 'admin.coding.error.not_a_coder', 403)
       await finishCoding(app.db, wave.id, me.userId, done)
@@ -425,20 +423,26 @@ export async function codingRoutes(app: FastifyInstance) {
     const me = (await codersOf(app.db, wave.id)).find((c) => c.userId === request.user!.id)
     if (!me) return void (await refuse(request, reply, wave, 'admin.coding.error.not_a_coder', 403))
     if (me.doneAt) return void (await refuse(request, reply, wave, 'admin.coding.error.finished', 409))
-    const version = app.catalogue.find(wave.survey_id, wave.version)!
-    const set = await freeTextAnswers(app.db, wave.id, wave.label, version.definition, false)
-    const answer = set.answers.find((a) => a.organisationId === request.body.organisation && a.questionId === request.body.question)
+    const answer = await answerNamed(wave, request.body)
     if (!answer) return void (await refuse(request, reply, wave, 'admin.coding.error.no_answer', 404))
     return { me, answer, key: { organisationId: answer.organisationId, questionKey: answer.questionId } }
+  }
+
+  /** The free-text answer a form names (organisation and question), if the wave has it. */
+  async function answerNamed(wave: WaveTable, body: { organisation: string; question: string }): Promise<FreeTextAnswer | undefined> {
+    const version = app.catalogue.find(wave.survey_id, wave.version)!
+    const set = await freeTextAnswers(app.db, wave.id, wave.label, version.definition, false, { organisationId: body.organisation })
+    return set.answers.find((a) => a.questionId === body.question)
   }
 
   async function refuse(request: FastifyRequest, reply: FastifyReply, wave: WaveTable, key: string, status: number) {
     return renderTeamPage(request, reply, 'coding/refused', { wave, message: t(key), back: backTo(wave, (request.body ?? {}) as { back?: string }) }, status)
   }
 
-  waveAction('answers', async (request, reply, wave, codes) => {
+  waveAction('answers', answerBody, async (request, reply, wave) => {
     const target = await codingTarget(request, reply, wave)
     if (!target) return reply
+    const codes = await codesOf(app.db, wave.survey_id)
     const wanted = ([] as string[]).concat(request.body.codes ?? [])
     const known = new Set(codes.map((c) => c.id))
     if (wanted.some((id) => !known.has(id))) return refuse(request, reply, wave, 'admin.coding.error.code_unknown', 400)
@@ -447,10 +451,10 @@ export async function codingRoutes(app: FastifyInstance) {
     return redirectDone(reply, backTo(wave, request.body, request.body.anchor ? `#${request.body.anchor}` : ''), 'answer_coded', wanted.length)
   })
 
-  waveAction('answers/passage', async (request, reply, wave, codes) => {
+  waveAction('answers/passage', answerBody, async (request, reply, wave) => {
     const target = await codingTarget(request, reply, wave)
     if (!target) return reply
-    const code = codes.find((c) => c.id === request.body.code)
+    const code = (await codesOf(app.db, wave.survey_id)).find((c) => c.id === request.body.code)
     if (!code) return refuse(request, reply, wave, 'admin.coding.error.passage_code', 400)
     // With JavaScript the page sends the selection's offsets; without it, the words copied from the answer.
     const start = request.body.start ? Number(request.body.start) : undefined
@@ -494,13 +498,13 @@ export async function codingRoutes(app: FastifyInstance) {
   async function comparisonFor(request: FastifyRequest<{ Params: WaveParams }>, reply: FastifyReply) {
     const loaded = await loadWave(request, reply)
     if (!loaded) return undefined
-    const coders = await codersOf(app.db, loaded.wave.id)
+    const coding = await waveCoding(app.db, loaded.wave.id)
     const codes = await codesOf(app.db, loaded.wave.survey_id)
-    if (coders.length < 2 || !codingFinished(coders)) {
+    if (coding.coders.length < 2 || !codingFinished(coding.coders)) {
       await renderTeamPage(request, reply, 'coding/refused', { wave: loaded.wave, message: t('admin.coding.error.not_both_finished'), back: `/admin/coding/waves/${loaded.wave.id}` }, 409)
       return undefined
     }
-    const comparison = (await compareCoders(app.db, loaded.wave.id, codes.map((c) => c.id)))!
+    const comparison = compareCoders(coding, codes.map((c) => c.id))!
     return { ...loaded, codes, comparison }
   }
 
@@ -593,7 +597,7 @@ export async function codingRoutes(app: FastifyInstance) {
       if (!file) return importCodebookFailed(request, reply, t('admin.coding.error.choose_file'))
       try {
         const codes = parseQdc(file.toString('utf8'))
-        const result = await inTransactionOf(app, (trx) => importCodebook(trx, request.user!, surveyId, codes))
+        const result = await inTransaction(app.db, (trx) => importCodebook(trx, request.user!, surveyId, codes))
         await audit(app.db, request.user!, 'codebook_imported', { survey: surveyId, added: result.added, updated: result.updated, count: codes.length })
         return redirectDone(reply, `/admin/coding/surveys/${surveyId}`, 'codebook_imported', result.added, result.updated)
       } catch (error) {
@@ -643,18 +647,25 @@ export async function codingRoutes(app: FastifyInstance) {
   } as const
   type ThemesQuery = { waves?: string | string[]; question?: string; by?: string }
 
-  async function themes(request: FastifyRequest<{ Params: { surveyId: string }; Querystring: ThemesQuery }>) {
-    const { surveyId } = request.params
-    const all = await app.db.selectFrom('waves').selectAll().where('survey_id', '=', surveyId).orderBy('created_at').execute()
-    const chosen = ([] as string[]).concat(request.query.waves ?? [])
-    const waves = chosen.length ? all.filter((w) => chosen.includes(w.id)) : all
+  /** Each wave's free-text answers with its agreed coding, oldest wave first. */
+  async function codedWaves(waves: WaveTable[], codeIds: string[]) {
     const coded = []
     for (const wave of waves) {
       const version = app.catalogue.find(wave.survey_id, wave.version)
-      if (!version) continue
-      coded.push(await codedWave(app.db, wave, (await freeTextAnswers(app.db, wave.id, wave.label, version.definition, false)).answers))
+      if (version) coded.push(await codedWave(app.db, wave, (await freeTextAnswers(app.db, wave.id, wave.label, version.definition, false)).answers, codeIds))
     }
-    const tree = codeTree(await codesOf(app.db, surveyId))
+    return coded
+  }
+  const wavesOfSurvey = (surveyId: string) => app.db.selectFrom('waves').selectAll().where('survey_id', '=', surveyId).orderBy('created_at').execute()
+
+  async function themes(request: FastifyRequest<{ Params: { surveyId: string }; Querystring: ThemesQuery }>) {
+    const { surveyId } = request.params
+    const all = await wavesOfSurvey(surveyId)
+    const chosen = ([] as string[]).concat(request.query.waves ?? [])
+    const waves = chosen.length ? all.filter((w) => chosen.includes(w.id)) : all
+    const codes = await codesOf(app.db, surveyId)
+    const coded = await codedWaves(waves, codes.map((c) => c.id))
+    const tree = codeTree(codes)
     const question = request.query.question || undefined
     const table = themeTable(app.catalogue, surveyId, tree, coded, question)
     const newest = table.waves[table.waves.length - 1]
@@ -685,10 +696,8 @@ export async function codingRoutes(app: FastifyInstance) {
 
   // ---- Quotations for a report ------------------------------------------------------------------
 
-  waveAction('quotations', async (request, reply, wave) => {
-    const version = app.catalogue.find(wave.survey_id, wave.version)!
-    const set = await freeTextAnswers(app.db, wave.id, wave.label, version.definition, false)
-    const answer = set.answers.find((a) => a.organisationId === request.body.organisation && a.questionId === request.body.question)
+  waveAction('quotations', answerBody, async (request, reply, wave) => {
+    const answer = await answerNamed(wave, request.body)
     if (!answer) return refuse(request, reply, wave, 'admin.coding.error.no_answer', 404)
     const quoted = request.body.passage?.trim()
     const span = quoted ? findPassage(answer.answer, quoted) : undefined
@@ -699,15 +708,13 @@ export async function codingRoutes(app: FastifyInstance) {
   })
 
   async function surveyQuotations(surveyId: string): Promise<Quotation[]> {
-    const waves = await app.db.selectFrom('waves').selectAll().where('survey_id', '=', surveyId).orderBy('created_at').execute()
+    // Only the waves with quotations are read: the others' answers are not needed.
+    const quoted = new Set((await app.db.selectFrom('quotations').select('wave_id').distinct().execute()).map((q) => q.wave_id))
+    const codes = await codesOf(app.db, surveyId)
+    const names = new Map(codes.map((c) => [c.id, c.name]))
     const out: Quotation[] = []
-    const names = new Map((await codesOf(app.db, surveyId)).map((c) => [c.id, c.name]))
-    for (const wave of waves) {
-      const version = app.catalogue.find(wave.survey_id, wave.version)
-      if (!version) continue
-      const answers = (await freeTextAnswers(app.db, wave.id, wave.label, version.definition, false)).answers
-      const coded = await codedWave(app.db, wave, answers)
-      out.push(...(await quotationsOf(app.db, wave, answers, (key) => [...(coded.coding?.get(key) ?? [])].map((id) => names.get(id) ?? '').filter(Boolean).sort())))
+    for (const wave of await codedWaves((await wavesOfSurvey(surveyId)).filter((w) => quoted.has(w.id)), codes.map((c) => c.id))) {
+      out.push(...(await quotationsOf(app.db, wave, wave.answers, (key) => [...(wave.coding?.get(key) ?? [])].map((id) => names.get(id) ?? '').filter(Boolean).sort())))
     }
     return out
   }
@@ -745,7 +752,6 @@ export async function codingRoutes(app: FastifyInstance) {
   )
 }
 
-const inTransactionOf = <T>(app: FastifyInstance, work: Parameters<typeof inTransaction<T>>[1]) => inTransaction(app.db, work)
 
 const fixed = (x: number | null | undefined, digits: number) => (x === null || x === undefined ? '' : x.toFixed(digits))
 

@@ -12,7 +12,7 @@ import { fisherExact, wilson } from '../analysis/tests-of-difference.js'
 import type { Database } from '../db/schema.js'
 import type { Catalogue } from '../questionnaire/catalogue.js'
 import { codesOf, codeTree, type CodeInTree } from './codebook.js'
-import { agreedCoding, answerKey } from './codings.js'
+import { agreedCoding, answerKey, waveCoding } from './codings.js'
 
 export interface CodedWave {
   id: string
@@ -24,9 +24,9 @@ export interface CodedWave {
   undecided: number
 }
 
-export async function codedWave(db: Kysely<Database>, wave: { id: string; label: string; version: string; survey_id: string }, answers: FreeTextAnswer[]): Promise<CodedWave> {
-  const codes = await codesOf(db, wave.survey_id)
-  const agreed = await agreedCoding(db, wave.id, codes.map((c) => c.id))
+/** A wave's free-text answers with its agreed coding (codeIds: the survey's codes). */
+export async function codedWave(db: Kysely<Database>, wave: { id: string; label: string; version: string }, answers: FreeTextAnswer[], codeIds: string[]): Promise<CodedWave> {
+  const agreed = agreedCoding(await waveCoding(db, wave.id), codeIds)
   return { id: wave.id, label: wave.label, version: wave.version, answers, coding: agreed?.codes, undecided: agreed?.undecided ?? 0 }
 }
 

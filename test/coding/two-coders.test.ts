@@ -12,7 +12,7 @@
 // agreement.test.ts, on matrix(c(3,0,1,16), 2, 2)/20) is 0.503 to 1.152, shown capped at 1.
 import t, { type Test } from 'tap'
 import type { FastifyInstance } from 'fastify'
-import { agreedCoding } from '../../src/coding/codings.js'
+import { agreedCoding, waveCoding } from '../../src/coding/codings.js'
 import type { Answers } from '../../src/questionnaire/answers.js'
 import { buildTestApp, FIXTURES, form, formSession, signIn } from '../helpers/app.js'
 import { testDatabases } from '../helpers/databases.js'
@@ -124,7 +124,7 @@ for (const database of databases) {
     t.equal((await settle(8, 'Housing', 'no')).statusCode, 303)
     t.equal((await settle(9, 'Housing', 'yes')).statusCode, 303)
     t.equal((await settle(2, 'Housing', 'yes')).statusCode, 400, 'no difference to settle there: both coders agreed')
-    const agreed = (await agreedCoding(app.db, waveId, Object.values(codes)))!
+    const agreed = agreedCoding(await waveCoding(app.db, waveId), Object.values(codes))!
     t.equal(agreed.undecided, 1, 'Benefits on answer 10 is not settled yet')
     const housing = organisations.filter((o) => agreed.codes.get(`q_views|${o}`)?.has(codes.Housing)).map((o) => organisations.indexOf(o) + 1)
     t.same(housing, [1, 2, 3, 4, 5, 6, 7, 9], 'agreed Housing: the six both gave, and the two decided yes')
