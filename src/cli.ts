@@ -121,13 +121,20 @@ function optionLines(q: OptionLineage): string[] {
  * or the default SQLite file), read only: validating never creates or changes a database.
  */
 async function validateAgainstDatabase(catalogue: Catalogue, config: AppConfig, env: NodeJS.ProcessEnv, out: (line: string) => void, err: (line: string) => void): Promise<number> {
-  if (env.DATABASE_URL === undefined && !existsSync(sqlitePathFrom(config.databaseUrl))) return 0
   if (!isPostgresUrl(config.databaseUrl) && !existsSync(sqlitePathFrom(config.databaseUrl))) {
-    out(`No database at ${sqlitePathFrom(config.databaseUrl)} yet: no wave has locked a version.`)
+    // The default file not made yet is the usual case on a developer's machine: nothing to say.
+    if (env.DATABASE_URL !== undefined) out(`No database at ${sqlitePathFrom(config.databaseUrl)} yet: no wave has locked a version.`)
     return 0
   }
   return withDatabase(config, async (db, description) => {
-    const { problems, locked } = await checkAgainstDatabase(db, catalogue, config.surveysDir)
+    let found: Awaited<ReturnType<typeof checkAgainstDatabase>>
+    try {
+      found = await checkAgainstDatabase(db, catalogue, config.surveysDir)
+    } catch (error) {
+      err(`Could not check against the database ${description}: ${(error as Error).message}`)
+      return 1
+    }
+    const { problems, locked } = found
     for (const problem of problems) err(formatProblem(problem))
     if (problems.length) {
       err(`${t('admin.count.errors', { count: problems.length })} against the database ${description}: the server will not start until they are fixed.`)

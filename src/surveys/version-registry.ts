@@ -61,10 +61,9 @@ function lockedFileChanged(row: QuestionnaireVersionTable, version: SurveyVersio
  * Waves whose questionnaire version is in no file: the file was removed or renamed (or its
  * version: changed). Named with the file the version was last loaded from.
  */
-async function wavesWithoutTheirVersion(db: Reader, catalogue: Catalogue, surveysDir: string | undefined): Promise<Problem[]> {
+function wavesWithoutTheirVersion(registered: Pick<QuestionnaireVersionTable, 'survey_id' | 'version' | 'source_file'>[], wavesOf: Map<string, { label: string; demo: boolean }[]>, catalogue: Catalogue, surveysDir?: string): Problem[] {
   const problems: Problem[] = []
-  const registered = await db.selectFrom('questionnaire_versions').select(['survey_id', 'version', 'source_file']).execute()
-  for (const [key, waves] of await wavesByVersion(db)) {
+  for (const [key, waves] of wavesOf) {
     const [surveyId, version] = key.split(' ')
     if (catalogue.find(surveyId, version)) continue
     const row = registered.find((r) => r.survey_id === surveyId && r.version === version)
@@ -86,11 +85,12 @@ async function wavesWithoutTheirVersion(db: Reader, catalogue: Catalogue, survey
  * Registers every version and returns what must stop the server: a locked version whose file
  * changed, a wave whose version has no file.
  */
-export async function registerVersions(db: Kysely<Database>, catalogue: Catalogue, now = new Date(), surveysDir?: string): Promise<Problem[]> {
+export async function registerVersions(db: Kysely<Database>, catalogue: Catalogue, now = new Date()): Promise<Problem[]> {
   const problems: Problem[] = []
   const timestamp = now.toISOString()
+  let waves = new Map<string, { label: string; demo: boolean }[]>()
   await db.transaction().execute(async (trx) => {
-    const waves = await wavesByVersion(trx)
+    waves = await wavesByVersion(trx)
     for (const survey of catalogue.surveys) {
       for (const version of survey.versions) {
         const key = { survey_id: survey.id, version: version.definition.version }
@@ -131,7 +131,8 @@ export async function registerVersions(db: Kysely<Database>, catalogue: Catalogu
       }
     }
   })
-  problems.push(...(await wavesWithoutTheirVersion(db, catalogue, surveysDir)))
+  const registered = await db.selectFrom('questionnaire_versions').select(['survey_id', 'version', 'source_file']).execute()
+  problems.push(...wavesWithoutTheirVersion(registered, waves, catalogue))
   return problems
 }
 
@@ -140,12 +141,9 @@ export async function registerVersions(db: Kysely<Database>, catalogue: Catalogu
  * database. A database never migrated has no versions to check.
  */
 export async function checkAgainstDatabase(db: Kysely<Database>, catalogue: Catalogue, surveysDir?: string): Promise<{ problems: Problem[]; locked: number }> {
-  let rows: QuestionnaireVersionTable[]
-  try {
-    rows = await db.selectFrom('questionnaire_versions').selectAll().execute()
-  } catch {
-    return { problems: [], locked: 0 }
-  }
+  // Only a database never migrated is passed over: one that cannot be reached is an error to report.
+  if (!(await db.introspection.getTables()).some((table) => table.name === 'questionnaire_versions')) return { problems: [], locked: 0 }
+  const rows = await db.selectFrom('questionnaire_versions').selectAll().execute()
   const waves = await wavesByVersion(db)
   const problems: Problem[] = []
   const locked = rows.filter((r) => r.locked_at)
@@ -153,7 +151,7 @@ export async function checkAgainstDatabase(db: Kysely<Database>, catalogue: Cata
     const version = catalogue.find(row.survey_id, row.version)
     if (version && !sameMeaning(row, version)) problems.push(lockedFileChanged(row, version, waves.get(`${row.survey_id} ${row.version}`) ?? []))
   }
-  problems.push(...(await wavesWithoutTheirVersion(db, catalogue, surveysDir)))
+  problems.push(...wavesWithoutTheirVersion(rows, waves, catalogue, surveysDir))
   return { problems, locked: locked.length }
 }
 

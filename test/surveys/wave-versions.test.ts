@@ -110,6 +110,13 @@ t.test('the real server process stops at start-up with the wave and the version 
 t.test('validate checks the versions locked in a configured database', async (t) => {
   const config = await withWaves(t)
   const env = { SURVEYS_DIR: config.surveysDir, DATABASE_URL: config.databaseUrl }
+  const versionRows = async () => {
+    const { db } = openDatabase(config.databaseUrl)
+    const rows = await db.selectFrom('questionnaire_versions').select(['survey_id', 'version', 'content_hash', 'definition_json']).orderBy('survey_id').orderBy('version').execute()
+    await db.destroy()
+    return rows
+  }
+  const before = await versionRows()
   const fine = await cli(['validate'], env)
   t.equal(fine.code, 0, fine.err)
   t.match(fine.out, "OK against the database")
@@ -130,13 +137,16 @@ t.test('validate checks the versions locked in a configured database', async (t)
   t.match(missing.err, 'the waves "Prisons 2024" and "Prisons 2024 (Wales)" use version 2024 of prison-peer-social-care, which no definition file has any more')
 
   writeFileSync(file, original)
-  const { db } = openDatabase(config.databaseUrl)
-  const rows = await db.selectFrom('questionnaire_versions').select(['survey_id', 'version', 'content_hash']).orderBy('version').execute()
-  await db.destroy()
-  t.equal((await cli(['validate'], env)).code, 0, 'validating wrote nothing: the file restored is valid again')
-  const { db: again } = openDatabase(config.databaseUrl)
-  t.same(await again.selectFrom('questionnaire_versions').select(['survey_id', 'version', 'content_hash']).orderBy('version').execute(), rows)
-  await again.destroy()
+  // A version no wave locked, reworded: starting the server would register its new hash and text; validating must not.
+  const unlocked = join(config.surveysDir, 'la-release-social-care', '2020.yaml')
+  writeFileSync(unlocked, readFileSync(unlocked, 'utf8').replace(/^title: (.*)$/m, 'title: $1 (reworded)'))
+  t.equal((await cli(['validate'], env)).code, 0, 'the file restored is valid again, and the reworded unlocked version too')
+  t.same(await versionRows(), before, 'validating wrote nothing to the database')
+
+  const unreachable = await cli(['validate'], { SURVEYS_DIR: config.surveysDir, DATABASE_URL: 'postgres://nobody:wrong@127.0.0.1:1/nothing' })
+  t.equal(unreachable.code, 1, 'a database that cannot be reached is not "OK"')
+  t.match(unreachable.err, 'Could not check against the database')
+  t.notMatch(unreachable.out, 'OK against the database')
 })
 
 t.test('validate without a database configured checks the files only and creates no database', async (t) => {
