@@ -3,6 +3,7 @@
 // and a default written out (required: true, languages: [en], max_length: 500) or English text
 // written as { en: … } means what leaving it out means, so both are brought to one form first.
 import { createHash } from 'node:crypto'
+import { LONG_TEXT_LIMIT, SHORT_TEXT_LIMIT } from './answers.js'
 import type { Definition, Lineage, Question, Text } from './schema.js'
 
 export function canonicalJson(value: unknown): string {
@@ -16,10 +17,10 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value)
 }
 
-const DEFAULT_MAX_LENGTH: Partial<Record<Question['type'], number>> = { short_text: 500, long_text: 20000 }
+const DEFAULT_MAX_LENGTH: Partial<Record<Question['type'], number>> = { short_text: SHORT_TEXT_LIMIT, long_text: LONG_TEXT_LIMIT }
 
 /** English alone, as { en: … }, is the plain string it would otherwise be. */
-export function plainText<T extends Text | Record<string, unknown> | undefined>(text: T): T | string {
+function plainText<T extends Text | Record<string, unknown> | undefined>(text: T): T | string {
   if (text && typeof text === 'object' && Object.keys(text).length === 1 && typeof (text as Record<string, unknown>).en === 'string') return (text as { en: string }).en
   return text
 }
@@ -41,7 +42,8 @@ function lineageMeaning(lineage: Lineage | undefined): Lineage | undefined {
   return Object.keys(out).length ? out : undefined
 }
 
-function questionMeaning(question: Question): unknown {
+/** A question in one form for each meaning: defaults written out or left out, English as a plain string. */
+export function questionMeaning(question: Question): Record<string, unknown> {
   const q = { ...question, text: plainText(question.text) } as Record<string, unknown>
   if (q.hint !== undefined) q.hint = plainText(q.hint as Text)
   if (q.required === true) delete q.required
@@ -55,7 +57,7 @@ function questionMeaning(question: Question): unknown {
 }
 
 /** The definition in one form for each meaning: what the content hash is taken of. */
-export function meaningOf(definition: Definition): unknown {
+function meaningOf(definition: Definition): unknown {
   const { $schema: _editorHint, ...content } = definition
   const root = { ...content, title: plainText(content.title), intro: plainText(content.intro) } as Record<string, unknown>
   if (canonicalJson(root.languages) === '["en"]') delete root.languages

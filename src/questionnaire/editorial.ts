@@ -2,7 +2,7 @@
 // because every answer already given keeps its meaning: the same sections, pages and questions
 // in the same order, the same types, codes, options, skip logic and validation. Only wording
 // (question text, hints, titles, introductions, option labels, row texts, units) may differ.
-import { canonicalJson } from './content-hash.js'
+import { canonicalJson, questionMeaning } from './content-hash.js'
 import type { Finding } from './check-definition.js'
 import { languagesOf } from './model.js'
 import type { Path } from './problems.js'
@@ -10,18 +10,18 @@ import type { Definition, Question } from './schema.js'
 
 const WORDING = new Set(['text', 'hint', 'title', 'intro', 'label', 'unit'])
 
-/** The question without its wording or lineage: what an answer's meaning depends on. */
+/**
+ * The question without its wording or lineage: what an answer's meaning depends on. Defaults
+ * written out or left out mean the same, as for the content hash (content-hash.ts).
+ */
 function substance(question: Question): Record<string, unknown> {
   const out: Record<string, unknown> = {}
-  for (const [key, value] of Object.entries(question)) {
+  for (const [key, value] of Object.entries(questionMeaning(question))) {
     if (WORDING.has(key) || key === 'lineage') continue
     if (key === 'options') out.options = (value as Record<string, unknown>[]).map(({ label: _label, ...rest }) => rest)
     else if (key === 'rows') out.rows = (value as { id: string }[]).map((r) => r.id)
     else out[key] = value
   }
-  // Defaults written out or left out mean the same (see content-hash.ts).
-  if (out.required === true) delete out.required
-  for (const key of ['dont_know', 'not_applicable']) if (out[key] === false) delete out[key]
   return out
 }
 

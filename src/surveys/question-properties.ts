@@ -5,6 +5,7 @@
 import { translator } from '../i18n/catalogue.js'
 import { isAnswerable, questionOptions, textIn } from '../questionnaire/model.js'
 import type { Language, Question, Text, Unit } from '../questionnaire/schema.js'
+import { LONG_TEXT_LIMIT, SHORT_TEXT_LIMIT } from '../questionnaire/answers.js'
 
 export interface Property {
   label: string
@@ -13,7 +14,6 @@ export interface Property {
 }
 
 const t = translator('en')
-const DEFAULT_MAX_LENGTH = { short_text: 500, long_text: 20000 } as const
 
 function inLanguages(text: Text | undefined): { text: string; lang?: Language }[] {
   if (text === undefined) return []
@@ -50,7 +50,7 @@ export function questionProperties(question: Question): Property[] {
     if (question.unit !== undefined) add('unit', unitLines(question.unit))
   }
   if (question.type === 'short_text' || question.type === 'long_text') {
-    const limit = question.max_length ?? DEFAULT_MAX_LENGTH[question.type]
+    const limit = question.max_length ?? (question.type === 'short_text' ? SHORT_TEXT_LIMIT : LONG_TEXT_LIMIT)
     add('max_length', [{ text: t(question.max_length === undefined ? 'admin.surveys.max_length_default' : 'admin.surveys.max_length', { count: limit }) }])
   }
   if ((question.type === 'yes_no' || question.type === 'number') && question.dont_know) add('offers', [{ text: t('admin.surveys.offers_dont_know') }])

@@ -39,6 +39,15 @@ t.test('what is and is not editorial', async (t) => {
   const buddies = typed.sections[0].pages[1].questions[0]
   Object.assign(buddies, { type: 'short_text', min: undefined, max: undefined })
   t.same(nonEditorialChanges(v1, typed), ['question "buddies": max changed from 500 to nothing', 'question "buddies": min changed from 0 to nothing', 'question "buddies": type changed from "number" to "short_text"'])
+  // Defaults written out mean what leaving them out means, as for the content hash: other: false
+  // and exclusive: false on every option of every choice question, and a text's default length.
+  const defaults = structuredClone(v1)
+  for (const q of defaults.sections.flatMap((s) => s.pages.flatMap((p) => p.questions)) as Record<string, unknown>[]) {
+    if (Array.isArray(q.options)) q.options = (q.options as Record<string, unknown>[]).map((o) => ({ ...o, other: o.other ?? false, exclusive: o.exclusive ?? false }))
+    if (q.type === 'long_text') q.max_length = 20000
+  }
+  t.not(JSON.stringify(defaults), JSON.stringify(v1), 'the defaults are written out')
+  t.same(nonEditorialChanges(v1, defaults), [], 'defaults written out are not a change')
 })
 
 t.test('a version declared editorial that changes more is refused by the validator, located, with each change', async (t) => {
