@@ -15,7 +15,7 @@
 // (8) coding a wave's free text: the coding grid and the theme table at BENCH_CODING answers
 // (default 5000; 0 skips), see coding.ts.
 import { randomUUID } from 'node:crypto'
-import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
 import autocannon from 'autocannon'
@@ -29,6 +29,7 @@ import { hashLinkToken, issueLinkFor } from '../src/respond/link-tokens.js'
 import { createOrganisation } from '../src/waves/organisations.js'
 import { createWave, inviteOrganisations } from '../src/waves/waves.js'
 import { startServer } from '../test/helpers/server-process.js'
+import { residentMb } from './process-memory.js'
 import { measureVersionDiff } from './version-diff.js'
 import { measureCoding } from './coding.js'
 
@@ -88,12 +89,6 @@ function generateResponses(file: string, waveId: string, count: number) {
   db.close()
 }
 
-/** Resident memory of a process, from Linux's /proc: now (VmRSS) and its peak so far (VmHWM). */
-function residentMb(pid: number): { now: number; peak: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
-  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN)
-  return { now: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 }
-}
 
 /** Latency percentiles of a run, as autocannon measured them (milliseconds). */
 function latency(run: autocannon.Result): string {
@@ -265,7 +260,7 @@ async function main() {
     report.push(`(4) server's peak resident memory during that export: ${exported.peakRssMb.toFixed(0)} MiB (${exported.idleRssMb.toFixed(0)} MiB before it)`)
   }
   if (ORGANISATIONS > 0) report.push(...(await measureOrganisations(dir, config.surveysDir, ORGANISATIONS)))
-  if (DIFF_QUESTIONS > 0) report.push(await measureVersionDiff(dir, DIFF_QUESTIONS, (path) => readFileSync(path, 'utf8')))
+  if (DIFF_QUESTIONS > 0) report.push(await measureVersionDiff(dir, DIFF_QUESTIONS, SERVER))
   if (CODING > 0) report.push(...(await measureCoding(dir, CODING)))
   const small = Math.min(10_000, RESPONSES)
   if (RESPONSES > small) {

@@ -7,6 +7,7 @@ import { startSession } from '../src/accounts/sessions.js'
 import { createUser } from '../src/accounts/users.js'
 import { configFromEnv } from '../src/config.js'
 import { startServer } from '../test/helpers/server-process.js'
+import { residentMb } from './process-memory.js'
 
 const PER_PAGE = 100
 
@@ -27,11 +28,8 @@ function versionYaml(version: 1 | 2, count: number): string {
   return `${lines.join('\n')}\n`
 }
 
-function peakResidentMb(pid: number, readFile: (path: string) => string): number {
-  return Number(/^VmHWM:\s+(\d+) kB/m.exec(readFile(`/proc/${pid}/status`))?.[1] ?? NaN) / 1024
-}
-
-export async function measureVersionDiff(dir: string, count: number, readFile: (path: string) => string): Promise<string> {
+/** `server`: which server script to run (the compiled build, as every other measure). */
+export async function measureVersionDiff(dir: string, count: number, server: Parameters<typeof startServer>[1]): Promise<string> {
   const surveysDir = join(dir, 'diff-surveys')
   mkdirSync(join(surveysDir, 'large'), { recursive: true })
   const sizes = ([1, 2] as const).map((version) => {
@@ -43,22 +41,22 @@ export async function measureVersionDiff(dir: string, count: number, readFile: (
   const app = await buildApp({ ...configFromEnv({}), surveysDir, databaseUrl, logLevel: 'error', mailWorker: false }, { logger: { level: 'error' } })
   const cookie = `sid=${await startSession(app.db, await createUser(app.db, { email: 'diff@example.org', name: 'Diff', role: 'analyst', password: 'benchmark password' }))}`
   await app.close()
-  const server = await startServer({ DATABASE_URL: databaseUrl, SURVEYS_DIR: surveysDir, DATA_DIR: dir, LOG_LEVEL: 'error', MAIL_WORKER: 'false', NODE_ENV: 'production' })
+  const running = await startServer({ DATABASE_URL: databaseUrl, SURVEYS_DIR: surveysDir, DATA_DIR: dir, LOG_LEVEL: 'error', MAIL_WORKER: 'false', NODE_ENV: 'production' }, server)
   try {
-    const before = peakResidentMb(server.child.pid!, readFile)
+    const before = residentMb(running.child.pid!).peak
     const timed = async () => {
       const started = performance.now()
-      const res = await fetch(`${server.url}/surveys/large/2/changes`, { headers: { cookie } })
+      const res = await fetch(`${running.url}/surveys/large/2/changes`, { headers: { cookie } })
       const body = await res.text()
       if (!res.ok || !body.includes('Questions reworded')) throw new Error(`changes page: ${res.status}`)
       return (performance.now() - started) / 1000
     }
     const first = await timed()
     const second = await timed()
-    const peak = peakResidentMb(server.child.pid!, readFile)
+    const peak = residentMb(running.child.pid!).peak
     const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(2)
     return `(7) changes page of two versions of ${count} questions (${mb(sizes[0])} MB and ${mb(sizes[1])} MB): first request ${first.toFixed(2)} s, second ${(second * 1000).toFixed(0)} ms (kept); server's peak resident memory ${peak.toFixed(0)} MiB (${before.toFixed(0)} MiB before)`
   } finally {
-    await server.kill()
+    await running.kill()
   }
 }

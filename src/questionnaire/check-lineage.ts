@@ -37,7 +37,6 @@ export function checkLineage(current: Definition, previous: Definition): Finding
   const warning = (path: Path, message: string) => findings.push({ path, message, severity: 'warning' })
   const before = answerableById(previous)
   const now = answerableById(current)
-  const consumed = new Set<string>()
   const claims = new Map<string, { id: string; kind: LineageSources['kind']; path: Path }[]>()
   const prev = `version ${previous.version}`
 
@@ -67,7 +66,6 @@ export function checkLineage(current: Definition, previous: Definition): Finding
       }
       continue
     }
-    sources.forEach((id) => consumed.add(id))
     for (const id of sources) claims.set(id, [...(claims.get(id) ?? []), { id: q.id, kind, path: q.lineage ? lineagePath : [...path, 'id'] }])
 
     const comparable = isComparable(q)
@@ -102,7 +100,7 @@ export function checkLineage(current: Definition, previous: Definition): Finding
     else if (currentIds.has(id)) error(['dropped', index, 'id'], `"${id}" is listed as dropped but is still asked in this version`)
   }
   for (const id of before.keys()) {
-    if (!currentIds.has(id) && !consumed.has(id) && !dropped.has(id)) {
+    if (!currentIds.has(id) && !claims.has(id) && !dropped.has(id)) {
       error(current.dropped ? ['dropped'] : ['previous'], `question "${id}" of ${prev} is not in this version: list it under dropped (with a reason), or keep it`)
     }
   }

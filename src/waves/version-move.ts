@@ -19,7 +19,7 @@ export function laterVersions(catalogue: Catalogue, wave: Pick<WaveTable, 'surve
 }
 
 /** Why the wave cannot move to `target`: empty when it can. */
-export function whyNotEditorial(catalogue: Catalogue, wave: Pick<WaveTable, 'survey_id' | 'version' | 'status' | 'label'>, target: string): string[] {
+function whyNotEditorial(catalogue: Catalogue, wave: Pick<WaveTable, 'survey_id' | 'version' | 'status' | 'label'>, target: string): string[] {
   if (wave.status === 'closed') return [`the wave "${wave.label}" is closed: reopen it first`]
   const current = catalogue.find(wave.survey_id, wave.version)
   const later = laterVersions(catalogue, wave)
