@@ -74,9 +74,14 @@ function trace(versions: Definition[], id: string): Trace {
   return { link, sourceId: currentId, codes }
 }
 
-/** Question `id` of version `newest`, traced back to version `older` of the same survey: its link and its id there. */
+/**
+ * Question `id` of version `newest`, traced back to version `older` of the same survey: its link
+ * and its id there. Versions that are not one chain (the "older" one newer) are not comparable.
+ */
 export function traceBack(catalogue: Catalogue, surveyId: string, older: string, newest: string, id: string): Trace {
-  return older === newest ? { link: 'comparable', sourceId: id } : trace(chain(catalogue, surveyId, older, newest) ?? [], id)
+  if (older === newest) return { link: 'comparable', sourceId: id }
+  const versions = chain(catalogue, surveyId, older, newest)
+  return versions ? trace(versions, id) : { link: 'not_comparable' }
 }
 
 export interface WaveCell {
@@ -512,17 +517,4 @@ export function compareWaves(catalogue: Catalogue, surveyId: string, waves: Comp
   })
   adjustForManyTests(rows)
   return rows
-}
-
-/**
- * How question `id` of version `to` links back to version `from` (older or the same), for
- * comparisons made elsewhere: the themes coded in the free text are compared across waves when
- * their question is comparable.
- */
-export function questionLineage(catalogue: Catalogue, surveyId: string, from: string, to: string, id: string): { link: Link; sourceId?: string } {
-  if (from === to) return { link: 'comparable', sourceId: id }
-  const versions = chain(catalogue, surveyId, from, to)
-  if (!versions) return { link: 'not_comparable' }
-  const { link, sourceId } = trace(versions, id)
-  return { link, sourceId }
 }

@@ -6,7 +6,7 @@
 // where the question is comparable across the versions (every free-text question, when none is
 // chosen); otherwise the figures are shown side by side without a test.
 import type { Kysely } from 'kysely'
-import { questionLineage } from '../analysis/comparison.js'
+import { traceBack } from '../analysis/comparison.js'
 import type { FreeTextAnswer } from '../analysis/free-text.js'
 import { fisherExact, wilson } from '../analysis/tests-of-difference.js'
 import type { Database } from '../db/schema.js'
@@ -67,7 +67,7 @@ function subtrees(tree: CodeInTree[]): Map<string, Set<string>> {
 /** Which question of `wave` stands for `question` of the newest wave (through the lineage), and whether it is comparable. */
 function questionIn(catalogue: Catalogue, surveyId: string, wave: CodedWave, newest: CodedWave, question: string): { id?: string; comparable: boolean } {
   const other = question.endsWith('_other') ? question.slice(0, -'_other'.length) : undefined
-  const { link, sourceId } = questionLineage(catalogue, surveyId, wave.version, newest.version, other ?? question)
+  const { link, sourceId } = traceBack(catalogue, surveyId, wave.version, newest.version, other ?? question)
   const id = sourceId === undefined ? undefined : other ? `${sourceId}_other` : sourceId
   return { id, comparable: link === 'comparable' || link === 'reworded' }
 }
