@@ -101,7 +101,6 @@ export function comparisonTable(rows: ComparisonRow[], includeSpecial: boolean, 
     row.waves.forEach((cell, w) => {
       if (!cell.available) return
       const key = (what: number | string) => `${r}|${w}:${what}`
-      if (row.type === 'number' && cell.number) values.set(key('n'), cell.number.n)
       if (cell.answers) {
         values.set(key('asked'), cell.answers.asked)
         values.set(key('answered'), cell.answers.answered)
@@ -157,7 +156,7 @@ export function hiddenInStatistics(stats: WaveStatistics, definition: Definition
 
 /** What a published comparison hides: counts (keys as in comparisonTable) and tests (`tests`: raw p withheld; `adjusted`: adjusted value withheld), by family member key. */
 export function hiddenInComparison(rows: ComparisonRow[], includeSpecial: boolean, publication: Publication, definitions: Definition[] = []): { cells: Set<string>; tests: Set<string>; adjusted: Set<string>; panelTests: Set<string>; panelAdjusted: Set<string> } {
-  const cells = protect(comparisonTable(rows, includeSpecial, definitions), (k) => SENSITIVE.test(k) && !k.endsWith(':answered'), publication.threshold)
+  const cells = protect(comparisonTable(rows, includeSpecial, definitions), (k) => SENSITIVE.test(k), publication.threshold)
   const families = testFamilies(rows)
   const byKey = new Map(rows.map((row) => [rowKeyOf(row), row]))
   const hiddenIn = (prefix: string, r: string, code?: number) => [...cells].some((k) => k.startsWith(`${prefix}${r}|`) && (code === undefined || k.endsWith(`:${code}`) || k.endsWith(':base')))

@@ -3,6 +3,7 @@
 import t from 'tap'
 import { parse } from 'csv-parse/sync'
 import { protect, recoverable } from '../../src/analysis/disclosure.js'
+import { attainedBy } from '../../src/analysis/publication.js'
 import { buildTestApp, FIXTURES, signIn } from '../helpers/app.js'
 import { twoWaves } from './fixture.js'
 
@@ -57,4 +58,16 @@ t.test('published statistics and comparison CSVs carry [c]', async (t) => {
   t.equal(unpublished.find((r) => r.question_id === 'q_role' && r.code === '1')!.W2_count, '1', 'the team’s own table is complete')
   const audit = await app.db.selectFrom('audit_log').select('details_json').where('action', '=', 'export').execute()
   t.ok(audit.some((a) => a.details_json.includes('statistics_csv_published')))
+})
+
+t.test('an adjusted p-value worked out from a withheld p-value is withheld too', async (t) => {
+  const family = (ps: Record<string, number>) => Object.entries(ps).map(([key, p]) => ({ key, p, assign: () => {} }))
+  const ps = { a: 0.02, b: 0.025, c: 0.5 }
+  // p.adjust(c(.02, .025, .5), "holm") = 0.06 0.06 0.5: b's Holm value is a's 3 × 0.02.
+  t.same([...attainedBy(family(ps), new Set(['a']))].sort(), ['a', 'b'], "a withheld: b's Holm value would give it away")
+  // p.adjust(c(.02, .025, .5), "BH") = 0.0375 0.0375 0.5: a's value is b's 3/2 × 0.025.
+  t.same([...attainedBy(family(ps), new Set(['b']))].sort(), ['a', 'b'], "b withheld: a's Benjamini–Hochberg value would give it away")
+  t.same([...attainedBy(family(ps), new Set(['c']))], ['c'], "c's values are its own, and no one else's")
+  // p.adjust(c(.6, .7), "holm") = 1 1; "BH" = 0.7 0.7: a value capped at 1 tells nothing of x.
+  t.same([...attainedBy(family({ x: 0.6, y: 0.7 }), new Set(['x']))], ['x'], 'a value of 1 gives nothing away')
 })
