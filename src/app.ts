@@ -22,6 +22,7 @@ import type { Database } from './db/schema.js'
 import { accounts } from './accounts/plugin.js'
 import { analysisRoutes } from './analysis/routes.js'
 import { codingRoutes } from './coding/routes.js'
+import { projectCodingXml } from './coding/refi-project.js'
 import { accountRoutes } from './accounts/routes.js'
 import { ADDRESS_LIMIT, PAIR_LIMIT, WINDOW_MS as SIGN_IN_WINDOW_MS, type SignInLimiters } from './accounts/sign-in-limits.js'
 import { userRoutes } from './accounts/user-routes.js'
@@ -183,7 +184,7 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(organisationRoutes)
   await app.register(organisationPageRoutes)
   await app.register(mailRoutes)
-  await app.register(analysisRoutes)
+  await app.register(analysisRoutes, { projectCoding: (waveId: string, surveyId: string) => projectCodingXml(app.db, waveId, surveyId) })
   await app.register(codingRoutes)
   await app.register(homeRoutes)
   await app.register(surveyRoutes)

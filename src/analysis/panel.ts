@@ -23,13 +23,19 @@ export interface WaveOrganisations {
   answers: Map<string, Map<string, OrganisationAnswer>>
 }
 
-export async function waveOrganisations(db: Kysely<Database>, waveId: string, options: { includePartial?: boolean } = {}): Promise<WaveOrganisations> {
+/** The organisations a wave counts: submitted, and partial ones too when included. */
+export async function countedOrganisations(db: Kysely<Database>, waveId: string, options: { includePartial?: boolean } = {}): Promise<Set<string>> {
   const counted = await db
     .selectFrom('responses')
     .select('organisation_id')
     .where('wave_id', '=', waveId)
     .where('status', 'in', options.includePartial ? ['submitted', 'partial'] : ['submitted'])
     .execute()
+  return new Set(counted.map((r) => r.organisation_id))
+}
+
+export async function waveOrganisations(db: Kysely<Database>, waveId: string, options: { includePartial?: boolean } = {}): Promise<WaveOrganisations> {
+  const organisations = await countedOrganisations(db, waveId, options)
   const values = await db
     .selectFrom('answer_values')
     .innerJoin('responses', 'responses.id', 'answer_values.response_id')
@@ -48,11 +54,11 @@ export async function waveOrganisations(db: Kysely<Database>, waveId: string, op
     mine.set(key, answer)
     answers.set(v.organisation_id, mine)
   }
-  return { organisations: new Set(counted.map((r) => r.organisation_id)), answers }
+  return { organisations, answers }
 }
 
 /** The organisations counted in every wave: the panel. */
-export function panelOf(waves: WaveOrganisations[]): string[] {
+export function panelOf(waves: Pick<WaveOrganisations, 'organisations'>[]): string[] {
   const [first, ...rest] = waves
   return first ? [...first.organisations].filter((id) => rest.every((w) => w.organisations.has(id))).sort() : []
 }
@@ -61,7 +67,7 @@ export interface PanelRow {
   /** Organisations of the panel whose answer is in the base in every wave the row has: the pairs. */
   pairs: number
   waves: { label: string; available: boolean; options: { code: number; count: number; percent: number | null; asked: boolean }[] }[]
-  options: { code: number; changePp: number | null; p?: number; test?: 'mcnemar'; discordant?: [number, number]; adjusted?: Adjusted }[]
+  options: { code: number; changePp: number | null; p?: number; test?: 'mcnemar'; adjusted?: Adjusted }[]
   test?: { kind: 'mcnemar' | 'stuart_maxwell'; p: number; statistic: number; df?: number; adjusted?: Adjusted }
   /** No organisation of the panel changed its answer: there is nothing to test. */
   unchanged?: boolean
@@ -136,13 +142,11 @@ export function panelRow(panel: string[], waves: WaveOrganisations[], shape: Pan
       const result = mcnemarExact(b, c)
       if (result) row.test = { kind: 'mcnemar', p: result.p, statistic: result.statistic }
       else row.unchanged = true
-      for (const option of row.options) option.discordant = discordant(option.code)
       return row
     }
     row.options.forEach((option, index) => {
       if (!first.options[index].asked || !last.options[index].asked) return
-      option.discordant = discordant(option.code)
-      const result = mcnemarExact(...option.discordant)
+      const result = mcnemarExact(...discordant(option.code))
       if (result) {
         option.p = result.p
         option.test = 'mcnemar'

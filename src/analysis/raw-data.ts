@@ -12,13 +12,12 @@ import { isAnswerable, localize, placedQuestions, questionOptions } from '../que
 import type { AnswerableQuestion, Definition } from '../questionnaire/schema.js'
 import { unitLabel } from '../questionnaire/units.js'
 import { LONG_TEXT_LIMIT, SHORT_TEXT_LIMIT } from '../questionnaire/answers.js'
-import { exportCode, MISSING_CODES, type MissingReason } from '../questionnaire/missing-codes.js'
+import { exportCode, MISSING_CODES, MISSING_LABELS, RESERVED_CODES, type MissingReason } from '../questionnaire/missing-codes.js'
 import { VariableNames } from './variable-names.js'
 
-export { MISSING_CODES }
 
 /** Asked, but left unanswered: a user-missing value, declared in the codebook and SPSS syntax. */
-export const NOT_ANSWERED = MISSING_CODES.not_answered
+const NOT_ANSWERED = MISSING_CODES.not_answered
 
 /** Where a variable's value comes from in a question's answer. */
 type Source =
@@ -38,7 +37,7 @@ export interface Variable {
   /** The missing-value codes this variable can hold (blank, not asked, aside). */
   missing: MissingReason[]
   /** SPSS's measurement level. */
-  level: 'nominal' | 'ordinal' | 'scale'
+  level: 'nominal' | 'scale'
   /** The longest text, in bytes of UTF-8, for text variables. */
   width?: number
   /** How this variable derives from the question (for the codebook). */
@@ -47,7 +46,6 @@ export interface Variable {
   source?: Source
 }
 
-export const MISSING_LABELS: Record<MissingReason, string> = { not_answered: 'Not answered', dont_know: "Don't know", not_applicable: 'Not applicable' }
 
 function lineageText(q: AnswerableQuestion): string {
   const l = q.lineage
@@ -214,10 +212,6 @@ export function rawLayout(definition: Definition, attributes: string[], withName
   return { header, attributes: attributeColumns, variables: questionVariables }
 }
 
-export function rawHeader(definition: Definition, attributes: string[], withNames: boolean): string[] {
-  return rawLayout(definition, attributes, withNames).header
-}
-
 export interface RawRowOptions {
   /** Partial responses too (after the submitted ones); by default only submitted responses. */
   includePartial?: boolean
@@ -241,15 +235,13 @@ export async function* rawRows(db: Kysely<Database>, waveId: string, definition:
 
 type Fact = { code: number | null; row_id: string; number_value: number | null; special: string | null; text_value: string | null }
 
-/** One variable's cell for a question that was asked and answered. */
-function answeredCell(v: Variable, q: AnswerableQuestion, facts: Fact[]): string | number {
+/** Each option's code in the files (don't know and not applicable as their missing codes), worked out once per export, not per cell. */
+const exportCodesOf = (q: AnswerableQuestion) => new Map(questionOptions(q).map((o) => [o.code, exportCode(o)]))
+
+/** One variable's cell for a question that was asked and answered (`exportCodes`: the question's, from exportCodesOf). */
+function answeredCell(v: Variable, q: AnswerableQuestion, facts: Fact[], exportCodes: Map<number, number>): string | number {
   const source = v.source!
-  const options = questionOptions(q)
-  const coded = (code: number | null | undefined) => {
-    if (code === null || code === undefined) return NOT_ANSWERED
-    const option = options.find((o) => o.code === code)
-    return option ? exportCode(option) : code
-  }
+  const coded = (code: number | null | undefined) => (code === null || code === undefined ? NOT_ANSWERED : (exportCodes.get(code) ?? code))
   switch (source.kind) {
     case 'other':
       return facts.find((f) => f.text_value !== null && f.code !== null)?.text_value ?? ''
@@ -286,6 +278,7 @@ async function* rowsWithStatus(
 ): AsyncGenerator<(string | number)[]> {
   const vars = variables(definition)
   const questions = new Map(placedQuestions(definition).filter((p) => isAnswerable(p.question)).map((p) => [p.question.id, p.question as AnswerableQuestion]))
+  const exportCodes = new Map([...questions].map(([id, q]) => [id, exportCodesOf(q)]))
   let after = ''
   for (;;) {
     const batch = await db
@@ -326,7 +319,7 @@ async function* rowsWithStatus(
         // Blank: not asked. The "please specify" text is asked only when its option was chosen.
         if (wasAsked === undefined || (!wasAsked && v.source?.kind === 'other')) cells.push('')
         else if (!wasAsked) cells.push(NOT_ANSWERED)
-        else cells.push(answeredCell(v, questions.get(v.questionId)!, mine.get(v.questionId) ?? []))
+        else cells.push(answeredCell(v, questions.get(v.questionId)!, mine.get(v.questionId) ?? [], exportCodes.get(v.questionId)!))
       }
       cells.push(...waveLevel)
       yield cells
@@ -414,11 +407,10 @@ export function spssSyntax(definition: Definition, layout: RawLayout, csvFile: s
   }
   // Every question variable declares the three codes, whether or not it can hold them all: one rule.
   const numeric = vars.filter((v) => v.questionId && v.type !== 'text' && v.type !== 'date').map((v) => v.name)
-  const reserved = Object.values(MISSING_CODES)
-  if (numeric.length) lines.push(`MISSING VALUES ${numeric.join(' ')} (${reserved.join(', ')}).`)
+  if (numeric.length) lines.push(`MISSING VALUES ${numeric.join(' ')} (${RESERVED_CODES.join(', ')}).`)
   const texts = vars.filter((v) => v.questionId && (v.type === 'text' || v.type === 'date')).map((v) => v.name)
   if (texts.length) lines.push(`MISSING VALUES ${texts.join(' ')} ("${MISSING_CODES.not_answered}").`)
-  const levels = (['nominal', 'ordinal', 'scale'] as const).map((level) => ({ level, names: vars.filter((v) => v.level === level).map((v) => v.name) })).filter((l) => l.names.length)
+  const levels = (['nominal', 'scale'] as const).map((level) => ({ level, names: vars.filter((v) => v.level === level).map((v) => v.name) })).filter((l) => l.names.length)
   lines.push(`VARIABLE LEVEL ${levels.map((l) => `${l.names.join(' ')} (${l.level.toUpperCase()})`).join('\n  /')}.`)
   lines.push('EXECUTE.', '')
   return lines.join('\n')

@@ -13,7 +13,7 @@ import type { WaveTable } from '../db/schema.js'
 import { translator } from '../i18n/catalogue.js'
 import { waveParams, type WaveParams } from '../waves/params.js'
 import { waveWithDefinition } from '../waves/wave-definition.js'
-import { exportCode } from '../questionnaire/missing-codes.js'
+import { exportCode, MISSING_CODES, MISSING_LABELS } from '../questionnaire/missing-codes.js'
 import { localize, placedQuestions, questionOptions } from '../questionnaire/model.js'
 import { CSV_OPTIONS, toCsv, UTF8_BOM } from '../web/csv.js'
 import { renderTeamPage } from '../web/render.js'
@@ -21,10 +21,9 @@ import { compareWaves, panelTestForOption, panelTestsIn, testForOption, testsIn,
 import { freeTextAnswers } from './free-text.js'
 import { organisationAnswerRoutes } from './organisation-answers.js'
 import { partialResponses } from './partial.js'
-import { panelOf, waveOrganisations } from './panel.js'
-import { attributeNames, MISSING_CODES, MISSING_LABELS, partialVariables, rawLayout, rawRows, responseStatusVariable, spssSyntax, type Variable } from './raw-data.js'
-import { qdpxArchive } from './refi-qda.js'
-import { projectCoding } from '../coding/refi-project.js'
+import { countedOrganisations, panelOf, waveOrganisations } from './panel.js'
+import { attributeNames, partialVariables, rawLayout, rawRows, responseStatusVariable, spssSyntax, type Variable } from './raw-data.js'
+import { qdpxArchive, type ProjectCodingXml } from './refi-qda.js'
 import { freeTextWorkbook, nvivoWorkbook, statisticsWorkbook } from './spreadsheets.js'
 import { numberValues, waveStatistics, type WaveStatistics } from './statistics.js'
 import { hiddenInComparison, hiddenInStatistics } from './publication.js'
@@ -84,7 +83,12 @@ function linkQuery(includePartial: boolean, params: Record<string, string | stri
   return text ? `?${text}` : ''
 }
 
-export async function analysisRoutes(app: FastifyInstance) {
+export interface AnalysisOptions {
+  /** A wave's coding for its REFI-QDA project, from the coding feature (which analysis does not import). */
+  projectCoding?: (waveId: string, surveyId: string) => Promise<ProjectCodingXml>
+}
+
+export async function analysisRoutes(app: FastifyInstance, options: AnalysisOptions = {}) {
   app.addHook('onRequest', app.requireUser)
   await app.register(organisationAnswerRoutes)
 
@@ -296,7 +300,7 @@ export async function analysisRoutes(app: FastifyInstance) {
     const result = await freeText(request, reply)
     if (!result) return reply
     const title = `${localize(result.definition.title, 'en')} – ${result.wave.label}`
-    return download(request, reply, result.wave, named('refi_qda_qdpx', result.withNames), fileName('free-text', result.wave, 'qdpx', { withNames: result.withNames }), 'application/zip', await qdpxArchive(result.set, title, { waveId: result.wave.id, project: await projectCoding(app.db, result.wave.id, result.wave.survey_id) }))
+    return download(request, reply, result.wave, named('refi_qda_qdpx', result.withNames), fileName('free-text', result.wave, 'qdpx', { withNames: result.withNames }), 'application/zip', await qdpxArchive(result.set, title, await options.projectCoding?.(result.wave.id, result.wave.survey_id)))
   })
 
   app.get<{ Params: WaveParams; Querystring: ReportQuery }>('/admin/analysis/waves/:waveId/statistics.xlsx', { schema: { params: waveParams, querystring: reportQuery } }, async (request, reply) => {
@@ -322,7 +326,12 @@ export async function analysisRoutes(app: FastifyInstance) {
   } as const
   type CompareQuery = { waves?: string | string[]; special?: string; partial?: string; publication?: string; threshold?: number; population?: 'all' | 'panel' }
 
-  async function comparison(request: FastifyRequest<{ Querystring: CompareQuery }>, reply: FastifyReply) {
+  /**
+   * The comparison of the waves asked for. `pairs`: also the organisations' paired answers, for
+   * the panel's lines (the downloads, and the page showing the same organisations): reading every
+   * answer of every wave is left out of the page analysts open most, which shows only the panel's size.
+   */
+  async function comparison(request: FastifyRequest<{ Querystring: CompareQuery }>, reply: FastifyReply, pairs = true) {
     const ids = ([] as string[]).concat(request.query.waves ?? [])
     const waves = ids.length ? await app.db.selectFrom('waves').selectAll().where('id', 'in', ids).execute() : []
     if (waves.length < 2 || new Set(waves.map((w) => w.survey_id)).size !== 1) {
@@ -339,14 +348,15 @@ export async function analysisRoutes(app: FastifyInstance) {
       const definition = app.catalogue.find(w.survey_id, w.version)!.definition
       const stats = await waveStatistics(app.db, w.id, definition, { includeSpecial, includePartial })
       const numberIds = stats.questions.filter((q) => q.type === 'number').map((q) => q.id)
-      compared.push({ label: w.label, definition, stats, values: await numberValues(app.db, w.id, numberIds, { includePartial }), organisations: await waveOrganisations(app.db, w.id, { includePartial }) })
+      const values = await numberValues(app.db, w.id, numberIds, { includePartial })
+      compared.push({ label: w.label, definition, stats, values, organisations: pairs ? await waveOrganisations(app.db, w.id, { includePartial }) : undefined })
     }
-    const panel = panelOf(compared.map((w) => w.organisations!))
+    const panel = panelOf(pairs ? compared.map((w) => w.organisations!) : await Promise.all(waves.map(async (w) => ({ organisations: await countedOrganisations(app.db, w.id, { includePartial }) }))))
     return { waves, compared, panel, rows: compareWaves(app.catalogue, survey.id, compared, includeSpecial), title: localize(survey.versions[survey.versions.length - 1].definition.title, 'en') }
   }
 
   app.get<{ Querystring: CompareQuery }>('/admin/analysis/compare', { schema: { querystring: compareQuery } }, async (request, reply) => {
-    const result = await comparison(request, reply)
+    const result = await comparison(request, reply, request.query.population === 'panel')
     if (!result) return reply
     const includePartial = includePartialOf(request.query)
     const includeSpecial = request.query.special === 'include'

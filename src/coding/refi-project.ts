@@ -9,26 +9,27 @@ import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.js'
 import { codesOf, codeTree, type CodeInTree } from './codebook.js'
 import { agreedCoding, answerKey, waveCoding } from './codings.js'
+import type { ProjectCodingXml } from '../analysis/refi-qda.js'
 import { xmlText } from '../analysis/unholdable.js'
 import { codesXml } from './refi-codebook.js'
 
 /** A name-based UUID (RFC 9562 version 8 layout from SHA-256), the same for the same name. */
-export function stableGuid(name: string): string {
+function stableGuid(name: string): string {
   const hex = createHash('sha256').update(name).digest('hex')
   const variant = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16)
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`
 }
 
 export const sourceGuid = (waveId: string, organisationId: string, questionKey: string) => stableGuid(`source:${waveId}:${organisationId}:${questionKey}`)
-export const agreedUserGuid = (waveId: string) => stableGuid(`agreed:${waveId}`)
+const agreedUserGuid = (waveId: string) => stableGuid(`agreed:${waveId}`)
 export const AGREED_USER_NAME = 'Agreed coding (Survey Waves)'
 export const CODED_SET_MARK = 'survey-waves:coded-by:'
 
 /** Code point positions, as REFI-QDA counts characters, from JavaScript's UTF-16 offsets. */
-export const toCodePoints = (text: string, offset: number) => [...text.slice(0, offset)].length
+const toCodePoints = (text: string, offset: number) => [...text.slice(0, offset)].length
 export const fromCodePoints = (text: string, position: number) => [...text].slice(0, position).join('').length
 
-export interface ProjectCoding {
+interface ProjectCoding {
   tree: CodeInTree[]
   users: { guid: string; name: string; email?: string }[]
   /** Per answer (answerKey): its codings, whole answer when start is null. */
@@ -37,7 +38,7 @@ export interface ProjectCoding {
   coded: { userGuid: string; name: string; keys: Set<string> }[]
 }
 
-export async function projectCoding(db: Kysely<Database>, waveId: string, surveyId: string): Promise<ProjectCoding> {
+async function projectCoding(db: Kysely<Database>, waveId: string, surveyId: string): Promise<ProjectCoding> {
   const codes = await codesOf(db, surveyId)
   const coding = await waveCoding(db, waveId)
   const users: ProjectCoding['users'] = coding.coders.map((c) => ({ guid: c.userId, name: c.name, email: c.email }))
@@ -56,10 +57,10 @@ export async function projectCoding(db: Kysely<Database>, waveId: string, survey
 }
 
 /** The <CodeBook> of a project (it takes the project's namespace). */
-export const projectCodeBookXml = (coding: ProjectCoding) => (coding.tree.length ? ['  <CodeBook>', ...codesXml(coding.tree, '  ').map((l) => `  ${l}`), '  </CodeBook>'] : [])
+const projectCodeBookXml = (coding: ProjectCoding) => (coding.tree.length ? ['  <CodeBook>', ...codesXml(coding.tree, '  ').map((l) => `  ${l}`), '  </CodeBook>'] : [])
 
 /** The selections and codings inside one text source. */
-export function sourceCodingXml(coding: ProjectCoding, key: string, text: string, created: string, guidFor: (what: string) => string): string[] {
+function sourceCodingXml(coding: ProjectCoding, key: string, text: string, created: string, guidFor: (what: string) => string): string[] {
   const lines: string[] = []
   const list = coding.codings.get(key) ?? []
   list.forEach((c, i) => {
@@ -80,7 +81,7 @@ export function sourceCodingXml(coding: ProjectCoding, key: string, text: string
 }
 
 /** The sets saying which answers each coder went through (an answer read and left uncoded counts). */
-export function codedSetsXml(coding: ProjectCoding, sourceFor: (key: string) => string | undefined, guidFor: (what: string) => string): string[] {
+function codedSetsXml(coding: ProjectCoding, sourceFor: (key: string) => string | undefined, guidFor: (what: string) => string): string[] {
   const sets = coding.coded.filter((c) => c.keys.size)
   if (!sets.length) return []
   const lines = ['  <Sets>']
@@ -94,4 +95,17 @@ export function codedSetsXml(coding: ProjectCoding, sourceFor: (key: string) => 
   }
   lines.push('  </Sets>')
   return lines
+}
+
+/** A wave's coding as the project export writes it (analysis/refi-qda.ts). */
+export async function projectCodingXml(db: Kysely<Database>, waveId: string, surveyId: string): Promise<ProjectCodingXml> {
+  const coding = await projectCoding(db, waveId, surveyId)
+  const guid = (what: string) => stableGuid(`${waveId}:${what}`)
+  return {
+    users: coding.users,
+    codeBook: projectCodeBookXml(coding),
+    sourceGuid: (organisationId, questionKey) => sourceGuid(waveId, organisationId, questionKey),
+    source: (key, text, created) => sourceCodingXml(coding, key, text, created, guid),
+    sets: (sourceFor) => codedSetsXml(coding, sourceFor, guid),
+  }
 }

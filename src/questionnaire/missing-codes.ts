@@ -7,6 +7,9 @@ export const MISSING_CODES = { not_answered: -9, dont_know: -8, not_applicable: 
 
 export type MissingReason = keyof typeof MISSING_CODES
 
+/** Their labels, in the codebook and the SPSS syntax. */
+export const MISSING_LABELS: Record<MissingReason, string> = { not_answered: 'Not answered', dont_know: "Don't know", not_applicable: 'Not applicable' }
+
 export const RESERVED_CODES: readonly number[] = Object.values(MISSING_CODES)
 
 /** The code an option has in the exports: its own, or the fixed code of "Don't know" and "Not applicable". */

@@ -7,7 +7,7 @@ import JSZip from 'jszip'
 import { parse } from 'csv-parse/sync'
 import type { FastifyInstance } from 'fastify'
 import t from 'tap'
-import { rawHeader, rawRows } from '../../src/analysis/raw-data.js'
+import { rawLayout, rawRows } from '../../src/analysis/raw-data.js'
 import { waveStatistics, type WaveStatistics } from '../../src/analysis/statistics.js'
 import { closeWave } from '../../src/waves/waves.js'
 import { buildTestApp, signIn } from '../helpers/app.js'
@@ -66,7 +66,7 @@ for (const database of databases) {
 
     // The raw data, one status at a time: the same three rows by default, then the two partial ones.
     const attributes = ['region']
-    const header = rawHeader(definition, attributes, true)
+    const header = rawLayout(definition, attributes, true).header
     const collect = async (includePartial: boolean) => {
       const rows: Record<string, string | number>[] = []
       for await (const cells of rawRows(app.db, wave.waveId, definition, attributes, true, { includePartial, batchSize: 2 })) rows.push(Object.fromEntries(header.map((h, i) => [h, cells[i]])))
