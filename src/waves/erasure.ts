@@ -19,17 +19,14 @@ export async function eraseOrganisationContacts(db: Kysely<Database>, organisati
     const contacts = await trx.deleteFrom('contacts').where('organisation_id', '=', organisationId).executeTakeFirst()
     // Links were sent to the erased people: every one of them stops working (an unknown link from
     // now on), and the invitations are revoked.
-    const invitations = await trx.selectFrom('invitations').select('id').where('organisation_id', '=', organisationId).execute()
-    for (const invitation of invitations) {
-      await trx.deleteFrom('link_tokens').where('invitation_id', '=', invitation.id).execute()
-      await trx.updateTable('invitations').set({ status: 'revoked', revoked_at: nowIso(), contact_email: null }).where('id', '=', invitation.id).execute()
-    }
+    await trx.deleteFrom('link_tokens').where('invitation_id', 'in', trx.selectFrom('invitations').select('id').where('organisation_id', '=', organisationId)).execute()
+    const invitations = await trx.updateTable('invitations').set({ status: 'revoked', revoked_at: nowIso(), contact_email: null }).where('organisation_id', '=', organisationId).executeTakeFirst()
     const emails = await trx
       .updateTable('outbox')
       .set({ to_address: '[erased]', subject: '[erased]', text_body: '[erased]', html_body: '[erased]', status: 'failed', last_error: 'erased on request' })
       .where('organisation_id', '=', organisationId)
       .executeTakeFirst()
-    const record = { contacts: Number(contacts.numDeletedRows), links: invitations.length, emails: Number(emails.numUpdatedRows) }
+    const record = { contacts: Number(contacts.numDeletedRows), links: Number(invitations.numUpdatedRows), emails: Number(emails.numUpdatedRows) }
     await audit(trx, actor, 'erasure_organisation_contacts', { organisationId, removed: record })
     return record
   })
