@@ -149,7 +149,10 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   // The organisations import raises the file size for itself (IMPORT_FILE_LIMIT in its route).
   await app.register(multipart, { attachFieldsToBody: 'keyValues', limits: { fileSize: 5 * 1024 * 1024, files: 1, fields: 20 } })
   await app.register(formBodies)
-  await app.register(cookie)
+  // Every cookie (the session, the CSRF secret, the language) is Secure under HTTPS: always when the
+  // public address is https, else when the request came over HTTPS (through a proxy named in
+  // TRUST_PROXY), as overHttps says; set once here, for cookies added later too.
+  await app.register(cookie, { parseOptions: { secure: config.publicUrl.startsWith('https://') ? true : 'auto' } })
   // The token is bound to the session cookie (secure-context.ts), with a key every process shares.
   const csrfKey = createHmac('sha256', linkTokenKey).update('csrf tokens').digest()
   await app.register(csrf, { cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', signed: false }, getUserInfo: csrfUserInfo, csrfOpts: { hmacKey: csrfKey } })

@@ -14,7 +14,6 @@ import { endSession, endSessionsOf, SESSION_COOKIE, startSession } from './sessi
 import { renderSignIn, safeNext } from './sign-in-page.js'
 import { SignInLimits } from './sign-in-limits.js'
 import { checkNewUser, normaliseEmail, setupTokenValid, useSetupToken } from './users.js'
-import { overHttps } from '../web/secure-context.js'
 
 const loginBody = {
   type: 'object',
@@ -63,7 +62,7 @@ function newPasswordErrors(password: string, again: string): Record<string, stri
 
 export async function accountRoutes(app: FastifyInstance) {
   const limits = new SignInLimits(app.failureLimiters, app.config.loginGuessDelayMs)
-  const cookieOptions = (request: FastifyRequest) => ({ path: '/', httpOnly: true, sameSite: 'lax' as const, secure: overHttps(request) })
+  const cookieOptions = { path: '/', httpOnly: true, sameSite: 'lax' as const }
 
   app.get<{ Querystring: { next?: string } }>('/login', { schema: { querystring: { type: 'object', properties: { next: { type: 'string', maxLength: 500 }, done: { type: 'string', maxLength: 60 } } } } }, async (request, reply) =>
     renderSignIn(request, reply, { next: request.query.next }),
@@ -89,7 +88,7 @@ export async function accountRoutes(app: FastifyInstance) {
     }
     const secret = await startSession(app.db, user.id)
     await audit(app.db, user, 'login')
-    reply.setCookie(SESSION_COOKIE, secret, cookieOptions(request))
+    reply.setCookie(SESSION_COOKIE, secret, cookieOptions)
     // Kept for the form's page, which shows it filled: nothing is submitted on the person's behalf.
     if (carried && next !== '/admin') await keepFormDraft(app.db, secret, next.split('?')[0], carried)
     return reply.redirect(next, 303)
@@ -98,7 +97,7 @@ export async function accountRoutes(app: FastifyInstance) {
   app.post('/logout', { preHandler: app.csrfProtection }, async (request, reply) => {
     await endSession(app.db, request.cookies[SESSION_COOKIE])
     if (request.user) await audit(app.db, request.user, 'logout')
-    reply.clearCookie(SESSION_COOKIE, { path: '/', secure: overHttps(request) })
+    reply.clearCookie(SESSION_COOKIE, { path: '/' })
     return reply.redirect('/login', 303)
   })
 
@@ -120,7 +119,7 @@ export async function accountRoutes(app: FastifyInstance) {
     const id = await useSetupToken(app.db, request.params.token, input)
     if (!id) return reply.callNotFound()
     await audit(app.db, { id, email: normaliseEmail(input.email) }, 'first_admin_created')
-    reply.setCookie(SESSION_COOKIE, await startSession(app.db, id), cookieOptions(request))
+    reply.setCookie(SESSION_COOKIE, await startSession(app.db, id), cookieOptions)
     return reply.redirect('/admin', 303)
   })
 
@@ -172,7 +171,7 @@ export async function accountRoutes(app: FastifyInstance) {
     if (!used) return resetRefused(request, reply)
     await audit(app.db, { id: used.userId, email: used.email }, 'password_reset_used', { userId: used.userId })
     // Whoever used the link signs in with the new password, like everyone else: the link is no session.
-    reply.clearCookie(SESSION_COOKIE, { path: '/', secure: overHttps(request) })
+    reply.clearCookie(SESSION_COOKIE, { path: '/' })
     return redirectDone(reply, '/login', 'password_reset_used')
   })
 }

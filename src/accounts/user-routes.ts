@@ -13,7 +13,6 @@ import { audit } from './audit.js'
 import { sendPasswordReset } from './password-resets.js'
 import { endSessionsOf, SESSION_COOKIE } from './sessions.js'
 import { checkNewUser, createUser, normaliseEmail, ROLES } from './users.js'
-import { overHttps } from '../web/secure-context.js'
 
 const t = translator('en')
 const userParams = { type: 'object', properties: { userId: { type: 'string', pattern: ID_PATTERN } }, required: ['userId'] } as const
@@ -108,7 +107,7 @@ export async function userRoutes(app: FastifyInstance) {
     if (!account) return reply
     const ended = await endSessionsOf(app.db, account.id)
     await audit(app.db, request.user!, 'user_signed_out', { userId: account.id, email: account.email, sessions: ended })
-    if (account.id === request.user!.id) reply.clearCookie(SESSION_COOKIE, { path: '/', secure: overHttps(request) })
+    if (account.id === request.user!.id) reply.clearCookie(SESSION_COOKIE, { path: '/' })
     return redirectDone(reply, `/admin/users/${account.id}`, 'user_signed_out', ended)
   })
 }

@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import { translator } from '../i18n/catalogue.js'
 import type { Language } from '../questionnaire/schema.js'
 import { doneNotice } from './done-notice.js'
-import { csrfUserInfo, overHttps } from './secure-context.js'
+import { csrfUserInfo } from './secure-context.js'
 
 export interface PageContext {
   language: Language
@@ -28,7 +28,7 @@ export async function renderPage(
     t,
     lang: context.language,
     languages: context.languages ?? [context.language],
-    csrfToken: reply.generateCsrf({ userInfo: csrfUserInfo(request), secure: overHttps(request) } as Parameters<FastifyReply['generateCsrf']>[0]),
+    csrfToken: reply.generateCsrf({ userInfo: csrfUserInfo(request) } as Parameters<FastifyReply['generateCsrf']>[0]),
     currentPath: request.url.split('?')[0],
   })
   return reply
