@@ -153,7 +153,14 @@ export async function runCli(
 ): Promise<number> {
   // Databases, backups and e-mail files hold personal data: 0600, whichever command writes them.
   keepNewFilesPrivate()
-  const config = configFromEnv(env)
+  let config: AppConfig
+  try {
+    config = configFromEnv(env)
+  } catch (error) {
+    // A wrong setting is the operator's to fix: the sentence says which and why, as the server does.
+    err(`Not run: ${(error as Error).message}`)
+    return 2
+  }
   const [command, ...rest] = args
   switch (command) {
     case 'validate': {

@@ -109,3 +109,15 @@ t.test('create-wave warns when organisations that want Welsh would get a questio
   t.match(created.err, 'Warning: 6 organisations in this wave want Welsh, but this version of the questionnaire has no Welsh: they will get their e-mails and the questionnaire in English.')
   t.match(created.out, 'Created draft wave')
 })
+
+t.test('a wrong setting stops a command with a sentence saying which, not a stack trace', async (t) => {
+  for (const [env, said] of [
+    [{ TRUST_PROXY: 'true' }, 'TRUST_PROXY=true would believe'],
+    [{ REQUEST_TIMEOUT_MS: 'soon' }, 'REQUEST_TIMEOUT_MS must be a whole number of milliseconds'],
+  ] as const) {
+    const result = await run(['validate'], env)
+    t.equal(result.code, 2)
+    t.match(result.err, `Not run: ${said}`)
+    t.notMatch(result.err, /\n\s+at /, 'no stack')
+  }
+})
