@@ -1,8 +1,8 @@
 // The second half of `npm run build`, run compiled after tsc has written dist/: removes compiled
 // files whose TypeScript source is gone (a renamed or deleted migration must never run from a
 // stale copy), then builds public/build/app.css from govuk-frontend's Sass with our settings (no
-// GDS Transport font) and copies the passage-coding script beside it. `npm start`, `npm run cli`
-// and `npm test` build first.
+// GDS Transport font) and copies the passage-coding script beside it. `npm start` and `npm test`
+// build first; `npm run cli` and `validate` build the server only (`build:server`).
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import * as sass from 'sass'
@@ -28,6 +28,8 @@ function removeOrphans(dir: string): number {
 }
 
 removeOrphans(projectPath('dist'))
+// `--server`: the compiled code only, for the command line, which needs no stylesheet (its Sass takes seconds).
+if (process.argv.includes('--server')) process.exit(0)
 const result = sass.compile(projectPath('src', 'web', 'assets', 'styles.scss'), { loadPaths: [projectPath('node_modules')], style: 'compressed', quietDeps: true })
 mkdirSync(projectPath('public', 'build'), { recursive: true })
 writeFileSync(projectPath('public', 'build', 'app.css'), result.css)

@@ -13,7 +13,7 @@ function findProjectRoot(from: string): string {
   }
 }
 
-export const PROJECT_ROOT = findProjectRoot(dirname(fileURLToPath(import.meta.url)))
+const PROJECT_ROOT = findProjectRoot(dirname(fileURLToPath(import.meta.url)))
 
 /** A path inside the project, such as projectPath('views'). */
 export function projectPath(...parts: string[]): string {

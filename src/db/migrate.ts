@@ -6,11 +6,12 @@ import { fileURLToPath } from 'node:url'
 import { FileMigrationProvider, Migrator, type Kysely, type Migration, type MigrationProvider, type MigrationResult } from 'kysely'
 import type { Database } from './schema.js'
 
-export const MIGRATIONS_FOLDER = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../migrations')
+const MIGRATIONS_FOLDER = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../migrations')
+const files = new FileMigrationProvider({ fs, path, migrationFolder: MIGRATIONS_FOLDER })
 
 /** The migrations this code knows, by name (file name without .ts or .js), in order. */
 export async function knownMigrations(): Promise<string[]> {
-  return Object.keys(await new FileMigrationProvider({ fs, path, migrationFolder: MIGRATIONS_FOLDER }).getMigrations()).sort()
+  return Object.keys(await files.getMigrations()).sort()
 }
 
 /** What a migration may need that is not in the database: the key of the link hashes (0015). */
@@ -20,12 +21,10 @@ export interface MigrationContext {
 
 /** The migrations of the folder, each given the context as a second argument to `up`. */
 class MigrationsWithContext implements MigrationProvider {
-  private readonly files = new FileMigrationProvider({ fs, path, migrationFolder: MIGRATIONS_FOLDER })
-
   constructor(private readonly context: MigrationContext) {}
 
   async getMigrations(): Promise<Record<string, Migration>> {
-    const migrations = await this.files.getMigrations()
+    const migrations = await files.getMigrations()
     return Object.fromEntries(
       Object.entries(migrations).map(([name, m]) => {
         const up = m.up as (db: Kysely<unknown>, context: MigrationContext) => Promise<void>

@@ -6,7 +6,7 @@
 import { chmodSync, existsSync, mkdirSync } from 'node:fs'
 
 export const PRIVATE_FILE = 0o600
-export const PRIVATE_FOLDER = 0o700
+const PRIVATE_FOLDER = 0o700
 
 /** From now on this process creates files 0600 and folders 0700. */
 export function keepNewFilesPrivate(): void {

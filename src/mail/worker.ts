@@ -14,7 +14,7 @@ import type { MailTransport } from './transport.js'
 export const MAX_ATTEMPTS = 6
 
 /** Why a message with a personal link was not sent: its link was withdrawn (erased) after it was queued. */
-export const LINK_WITHDRAWN = 'not sent: the organisation no longer has a link in this wave'
+const LINK_WITHDRAWN = 'not sent: the organisation no longer has a link in this wave'
 
 /** 1, 4, 16, 64, 256 minutes: long enough for a mail server to come back. */
 export function retryDelayMs(attempts: number): number {

@@ -10,7 +10,7 @@ import type { AppConfig } from '../config.js'
 import { isPostgresUrl } from '../db/database.js'
 import { PRIVATE_FILE, privateFile, privateFolder } from '../db/private-files.js'
 
-export const LINK_KEY_FILE = 'link-token.key'
+const LINK_KEY_FILE = 'link-token.key'
 const KEY_BYTES = 32
 
 function parseKey(text: string, where: string): Buffer {

@@ -13,7 +13,7 @@ type Db = Kysely<Database> | Transaction<Database>
 export const hashLinkToken = (key: Buffer, token: string): string => createHmac('sha256', key).update(token, 'utf8').digest('hex')
 
 /** Makes a new link to an invitation's response and returns its token: the only time it is known. */
-export async function issueLinkToken(db: Db, key: Buffer, invitationId: string, now = new Date()): Promise<string> {
+async function issueLinkToken(db: Db, key: Buffer, invitationId: string, now = new Date()): Promise<string> {
   const token = newSecretToken()
   await db.insertInto('link_tokens').values({ token_hash: hashLinkToken(key, token), invitation_id: invitationId, created_at: nowIso(now) }).execute()
   return token

@@ -124,10 +124,10 @@ export async function respondRoutes(app: FastifyInstance) {
 
   async function linkProblem(request: FastifyRequest, reply: FastifyReply, kind: string, status: number, link?: LinkContext, language: Language = 'en', base?: string) {
     reply.header('x-robots-tag', 'noindex')
-    // After closing, what was saved stays readable: the organisation may need its own copy.
-    const printHref = kind === 'closed' && base && link && link.response.status !== 'not_started' ? `${base}/print` : undefined
-    // The wave's own notice stays readable after closing; a replaced or draft link has no pages of its own.
-    const privacyHref = kind === 'closed' && base && link ? `${base}/privacy` : undefined
+    // Only a closed wave's link comes with `base` (and its link): after closing, what was saved stays
+    // readable, as does the wave's own notice; a replaced or draft link has no pages of its own.
+    const printHref = base && link?.response.status !== 'not_started' ? `${base}/print` : undefined
+    const privacyHref = base ? `${base}/privacy` : undefined
     return renderPage(
       request,
       reply,
