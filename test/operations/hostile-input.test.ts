@@ -35,15 +35,20 @@ t.test('hostile input on every route: never a 500, and no change without a valid
   const organisation = wave.organisationIds.E06000001
   const rnd = random(20261125)
   const pick = <T>(list: T[]) => list[Math.floor(rnd() * list.length)]
+  // Each parameter by its whole name (":surveyId" is not ":survey" followed by "Id"): real values,
+  // or, when hostile, now and then something nasty in their place.
+  const real: Record<string, string> = {
+    waveId: wave.waveId,
+    organisationId: organisation,
+    token: wave.tokens.E06000001,
+    survey: 'la-release-social-care',
+    surveyId: 'la-release-social-care',
+    version: '2020',
+    pageId: 'about_respondent',
+  }
   const fill = (url: string, hostile: boolean) =>
     url
-      .replace(':waveId', hostile && rnd() < 0.3 ? encodeURIComponent(pick(NASTY)) || 'x' : wave.waveId)
-      .replace(':organisationId', hostile && rnd() < 0.3 ? encodeURIComponent(pick(NASTY)) || 'x' : organisation)
-      .replace(':token', hostile && rnd() < 0.5 ? encodeURIComponent(pick(NASTY)) || 'x' : wave.tokens.E06000001)
-      .replace(':survey', hostile && rnd() < 0.3 ? encodeURIComponent(pick(NASTY)) || 'x' : 'la-release-social-care')
-      .replace(':version', hostile && rnd() < 0.3 ? encodeURIComponent(pick(NASTY)) || 'x' : '2020')
-      .replace(':pageId', hostile && rnd() < 0.3 ? encodeURIComponent(pick(NASTY)) || 'x' : 'about_respondent')
-      .replace(':id', hostile && rnd() < 0.5 ? encodeURIComponent(pick(NASTY)) || 'x' : '00000000-0000-4000-8000-000000000000')
+      .replace(/:(\w+)/g, (_, name: string) => (hostile && rnd() < (name === 'token' || !(name in real) ? 0.5 : 0.3) ? encodeURIComponent(pick(NASTY)) || 'x' : (real[name] ?? '00000000-0000-4000-8000-000000000000')))
       .replace('*', 'app.css')
 
   const routes = app.routeTable.filter((r) => !r.url.startsWith('/assets'))
