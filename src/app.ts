@@ -184,7 +184,6 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(versionMoveRoutes)
   await app.register(organisationRoutes)
   await app.register(organisationPageRoutes)
-  await app.register(pastWaveRoutes)
   await app.register(mailRoutes)
   await app.register(analysisRoutes)
   await app.register(codingRoutes)
@@ -195,5 +194,6 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(mailWorker)
   await app.register(scheduleWorker)
   await app.register(healthRoutes)
+  await app.register(pastWaveRoutes)
   return app
 }

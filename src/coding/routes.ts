@@ -562,6 +562,8 @@ export async function codingRoutes(app: FastifyInstance) {
   }
   const tooLarge = (render: (request: FastifyRequest, reply: FastifyReply, message: string) => unknown) => (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     if (error.code === 'FST_REQ_FILE_TOO_LARGE') return render(request, reply, t('admin.coding.error.file_too_large'))
+    // A body that is not a form at all (JSON) is refused as every route refuses it: 415.
+    if (error.statusCode === 415) throw error
     if (error.code?.startsWith('FST_') && error.statusCode && error.statusCode < 500) return render(request, reply, t('admin.coding.error.upload_failed'))
     throw error
   }
