@@ -14,6 +14,8 @@
 // near the 1 MB limit; 0 skips): the first request, the second (kept), the server's peak memory.
 // (8) coding a wave's free text: the coding grid and the theme table at BENCH_CODING answers
 // (default 5000; 0 skips), see coding.ts.
+// (9) bringing in a past wave: a file of BENCH_IMPORT_WAVE organisations (default 10000; 0 skips)
+// uploaded, checked and imported through the team's pages, see import-wave.ts.
 import { randomUUID } from 'node:crypto'
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir, totalmem } from 'node:os'
@@ -32,6 +34,7 @@ import { startServer } from '../test/helpers/server-process.js'
 import { residentMb } from './process-memory.js'
 import { measureVersionDiff } from './version-diff.js'
 import { measureCoding } from './coding.js'
+import { measureImportWave } from './import-wave.js'
 
 // The server measured is the compiled build production runs (`npm run bench` builds it first);
 // BENCH_SERVER=src/server.ts measures it through tsx instead, for comparison.
@@ -43,6 +46,7 @@ const QUESTIONS = 60
 const ORGANISATIONS = Number(process.env.BENCH_ORGANISATIONS ?? 30_000)
 const DIFF_QUESTIONS = Number(process.env.BENCH_DIFF_QUESTIONS ?? 4_500)
 const CODING = Number(process.env.BENCH_CODING ?? 5_000)
+const IMPORT_WAVE = Number(process.env.BENCH_IMPORT_WAVE ?? 10_000)
 
 function surveyYaml(): string {
   const questions: string[] = []
@@ -262,6 +266,7 @@ async function main() {
   if (ORGANISATIONS > 0) report.push(...(await measureOrganisations(dir, config.surveysDir, ORGANISATIONS)))
   if (DIFF_QUESTIONS > 0) report.push(await measureVersionDiff(dir, DIFF_QUESTIONS, SERVER))
   if (CODING > 0) report.push(...(await measureCoding(dir, CODING)))
+  if (IMPORT_WAVE > 0) report.push(await measureImportWave(dir, IMPORT_WAVE))
   const small = Math.min(10_000, RESPONSES)
   if (RESPONSES > small) {
     const ratio = memory[RESPONSES] / memory[small]

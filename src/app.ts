@@ -39,11 +39,13 @@ import { registerVersions } from './surveys/version-registry.js'
 import { surveyRoutes } from './surveys/routes.js'
 import { errorHandling } from './web/errors.js'
 import { formBodies } from './web/form-bodies.js'
+import { keepUploadName } from './web/upload-names.js'
 import { redactingLogger, redactUrl } from './web/log-redaction.js'
 import { csrfUserInfo, HSTS, overHttps } from './web/secure-context.js'
 import { FailureLimiter } from './web/failure-limiter.js'
 import { homeRoutes } from './web/home.js'
 import { healthRoutes } from './operations/health.js'
+import { pastWaveRoutes } from './imports/routes.js'
 import { organisationPageRoutes } from './waves/organisation-page-routes.js'
 import { organisationRoutes } from './waves/organisation-routes.js'
 import { waveRoutes } from './waves/routes.js'
@@ -147,7 +149,7 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(formbody, { bodyLimit: config.bodyLimit })
   // CSV uploads: the fields (CSRF token included) arrive in request.body, the file as a Buffer.
   // The organisations import raises the file size for itself (IMPORT_FILE_LIMIT in its route).
-  await app.register(multipart, { attachFieldsToBody: 'keyValues', limits: { fileSize: 5 * 1024 * 1024, files: 1, fields: 20 } })
+  await app.register(multipart, { attachFieldsToBody: 'keyValues', onFile: keepUploadName, limits: { fileSize: 5 * 1024 * 1024, files: 1, fields: 20 } })
   await app.register(formBodies)
   // Every cookie (the session, the CSRF secret, the language) is Secure under HTTPS: always when the
   // public address is https, else when the request came over HTTPS (through a proxy named in
@@ -196,5 +198,6 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(mailWorker)
   await app.register(scheduleWorker)
   await app.register(healthRoutes)
+  await app.register(pastWaveRoutes)
   return app
 }

@@ -30,6 +30,7 @@ import { linkTokenKeyFor } from './respond/link-key.js'
 import { keepNewFilesPrivate } from './db/private-files.js'
 import { issueLinkFor } from './respond/link-tokens.js'
 import { runWaveCommand } from './waves/cli-commands.js'
+import { runImportWave } from './imports/cli.js'
 import { moveToCorrectedVersion } from './waves/version-move.js'
 
 // The command line is the research team's tool, in English like their pages; counts still come
@@ -52,6 +53,9 @@ const USAGE = `Usage: npm run cli -- <command>
   import-organisations <file.csv|file.xlsx> [--update]
                                  import organisations and contacts (nothing if any row is bad); a file with
                                  codes that exist already lists what it would change, applied with --update
+  import-wave --survey S --version V --label L <file.csv|file.xlsx> [--check]
+                                 bring in a past wave collected elsewhere (the template filled in, or another tool's
+                                 export): every cell checked, nothing imported if any is wrong; --check only checks
   create-wave --survey S --version V --label L --deadline YYYY-MM-DD --team-name N --team-email E [--types "local authority,prison"]
   waves                          list waves with their response rates
   launch <wave-id>               send the invitations
@@ -336,6 +340,8 @@ export async function runCli(
         return 0
       })
     }
+    case 'import-wave':
+      return runImportWave(rest, config, out, err)
     case 'create-user':
     case 'import-organisations':
     case 'remove-demo':

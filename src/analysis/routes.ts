@@ -29,6 +29,8 @@ import { numberValues, waveStatistics, type WaveStatistics } from './statistics.
 import { hiddenInComparison, hiddenInStatistics } from './publication.js'
 import { DEFAULT_THRESHOLD, type Publication } from './suppression.js'
 import { wilson } from './tests-of-difference.js'
+import { importMark, importMarks } from '../imports/import-mark.js'
+import { formatUkDate } from '../i18n/uk-dates.js'
 
 const reportQuery = {
   type: 'object',
@@ -102,10 +104,17 @@ export async function analysisRoutes(app: FastifyInstance, options: AnalysisOpti
   const download = (request: FastifyRequest, reply: FastifyReply, wave: WaveTable, kind: string, filename: string, type: string, body: string | Buffer | Readable) =>
     send(request, reply, { waveId: wave.id, kind, query: request.query }, filename, type, body)
 
+  /** "Imported wave: collected elsewhere and imported from … by … on …", for an imported wave's pages and files. */
+  const importNote = async (waveId: string) => {
+    const mark = await importMark(app.db, waveId)
+    return mark ? t('admin.past_wave.export_note', { file: mark.sourceFile, who: mark.importedBy, date: formatUkDate(mark.importedAt, t) }) : undefined
+  }
+
   app.get('/admin/analysis', async (request, reply) => {
     const waves = await app.db.selectFrom('waves').selectAll().where('status', '!=', 'draft').orderBy('survey_id').orderBy('created_at').execute()
+    const imported = await importMarks(app.db, waves.map((w) => w.id))
     const surveys = app.catalogue.surveys
-      .map((s) => ({ id: s.id, title: localize(s.versions[s.versions.length - 1].definition.title, 'en'), waves: waves.filter((w) => w.survey_id === s.id) }))
+      .map((s) => ({ id: s.id, title: localize(s.versions[s.versions.length - 1].definition.title, 'en'), waves: waves.filter((w) => w.survey_id === s.id).map((w) => ({ ...w, imported: imported.has(w.id) })) }))
       .filter((s) => s.waves.length)
     return renderTeamPage(request, reply, 'analysis/index', { surveys })
   })
@@ -119,7 +128,7 @@ export async function analysisRoutes(app: FastifyInstance, options: AnalysisOpti
     const attributes = ['type', ...(await attributeNames(app.db, loaded.wave.id))]
     const breakdown = request.query.by && attributes.includes(request.query.by) ? await breakdownBy(loaded.wave.id, request.query.by, loaded.definition, includeSpecial, includePartial) : undefined
     const link = (params: Record<string, string | undefined> = {}) => linkQuery(includePartial, params)
-    return renderTeamPage(request, reply, 'analysis/wave', { wave: loaded.wave, title: localize(loaded.definition.title, 'en'), stats, includeSpecial, includePartial, attributes, by: request.query.by ?? '', breakdown, percent, link })
+    return renderTeamPage(request, reply, 'analysis/wave', { wave: loaded.wave, imported: await importNote(loaded.wave.id), title: localize(loaded.definition.title, 'en'), stats, includeSpecial, includePartial, attributes, by: request.query.by ?? '', breakdown, percent, link })
   })
 
   /** Statistics of every closed question (choices, yes/no, each grid row) for each value of an organisation attribute. */
@@ -232,7 +241,8 @@ export async function analysisRoutes(app: FastifyInstance, options: AnalysisOpti
   /** For the codebook and SPSS syntax: how many partial responses, and whether the raw data downloaded with them has them. */
   const rawDataNote = async (waveId: string, query: ReportQuery) => {
     const count = await partialResponses(app.db, waveId)
-    return count ? t(includePartialOf(query) ? 'admin.partial.raw_included' : 'admin.partial.raw_excluded', { count }) : undefined
+    const notes = [count ? t(includePartialOf(query) ? 'admin.partial.raw_included' : 'admin.partial.raw_excluded', { count }) : undefined, await importNote(waveId)].filter(Boolean)
+    return notes.length ? notes.join(' ') : undefined
   }
 
   app.get<{ Params: WaveParams; Querystring: ReportQuery }>('/admin/analysis/waves/:waveId/codebook.csv', { schema: { params: waveParams, querystring: reportQuery } }, async (request, reply) => {
@@ -384,6 +394,7 @@ export async function analysisRoutes(app: FastifyInstance, options: AnalysisOpti
       hasPartial: partial.some((p) => p.count > 0),
       tests: testsIn(result.rows),
       panelTests: panelTestsIn(result.rows),
+      imported: (await Promise.all(result.waves.map(async (w) => ({ label: w.label, note: await importNote(w.id) })))).filter((w) => w.note),
     })
   })
 

@@ -378,7 +378,48 @@ export interface QuotationTable {
   chosen_at: string
 }
 
+/** A wave brought in from a file (another tool's export, or the template filled in): where from, who, when. */
+export interface WaveImportTable {
+  wave_id: string
+  /** The name of the file as uploaded (or given to the command line). */
+  source_file: string
+  /** E-mail address of the team member who imported it ("command line" from the CLI). */
+  imported_by: string
+  imported_at: string
+  organisations: number
+  /** Answers imported (questions answered, over every organisation). */
+  answers: number
+}
+
+/** An uploaded file of a past wave, waiting while the team matches its columns and confirms. */
+export interface PendingWaveImportTable {
+  id: string
+  survey_id: string
+  version: string
+  label: string
+  source_file: string
+  /** The rows as read ({ header, rows: [{ line, cells }] }) and the columns matched so far. */
+  file_json: string
+  created_by: string
+  created_at: string
+  expires_at: string
+}
+
+/** Which variable a column heading of another tool's export was matched to, remembered per survey. */
+export interface ImportColumnMatchTable {
+  survey_id: string
+  /** The heading as the file has it, in lower case with spaces collapsed. */
+  heading: string
+  /** The raw data's variable name, or '' for a column left out. */
+  variable: string
+  updated_at: string
+  updated_by: string | null
+}
+
 export interface Database {
+  wave_imports: WaveImportTable
+  pending_wave_imports: PendingWaveImportTable
+  import_column_matches: ImportColumnMatchTable
   quotations: QuotationTable
   codes: CodeTable
   code_events: CodeEventTable

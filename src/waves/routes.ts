@@ -29,6 +29,7 @@ import { launchPreview } from './confirmations.js'
 import { parseRule, readRuleForm, REMINDER_HOUR, reminderTimes, ruleFormValues, type ReminderRule } from './reminder-schedule.js'
 import { attributeLabel } from '../web/attribute-label.js'
 import { welshWantedButMissing } from './welsh-wanted.js'
+import { importMark, importMarks } from '../imports/import-mark.js'
 import { closeWave, createWave, extendDeadline, getWave, inviteOrganisations, launchWave, reissueLink, reopenWave, replaceContacts, responsesInProgress, sendInvitation, sendReminders, wavePlaceholders, WaveStateError, type InProgressChoice, type WaveContext } from './waves.js'
 
 const formBody = (properties: Record<string, unknown>) => ({ type: 'object', properties: { _csrf: { type: 'string' }, ...properties } }) as const
@@ -73,9 +74,10 @@ export async function waveRoutes(app: FastifyInstance) {
     const waves = await app.db.selectFrom('waves').selectAll().orderBy('created_at', 'desc').execute()
     // Counts for the list; the full progress of a wave is for its own page.
     const counts = await waveCounts(app.db)
+    const imported = await importMarks(app.db, waves.map((w) => w.id))
     const rows = waves.map((wave) => {
       const { invited, submitted, rate } = counts.get(wave.id) ?? { invited: 0, submitted: 0, rate: 0 }
-      return { ...wave, invited, submitted, rate: Math.round(rate * 100) }
+      return { ...wave, invited, submitted, rate: Math.round(rate * 100), imported: imported.has(wave.id) }
     })
     return renderTeamPage(request, reply, 'admin/waves', { waves: rows })
   })
@@ -187,9 +189,16 @@ export async function waveRoutes(app: FastifyInstance) {
         // When it was last saved, or null while respondents still see the default text.
         privacyNotice: lastSaved ? { date: formatUkDate(lastSaved.updatedAt, t), by: lastSaved.updatedBy } : null,
         mailStatus: await mailStatusView(app.db, t, { waveId: wave.id }),
+        imported: await importedView(wave.id),
       },
       status,
     )
+  }
+
+  /** Where an imported wave came from, as its page says it. */
+  async function importedView(waveId: string) {
+    const mark = await importMark(app.db, waveId)
+    return mark ? { ...mark, date: timeOnDate(mark.importedAt) } : null
   }
 
   /** What is scheduled and what was sent, as the dashboard and the reminders page show it. */
@@ -392,7 +401,8 @@ export async function waveRoutes(app: FastifyInstance) {
   }
 
   confirmation('reopen', async (request, reply, wave) => {
-    if (wave.status !== 'closed') return reply.redirect(`/admin/waves/${wave.id}`, 303)
+    // An imported wave was collected elsewhere: it has no links to open again.
+    if (wave.status !== 'closed' || (await importMark(app.db, wave.id))) return reply.redirect(`/admin/waves/${wave.id}`, 303)
     return reopenPage(request, reply, wave, {}, {})
   })
 
@@ -405,6 +415,7 @@ export async function waveRoutes(app: FastifyInstance) {
   }
 
   action('reopen', { deadline__day: text(2), deadline__month: text(2), deadline__year: text(4) }, async (request, reply, wave) => {
+    if (await importMark(app.db, wave.id)) throw new WaveStateError(t('admin.past_wave.error.reopen'))
     const { deadline, error } = readDeadline(request.body)
     if (!deadline) return reopenPage(request, reply, wave, request.body, { deadline__day: error! }, 400)
     await reopenWave(app.db, wave.id, deadline, request.user!)
@@ -577,6 +588,8 @@ export async function waveRoutes(app: FastifyInstance) {
   })
 
   orgAction('reopen', {}, async (request, reply, wave) => {
+    // An imported response has no link through which it could be changed: reopening it would only take it out of the figures.
+    if (await importMark(app.db, wave.id)) return organisationPage(request, reply, wave, {}, { 'reopen-response': t('admin.past_wave.error.reopen_response') }, 409)
     const response = await app.db.selectFrom('responses').select('id').where('wave_id', '=', wave.id).where('organisation_id', '=', request.params.organisationId).executeTakeFirstOrThrow()
     // Reopened once: a second click (or a colleague's) finds it already open and says so.
     if (!(await reopenResponse(app.db, response.id))) return redirectDone(reply, orgPath(wave, request.params.organisationId), 'response_not_submitted')

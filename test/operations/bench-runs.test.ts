@@ -14,7 +14,7 @@ t.test('the benchmark runs end to end on a small scale and reports every measure
   const before = new Set(readdirSync(tmpdir()).filter((f) => f.startsWith('bench-')))
   const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve) => {
     let output = ''
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/run.ts'], { env: { ...process.env, BENCH_RESPONSES: '300', BENCH_SECONDS: '1', BENCH_ORGANISATIONS: '500', BENCH_DIFF_QUESTIONS: '300', BENCH_CODING: '300' } })
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/run.ts'], { env: { ...process.env, BENCH_RESPONSES: '300', BENCH_SECONDS: '1', BENCH_ORGANISATIONS: '500', BENCH_DIFF_QUESTIONS: '300', BENCH_CODING: '300', BENCH_IMPORT_WAVE: '300' } })
     child.stdout.on('data', (d) => (output += d))
     child.stderr.on('data', (d) => (output += d))
     child.on('close', (code) => resolve({ code, output }))
@@ -31,6 +31,7 @@ t.test('the benchmark runs end to end on a small scale and reports every measure
     /\(6\) organisations page 11 of 501 organisations: median \d+ ms, 99th percentile \d+ ms .*a respondent's page at the same time: median \d+ ms/,
     /\(8\) coding grid of 300 answers, first page: \d+ ms median, \d+ ms slowest; the "not yet coded" page with 270 coded: \d+ ms median/,
     /\(8\) theme table of 300 coded answers \(6 codes, by region\): \d+ ms median/,
+    /\(9\) import of a past wave of 300 organisations \(0\.\d MB of CSV, 2015-16 survey\) through the team's pages: \d+\.\d s \(upload \d+\.\d s, check of every cell \d+\.\d s, import \d+\.\d s\); server's peak resident memory \d+ MiB/,
   ]) {
     t.match(output, measure)
   }
