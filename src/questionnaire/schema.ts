@@ -133,12 +133,28 @@ export const Lineage = Type.Object(
 )
 export type Lineage = Static<typeof Lineage>
 
+// A follow-up is asked on the same page, beneath the option that calls for it (the GOV.UK
+// conditional reveal): shown without JavaScript, required only when that option is chosen, and
+// its answer ignored when it is not.
+export const FollowUpOf = Type.Object(
+  {
+    question: Identifier,
+    option: ConditionValue,
+  },
+  {
+    additionalProperties: false,
+    description: 'Ask this question beneath an option of an earlier question on the same page: { question: may_contact, option: yes } (an option code, or yes, no, dont_know, not_applicable).',
+  },
+)
+export type FollowUpOf = Static<typeof FollowUpOf>
+
 const common = {
   id: Identifier,
   text: Text,
   hint: Type.Optional(Text),
   required: Type.Optional(Type.Boolean({ description: 'Default true.' })),
   show_if: Type.Optional(Type.Ref(Condition)),
+  follow_up_of: Type.Optional(FollowUpOf),
   lineage: Type.Optional(Lineage),
 }
 
@@ -230,6 +246,50 @@ export const QuestionSchema = Type.Unsafe<Question>({
   'x-message': `type must be one of: ${QUESTION_TYPES.join(', ')}`,
 })
 
+// Checks across answers, declared on the page where they are shown. Each names number questions
+// on this page or earlier ones; the message is shown at the first of them on this page and may
+// name their answers as {question_id}. A soft check asks "is that right?" and can be confirmed.
+const checkCommon = {
+  id: Identifier,
+  message: Text,
+}
+const soft = Type.Optional(Type.Boolean({ description: 'Ask the respondent to confirm instead of refusing the answers. Default false.' }))
+
+export const AtMostCheck = Type.Object(
+  { kind: Type.Literal('at_most'), ...checkCommon, question: Identifier, limit: Identifier, soft },
+  { additionalProperties: false, description: '"Of which": the answer to question cannot be more than the answer to limit.' },
+)
+export const AtLeastCheck = Type.Object(
+  { kind: Type.Literal('at_least'), ...checkCommon, question: Identifier, limit: Identifier, soft },
+  { additionalProperties: false, description: 'The answer to question cannot be less than the answer to limit.' },
+)
+export const SumEqualsCheck = Type.Object(
+  { kind: Type.Literal('sum_equals'), ...checkCommon, parts: Type.Array(Identifier, { minItems: 2, uniqueItems: true }), total: Identifier, soft },
+  { additionalProperties: false, description: 'The answers to parts must add up to the answer to total.' },
+)
+export const SumAtMostCheck = Type.Object(
+  { kind: Type.Literal('sum_at_most'), ...checkCommon, parts: Type.Array(Identifier, { minItems: 2, uniqueItems: true }), total: Identifier, soft },
+  { additionalProperties: false, description: 'The answers to parts together cannot be more than the answer to total.' },
+)
+export const ConfirmCheck = Type.Object(
+  { kind: Type.Literal('confirm'), ...checkCommon, question: Identifier, when: Type.Ref(Condition) },
+  { additionalProperties: false, description: 'A soft check: when the condition holds, ask the respondent to confirm the answer to question ("You said 0 assessments: is that right?").' },
+)
+
+const checkVariants = [AtMostCheck, AtLeastCheck, SumEqualsCheck, SumAtMostCheck, ConfirmCheck] as const
+export const CHECK_KINDS = checkVariants.map((v) => v.properties.kind.const)
+const CheckUnion = Type.Union([...checkVariants])
+export type Check = Static<typeof CheckUnion>
+
+export const CheckSchema = Type.Unsafe<Check>({
+  type: 'object',
+  required: ['kind'],
+  properties: { kind: { type: 'string' } },
+  discriminator: { propertyName: 'kind' },
+  oneOf: checkVariants,
+  'x-message': `kind must be one of: ${CHECK_KINDS.join(', ')}`,
+})
+
 export const Page = Type.Object(
   {
     id: Identifier,
@@ -237,6 +297,7 @@ export const Page = Type.Object(
     intro: Type.Optional(Text),
     show_if: Type.Optional(Type.Ref(Condition)),
     questions: Type.Array(QuestionSchema, { minItems: 1 }),
+    checks: Type.Optional(Type.Array(CheckSchema, { minItems: 1 })),
   },
   { additionalProperties: false },
 )
