@@ -235,16 +235,20 @@ export type Question = Static<typeof QuestionUnion>
 export type QuestionType = Question['type']
 export type AnswerableQuestion = Exclude<Question, { type: 'info' }>
 
-// oneOf with a discriminator makes Ajv check only the variant named by `type`, so an error says
-// "unknown field requred" instead of nine failed alternatives.
-export const QuestionSchema = Type.Unsafe<Question>({
-  type: 'object',
-  required: ['type'],
-  properties: { type: { type: 'string' } },
-  discriminator: { propertyName: 'type' },
-  oneOf: questionVariants,
-  'x-message': `type must be one of: ${QUESTION_TYPES.join(', ')}`,
-})
+// oneOf with a discriminator makes Ajv check only the variant named by `type` (or a check's
+// `kind`), so an error says "unknown field requred" instead of nine failed alternatives.
+function discriminated<T>(tag: string, variants: readonly TSchema[], names: string[]) {
+  return Type.Unsafe<T>({
+    type: 'object',
+    required: [tag],
+    properties: { [tag]: { type: 'string' } },
+    discriminator: { propertyName: tag },
+    oneOf: variants,
+    'x-message': `${tag} must be one of: ${names.join(', ')}`,
+  })
+}
+
+export const QuestionSchema = discriminated<Question>('type', questionVariants, QUESTION_TYPES)
 
 // Checks across answers, declared on the page where they are shown. Each names number questions
 // on this page or earlier ones; the message is shown at the first of them on this page and may
@@ -281,14 +285,7 @@ export const CHECK_KINDS = checkVariants.map((v) => v.properties.kind.const)
 const CheckUnion = Type.Union([...checkVariants])
 export type Check = Static<typeof CheckUnion>
 
-export const CheckSchema = Type.Unsafe<Check>({
-  type: 'object',
-  required: ['kind'],
-  properties: { kind: { type: 'string' } },
-  discriminator: { propertyName: 'kind' },
-  oneOf: checkVariants,
-  'x-message': `kind must be one of: ${CHECK_KINDS.join(', ')}`,
-})
+export const CheckSchema = discriminated<Check>('kind', checkVariants, CHECK_KINDS)
 
 export const Page = Type.Object(
   {
