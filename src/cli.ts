@@ -101,6 +101,7 @@ export function formatDiff(diff: VersionDiff): string {
   section('Skip logic changed', diff.skipLogic, (q) => [q.id, `    was: ${q.before}`, `    now: ${q.after}`])
   section('Other changes', diff.otherChanges, (q) => [`${q.id} ${q.what}: ${q.before} -> ${q.after}`])
   section('Welsh text changed', diff.welsh, (q) => [`${q.id} ${q.what}`, `    was: ${q.before || '(none)'}`, `    now: ${q.after || '(none)'}`])
+  section('Checks across answers', diff.checks, (c) => [`${c.id} ${c.change}`, ...(c.before ? [`    was: ${c.before}`] : []), ...(c.after ? [`    now: ${c.after}`] : [])])
   if (diff.warnings.length) section('Warnings', diff.warnings, (w) => [w])
   return lines.join('\n')
 }

@@ -4,7 +4,7 @@
 // (see disclosure.ts); percentages and intervals go with their count or base, changes with either
 // wave's, p-values with any count of their test, and an adjusted p-value with the hidden p-value
 // it was computed from.
-import { isAnswerable, placedQuestions, questionOptions, YES_NO_CODES } from '../questionnaire/model.js'
+import { askedWhen, isAnswerable, placedQuestions, questionOptions, YES_NO_CODES } from '../questionnaire/model.js'
 import type { Condition, Definition } from '../questionnaire/schema.js'
 import { testFamilies, type ComparisonRow, type FamilyMember } from './comparison.js'
 import { protect, type DisclosureTable } from './disclosure.js'
@@ -37,7 +37,7 @@ export function statisticsTable(stats: WaveStatistics, definition: Definition): 
   values.set('submitted', stats.submitted)
   for (const q of stats.questions) {
     const placed = questions.get(q.id)
-    if (!stats.includePartial && placed && !placed.section.show_if && !placed.page.show_if && !placed.question.show_if) equations.push({ total: `${q.id}:asked`, parts: ['submitted'] })
+    if (!stats.includePartial && placed && askedWhen(placed).every((c) => c === undefined)) equations.push({ total: `${q.id}:asked`, parts: ['submitted'] })
     values.set(`${q.id}:asked`, q.asked)
     values.set(`${q.id}:answered`, q.answered)
     values.set(`${q.id}:missing`, q.missing)
@@ -71,7 +71,7 @@ export function statisticsTable(stats: WaveStatistics, definition: Definition): 
   // A follow-up asked of those who gave an answer: its "asked" is the sum of that answer's counts.
   for (const q of stats.questions) {
     const placed = questions.get(q.id)
-    const condition = placed && singleCondition([placed.section.show_if, placed.page.show_if, placed.question.show_if])
+    const condition = placed && singleCondition(askedWhen(placed))
     const parent = condition && questions.get(condition.question!)?.question
     if (!condition || !parent || !isAnswerable(parent)) continue
     const rowId = condition.row ?? ''
@@ -138,7 +138,7 @@ function followUps(rows: ComparisonRow[], definitions: Definition[], equations: 
     const questions = new Map(placedQuestions(definition).map((p) => [p.question.id, p]))
     for (const row of rows) {
       const placed = questions.get(row.id)
-      const condition = placed && singleCondition([placed.section.show_if, placed.page.show_if, placed.question.show_if])
+      const condition = placed && singleCondition(askedWhen(placed))
       if (!placed || !condition || condition.in?.length !== 1 || !isAnswerable(placed.question) || (placed.question as { required?: boolean }).required === false) continue
       const parent = rows.find((r) => r.id === condition.question && (r.rowId ?? '') === (condition.row ?? '') && r.type !== 'multiple_choice')
       if (!parent || !row.waves[w]?.available || !parent.waves[w]?.available) continue

@@ -7,10 +7,11 @@ import { describeAnswer, parsePage, answerToFields, sanitizeAnswers, type Answer
 import type { SurveyVersion } from '../questionnaire/catalogue.js'
 import { allPages, isAnswerable, languagesOf, localize } from '../questionnaire/model.js'
 import type { Language } from '../questionnaire/schema.js'
-import { questionIndex, walkVisible } from '../questionnaire/skip-logic.js'
+import { questionIndex, questionsOnForm, walkVisible } from '../questionnaire/skip-logic.js'
 import { chooseLanguage } from '../web/language.js'
 import { renderPage } from '../web/render.js'
-import { errorSummary, questionView } from '../web/question-view.js'
+import { errorSummary, pageQuestionViews } from '../web/question-view.js'
+import { checkPage, withConfirmations, withPageAnswers, type SoftWarning } from '../questionnaire/checks.js'
 import { pageIdParam, surveyVersionParams, type SurveyVersionParams } from '../surveys/params.js'
 
 interface PageParams extends SurveyVersionParams {
@@ -112,13 +113,14 @@ export async function previewRoutes(app: FastifyInstance) {
 
       const page = allPages(definition).find((p) => p.page.id === pageId)
       if (!page) return reply.callNotFound()
-      const shown = index >= 0 ? pages[index].questions : page.page.questions
+      const shown = index >= 0 ? questionsOnForm(pages[index]) : page.page.questions
       const t = translator(language)
       const parsed = parsePage(shown, request.body as FormFields, t, language)
-      if (parsed.errors.length) return showPage(request, reply, version, pageId, answers, parsed.values, parsed.errors, language, 400)
+      const checks = checkPage(definition, page.page, parsed.answers, answers, walkVisible(definition, answers).answers, request.body as FormFields, t, language)
+      const errors = [...parsed.errors, ...checks.errors]
+      if (errors.length || checks.warnings.length) return showPage(request, reply, version, pageId, answers, parsed.values, errors, language, errors.length ? 400 : 200, checks.warnings)
 
-      const merged: Answers = { ...answers, ...parsed.answers }
-      for (const id of parsed.cleared) delete merged[id]
+      const merged = withPageAnswers(answers, page.page, withConfirmations(parsed.answers, checks.confirmed))
       const after = walkVisible(definition, merged)
       const position = after.pages.findIndex((p) => p.page.id === pageId)
       const order = allPages(definition).findIndex((p) => p.page.id === pageId)
@@ -143,6 +145,7 @@ async function showPage(
   errors: FieldError[],
   language: Language,
   status = 200,
+  warnings: SoftWarning[] = [],
 ) {
   const definition = version.definition
   const located = allPages(definition).find((p) => p.page.id === pageId)
@@ -150,7 +153,7 @@ async function showPage(
   const t = translator(language)
   const { pages } = walkVisible(definition, answers)
   const index = pages.findIndex((p) => p.page.id === pageId)
-  const questions = index >= 0 ? pages[index].questions : located.page.questions
+  const questions = index >= 0 ? questionsOnForm(pages[index]) : located.page.questions
   const values: FormFields = typed ?? Object.assign({}, ...questions.filter(isAnswerable).map((q) => answerToFields(q, answers[q.id])))
   return renderPage(
     request,
@@ -165,8 +168,9 @@ async function showPage(
       pageId,
       hiddenByAnswers: index < 0,
       progress: index >= 0 ? { current: index + 1, total: pages.length } : undefined,
-      questions: questions.map((q) => questionView(q, values, errors, language)),
+      questions: pageQuestionViews(questions, values, errors, warnings, language, t),
       errorSummary: errorSummary(errors, questions, language, t),
+      softChecks: warnings.map((w) => ({ href: `#${w.field.id}`, text: w.message })),
       state: encodeState(answers),
       hasPrevious: index > 0,
     },

@@ -2,17 +2,21 @@
 // answers, option codes, number ranges, real dates, text lengths, "other, please specify".
 // Whatever was typed comes back too, so a page with errors is shown again with nothing lost.
 import type { Translate } from '../i18n/catalogue.js'
-import { isAnswerable, localize, questionOptions } from './model.js'
+import { isAnswerable, localize, questionOptions, YES_NO_CODES } from './model.js'
 import type { AnswerableQuestion, Language, Question } from './schema.js'
 import { numberWithUnit } from './units.js'
 
-export type Answer =
+export type Answer = (
   | { code: number; other?: string }
   | { codes: number[]; other?: string }
   | { value: number }
   | { dont_know: true }
   | { value: string }
   | { rows: Record<string, number> }
+) & {
+  /** Soft checks the respondent confirmed for this answer: check id to the answers' fingerprint (checks.ts). */
+  confirmed?: Record<string, string>
+}
 
 export type Answers = Record<string, Answer>
 
@@ -85,12 +89,27 @@ export function parsePage(questions: Question[], form: FormFields, t: Translate,
   const values: FormFields = {}
   for (const question of questions) {
     if (!isAnswerable(question)) continue
+    if (question.follow_up_of && !optionChosen(answers[question.follow_up_of.question], question.follow_up_of.option)) {
+      // Not asked: what was typed is kept to show again, but it is neither an answer nor an error.
+      parseQuestion(question, form, t, language, values, true)
+      cleared.push(question.id)
+      continue
+    }
     const result = parseQuestion(question, form, t, language, values, options.partial === true)
     errors.push(...result.errors)
     if (result.answer) answers[question.id] = result.answer
     else if (result.errors.length === 0) cleared.push(question.id)
   }
   return { answers, cleared, errors, values }
+}
+
+/** Whether an answer includes the option a follow-up hangs on (yes/no by name or any code). */
+export function optionChosen(answer: Answer | undefined, option: number | string): boolean {
+  if (!answer) return false
+  const code = typeof option === 'number' ? option : YES_NO_CODES[option as keyof typeof YES_NO_CODES]
+  if ('code' in answer) return answer.code === code
+  if ('codes' in answer) return answer.codes.includes(code)
+  return false
 }
 
 function parseQuestion(
@@ -269,7 +288,10 @@ export function sanitizeAnswers(questions: ReadonlyMap<string, Question>, input:
     if (!question || !isAnswerable(question) || !value || typeof value !== 'object') continue
     const fields = answerToFields(question, value as Answer)
     const parsed = parseQuestion(question, fields, () => '', 'en', {}, true)
-    if (parsed.answer && parsed.errors.length === 0) clean[id] = parsed.answer
+    if (!parsed.answer || parsed.errors.length > 0) continue
+    const confirmed = (value as { confirmed?: unknown }).confirmed
+    const kept = confirmed && typeof confirmed === 'object' && !Array.isArray(confirmed) ? Object.fromEntries(Object.entries(confirmed).filter(([k, v]) => typeof v === 'string' && /^[a-z0-9_]{1,24}$/.test(k))) : {}
+    clean[id] = Object.keys(kept).length ? { ...parsed.answer, confirmed: kept as Record<string, string> } : parsed.answer
   }
   return clean
 }

@@ -4,7 +4,8 @@ import { MISSING_CODES, RESERVED_CODES } from './missing-codes.js'
 import { isAnswerable, languagesOf, placedQuestions, questionOptions, YES_NO_CODES, type PlacedQuestion } from './model.js'
 import { formatPath, type Path } from './problems.js'
 import { PLURAL_CATEGORIES, pluralCategories } from '../i18n/plural.js'
-import { LANGUAGES, type Condition, type Definition, type Language, type Text, type Unit } from './schema.js'
+import { LANGUAGES, type Check, type Condition, type Definition, type FollowUpOf, type Language, type Page, type Text, type Unit } from './schema.js'
+import { checkPlaceholders } from './checks.js'
 
 export interface Finding {
   path: Path
@@ -71,6 +72,7 @@ export function checkDefinition(definition: Definition, expected: { survey?: str
       error([...p.path, 'min'], `allows ${RESERVED_CODES.join(', ')}, which the exports keep for not answered, don't know and not applicable: choose a minimum above ${MISSING_CODES.not_applicable}`)
     }
     if (q.show_if) checkCondition(q.show_if, [...p.path, 'show_if'], { pageOrder: p.pageOrder, sectionIndex: undefined }, byId, error, unchecked)
+    if (q.type !== 'info' && q.follow_up_of) checkFollowUp(p, q.follow_up_of, byId, error, unchecked)
   }
 
   let pageOrder = 0
@@ -80,6 +82,7 @@ export function checkDefinition(definition: Definition, expected: { survey?: str
     section.pages.forEach((page, pageIndex) => {
       if (page.show_if)
         checkCondition(page.show_if, [...sectionPath, 'pages', pageIndex, 'show_if'], { pageOrder, sectionIndex: undefined }, byId, error, unchecked)
+      page.checks?.forEach((check, i) => checkCheck(check, page, [...sectionPath, 'pages', pageIndex, 'checks', i], pageOrder, byId, error, unchecked))
       pageOrder++
     })
   })
@@ -95,18 +98,24 @@ function checkUniqueIds(definition: Definition, error: Report) {
     { kind: 'section', seen: new Map() },
     { kind: 'page', seen: new Map() },
     { kind: 'question', seen: new Map() },
+    { kind: 'check', seen: new Map() },
   ]
   const note = (index: number, id: string, path: Path) => {
     const { kind, seen } = kinds[index]
     const first = seen.get(id)
     if (first) error([...path, 'id'], `${kind} id "${id}" is used twice (first at ${formatPath(first)})`)
     else seen.set(id, path)
+    const clash = kind === 'check' ? kinds[2].seen.get(id) : kind === 'question' ? kinds[3].seen.get(id) : undefined
+    if (clash) error([...path, 'id'], `${kind} id "${id}" is also the id of a ${kind === 'check' ? 'question' : 'check'} (at ${formatPath(clash)}): checks and questions need ids of their own`)
   }
   definition.sections.forEach((section, s) => {
     note(0, section.id, ['sections', s])
     section.pages.forEach((page, p) => {
       note(1, page.id, ['sections', s, 'pages', p])
       page.questions.forEach((question, q) => note(2, question.id, ['sections', s, 'pages', p, 'questions', q]))
+      // A check's id names it across versions and in the answers it is confirmed with: unique
+      // among checks, and never a question's id.
+      page.checks?.forEach((check, c) => note(3, check.id, ['sections', s, 'pages', p, 'checks', c]))
     })
   })
 }
@@ -150,7 +159,7 @@ function checkOptions(
 function checkCondition(
   condition: Condition,
   path: Path,
-  owner: { pageOrder: number; sectionIndex: number | undefined },
+  owner: { pageOrder: number; sectionIndex: number | undefined; samePage?: boolean },
   byId: Map<string, PlacedQuestion>,
   error: Report,
   unchecked: Set<string>,
@@ -187,7 +196,11 @@ function checkCondition(
     error([...path, 'question'], `refers to "${condition.question}", which is not in an earlier section: a section can only depend on answers given before it`)
     return
   }
-  if (target.pageOrder >= owner.pageOrder) {
+  if (owner.samePage && target.pageOrder > owner.pageOrder) {
+    error([...path, 'question'], `refers to "${condition.question}", which is later in the questionnaire: a check can only use answers from its own page or earlier pages`)
+    return
+  }
+  if (!owner.samePage && target.pageOrder >= owner.pageOrder) {
     const where = target.pageOrder === owner.pageOrder ? 'on the same page' : 'later in the questionnaire'
     error([...path, 'question'], `refers to "${condition.question}", which is ${where}: skip logic can only depend on answers from earlier pages`)
     return
@@ -223,6 +236,93 @@ function checkCondition(
   }
 }
 
+const CHOICE_TYPES = new Set(['single_choice', 'multiple_choice', 'yes_no'])
+
+function checkFollowUp(p: PlacedQuestion, followUp: FollowUpOf, byId: Map<string, PlacedQuestion>, error: Report, unchecked: Set<string>) {
+  const path: Path = [...p.path, 'follow_up_of']
+  if (p.question.show_if) error([...p.path, 'show_if'], 'a follow-up is shown by its option: put show_if on the question it follows, not on the follow-up')
+  if (unchecked.has(followUp.question)) return
+  const target = byId.get(followUp.question)
+  if (!target) return error([...path, 'question'], `refers to "${followUp.question}", which is not a question in this version`)
+  if (target.pageOrder !== p.pageOrder) return error([...path, 'question'], `refers to "${followUp.question}", which is on another page: a follow-up is asked beneath an option of a question on its own page`)
+  if (target.order >= p.order) return error([...path, 'question'], `refers to "${followUp.question}", which comes after it: put the follow-up after the question it follows`)
+  const between = p.page.questions.slice(target.questionIndex + 1, p.questionIndex)
+  if (between.some((q) => q.type === 'info' || q.follow_up_of?.question !== followUp.question)) {
+    return error([...path, 'question'], `refers to "${followUp.question}", but other questions stand between them: put the follow-up straight after the question it follows (after its other follow-ups), where it is shown`)
+  }
+  const parent = target.question
+  if (!CHOICE_TYPES.has(parent.type)) return error([...path, 'question'], `refers to "${parent.id}", a ${parent.type === 'info' ? 'piece of explanatory text' : `${parent.type} question`}: a follow-up hangs on an option of a single choice, multiple choice or yes/no question`)
+  if (parent.type !== 'info' && parent.follow_up_of) return error([...path, 'question'], `refers to "${parent.id}", which is itself a follow-up: follow the question "${parent.follow_up_of.question}" instead`)
+  if (typeof followUp.option === 'string' && parent.type !== 'yes_no') return error([...path, 'option'], `"${followUp.option}" only applies to yes/no questions: use an option code of "${parent.id}"`)
+  const options = questionOptions(parent)
+  if (!options.some((o) => o.code === conditionCode(followUp.option))) error([...path, 'option'], `"${parent.id}" has no option ${JSON.stringify(followUp.option)} (its codes are ${options.map((o) => o.code).join(', ')})`)
+}
+
+function checkCheck(check: Check, page: Page, path: Path, pageOrder: number, byId: Map<string, PlacedQuestion>, error: Report, unchecked: Set<string>) {
+  const numbered: [string, Path][] =
+    check.kind === 'confirm'
+      ? [[check.question, [...path, 'question']]]
+      : check.kind === 'at_most' || check.kind === 'at_least'
+        ? [[check.question, [...path, 'question']], [check.limit, [...path, 'limit']]]
+        : [...check.parts.map((id, i): [string, Path] => [id, [...path, 'parts', i]]), [check.total, [...path, 'total']]]
+  let usable = true
+  for (const [id, at] of numbered) {
+    if (unchecked.has(id)) {
+      usable = false
+      continue
+    }
+    const target = byId.get(id)
+    if (!target) {
+      error(at, `refers to "${id}", which is not a question in this version`)
+      usable = false
+    } else if (!isAnswerable(target.question)) {
+      error(at, `refers to "${id}", which is explanatory text, not a question`)
+      usable = false
+    } else if (target.pageOrder > pageOrder) {
+      error(at, `refers to "${id}", which is later in the questionnaire: a check can only use answers from its own page or earlier pages`)
+      usable = false
+    } else if (check.kind !== 'confirm' && target.question.type !== 'number') {
+      error(at, `refers to "${id}", a ${target.question.type} question: this check compares numbers, so name number questions`)
+      usable = false
+    }
+  }
+  if (check.kind === 'at_most' || check.kind === 'at_least') {
+    if (check.question === check.limit) error([...path, 'limit'], `is "${check.limit}", the question itself: name the other question the answer is compared with`)
+  }
+  if ((check.kind === 'sum_equals' || check.kind === 'sum_at_most') && check.parts.includes(check.total)) {
+    error([...path, 'total'], `"${check.total}" is one of the parts: the total must be another question`)
+  }
+  if (check.kind === 'confirm') {
+    checkCondition(check.when, [...path, 'when'], { pageOrder, sectionIndex: undefined, samePage: true }, byId, error, unchecked)
+    if (usable && byId.get(check.question)?.pageOrder !== pageOrder) {
+      error([...path, 'question'], `"${check.question}" is not on this page: a soft check asks to confirm an answer given on its own page`)
+    }
+  } else if (usable && !numbered.some(([id]) => byId.get(id)?.pageOrder === pageOrder)) {
+    error(path, `names no question on this page ("${page.id}"): put the check on the page of the question it checks, where the message is shown`)
+  }
+  checkPlaceholdersOf(check, [...path, 'message'], error)
+}
+
+// The message names answers by their question ids; a placeholder that names none would be shown
+// as typed, and one language naming answers the other leaves out says different things.
+function checkPlaceholdersOf(check: Check, path: Path, error: Report) {
+  const allowed = new Set(checkPlaceholders(check))
+  const texts: [Language, string][] = typeof check.message === 'string' ? [['en', check.message]] : (Object.entries(check.message) as [Language, string][])
+  const used = new Map<Language, Set<string>>()
+  for (const [language, text] of texts) {
+    const names = new Set([...text.matchAll(/\{([^{}]*)\}/g)].map((m) => m[1]))
+    used.set(language, names)
+    for (const name of names) {
+      if (!allowed.has(name)) error([...path, ...(typeof check.message === 'string' ? [] : [language])], `{${name}} is not an answer this check reads: use one of ${[...allowed].map((a) => `{${a}}`).join(', ')}`)
+    }
+  }
+  const en = used.get('en')
+  const cy = used.get('cy')
+  if (!en || !cy) return
+  for (const name of en) if (!cy.has(name) && allowed.has(name)) error([...path, 'cy'], `has no {${name}}, which the English text has: the Welsh must name the same answers`)
+  for (const name of cy) if (!en.has(name) && allowed.has(name)) error([...path, 'cy'], `names {${name}}, which the English text does not: the Welsh must name the same answers`)
+}
+
 function checkLanguages(definition: Definition, findings: Finding[]) {
   const declared = languagesOf(definition)
   const visit = (text: Text | Unit | undefined, path: Path) => {
@@ -251,6 +351,7 @@ function checkLanguages(definition: Definition, findings: Finding[]) {
       const pagePath: Path = ['sections', s, 'pages', p]
       visit(page.title, [...pagePath, 'title'])
       visit(page.intro, [...pagePath, 'intro'])
+      page.checks?.forEach((check, c) => visit(check.message, [...pagePath, 'checks', c, 'message']))
       page.questions.forEach((q, i) => {
         const qPath: Path = [...pagePath, 'questions', i]
         visit(q.text, [...qPath, 'text'])

@@ -67,7 +67,13 @@ function meaningOf(definition: Definition): unknown {
     ...section,
     title: plainText(section.title),
     intro: plainText(section.intro),
-    pages: section.pages.map((page) => ({ ...page, title: plainText(page.title), intro: plainText(page.intro), questions: page.questions.map(questionMeaning) })),
+    pages: section.pages.map((page) => ({
+      ...page,
+      title: plainText(page.title),
+      intro: plainText(page.intro),
+      questions: page.questions.map(questionMeaning),
+      checks: page.checks?.map((check) => ({ ...withoutFalse(check as { soft?: boolean }, ['soft']), message: plainText(check.message) })),
+    })),
   }))
   return root
 }

@@ -3,8 +3,8 @@
 import { conditionCode } from './check-definition.js'
 import { isComparable, lineageSources } from './check-lineage.js'
 import { canonicalJson } from './content-hash.js'
-import { isAnswerable, localize, placedQuestions, questionOptions, textIn, type PlacedQuestion } from './model.js'
-import type { AnswerableQuestion, Condition, Definition, Option, Question, Text } from './schema.js'
+import { askedWhen, isAnswerable, localize, placedQuestions, questionOptions, textIn, type PlacedQuestion } from './model.js'
+import type { AnswerableQuestion, Check, Condition, Definition, Option, Question, Text } from './schema.js'
 import { unitLabel } from './units.js'
 
 type Placed = PlacedQuestion & { question: AnswerableQuestion }
@@ -35,7 +35,17 @@ export interface VersionDiff {
   otherChanges: (QuestionRef & { what: string; before: string; after: string })[]
   /** Welsh text changed (question, hint, options, rows): English alone does not show it. */
   welsh: (QuestionRef & { what: string; before: string; after: string })[]
+  /** Checks across answers, matched by id: added, removed, or changed in what they test or say. */
+  checks: CheckChange[]
   warnings: string[]
+}
+
+export interface CheckChange {
+  id: string
+  change: 'added' | 'removed' | 'changed'
+  where: string
+  before: string
+  after: string
 }
 
 export interface OptionLineage {
@@ -103,12 +113,43 @@ export function describeCondition(condition: Condition | undefined, definition: 
   return `${name} is ${parts.join(' and ')}`
 }
 
-function effectiveCondition(p: PlacedQuestion): (Condition | undefined)[] {
-  return [p.section.show_if, p.page.show_if, p.question.show_if]
+const CHECK_WORDS: Record<Check['kind'], string> = { at_most: 'is at most', at_least: 'is at least', sum_equals: 'add up to', sum_at_most: 'add up to at most', confirm: 'is confirmed' }
+
+/** A check in words, for the changes page: what it tests, whether it is soft, and its message. */
+export function describeCheck(check: Check, definition: Definition): string {
+  const soft = check.kind === 'confirm' || check.soft ? ' (soft: the respondent may confirm)' : ''
+  const test =
+    check.kind === 'at_most' || check.kind === 'at_least'
+      ? `${check.question} ${CHECK_WORDS[check.kind]} ${check.limit}`
+      : check.kind === 'confirm'
+        ? `${check.question} is confirmed when ${describeCondition(check.when, definition)}`
+        : `${check.parts.join(' + ')} ${CHECK_WORDS[check.kind]} ${check.total}`
+  return `${test}${soft}: "${text(check.message)}"`
+}
+
+function placedChecks(definition: Definition): Map<string, { check: Check; where: string }> {
+  const checks = new Map<string, { check: Check; where: string }>()
+  for (const section of definition.sections)
+    for (const page of section.pages) for (const check of page.checks ?? []) checks.set(check.id, { check, where: `${text(section.title)} › ${text(page.title) || page.id}` })
+  return checks
+}
+
+function checkChanges(from: Definition, to: Definition): CheckChange[] {
+  const before = placedChecks(from)
+  const after = placedChecks(to)
+  const changes: CheckChange[] = []
+  for (const [id, now] of after) {
+    const old = before.get(id)
+    const described = describeCheck(now.check, to)
+    if (!old) changes.push({ id, change: 'added', where: now.where, before: '', after: described })
+    else if (canonicalJson(old.check) !== canonicalJson(now.check) || old.where !== now.where) changes.push({ id, change: 'changed', where: now.where, before: describeCheck(old.check, from), after: described })
+  }
+  for (const [id, old] of before) if (!after.has(id)) changes.push({ id, change: 'removed', where: old.where, before: describeCheck(old.check, from), after: '' })
+  return changes
 }
 
 function describeEffective(p: PlacedQuestion, definition: Definition): string {
-  const parts = effectiveCondition(p)
+  const parts = askedWhen(p)
     .filter((c): c is Condition => c !== undefined)
     .map((c) => describeCondition(c, definition))
   return parts.length ? `shown when ${parts.join(' and ')}` : 'always shown'
@@ -171,6 +212,7 @@ export function diffVersions(from: Definition, to: Definition): VersionDiff {
     skipLogic: [],
     otherChanges: [],
     welsh: [],
+    checks: checkChanges(from, to),
     warnings: [],
   }
   const consumed = new Set<string>()
@@ -214,8 +256,8 @@ export function diffVersions(from: Definition, to: Definition): VersionDiff {
     const lineage = optionLineage(oldQ, q, recode)
     const changed = Object.entries(lineage).some(([key, value]) => key !== 'note' && Array.isArray(value) && value.length > 0)
     if (changed) diff.optionsChanged.push({ ...ref(p), ...lineage, note: q.lineage?.note })
-    const oldRule = canonicalJson(effectiveCondition(old))
-    const newRule = canonicalJson(effectiveCondition(p))
+    const oldRule = canonicalJson(askedWhen(old))
+    const newRule = canonicalJson(askedWhen(p))
     if (oldRule !== newRule) {
       const describedBefore = describeEffective(old, from)
       const describedAfter = describeEffective(p, to)

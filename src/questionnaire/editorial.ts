@@ -47,6 +47,8 @@ export function nonEditorialChanges(from: Definition, to: Definition): string[] 
     section.pages.forEach((page, p) => {
       const otherPage = other.pages[p]
       if (canonicalJson(page.show_if) !== canonicalJson(otherPage.show_if)) changes.push(`the skip logic of page "${page.id}" changed`)
+      const checks = (list: typeof page.checks) => (list ?? []).map(({ message: _message, ...test }) => test)
+      if (canonicalJson(checks(page.checks)) !== canonicalJson(checks(otherPage.checks))) changes.push(`the checks across answers of page "${page.id}" changed`)
       page.questions.forEach((question, q) => {
         const before = substance(question)
         const after = substance(otherPage.questions[q])

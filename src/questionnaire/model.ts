@@ -1,7 +1,7 @@
 // Read-only helpers over a validated definition: walking its questions in order, the options a
 // question offers (yes/no questions have built-in ones) and text in a chosen language.
 import { translator } from '../i18n/catalogue.js'
-import type { AnswerableQuestion, Definition, Language, Option, Page, Question, Section, Text } from './schema.js'
+import type { AnswerableQuestion, Condition, Definition, Language, Option, Page, Question, Section, Text } from './schema.js'
 import type { Path } from './problems.js'
 
 // Fixed codes for yes/no questions, documented in the README, so every wave exports them alike.
@@ -93,4 +93,14 @@ export function textIn(text: Text | undefined, language: Language): string | und
 export function localize(text: Text | undefined, language: Language): string {
   if (text === undefined) return ''
   return textIn(text, language) ?? textIn(text, 'en') ?? (typeof text === 'string' ? text : (text.cy ?? ''))
+}
+
+/** A follow-up's option, as the condition it amounts to (asked when that option is chosen). */
+export function followUpCondition(question: Question): Condition | undefined {
+  return question.type !== 'info' && question.follow_up_of ? { question: question.follow_up_of.question, in: [question.follow_up_of.option] } : undefined
+}
+
+/** Everything that decides whether a question is asked: its section's, page's and own skip logic, and a follow-up's option. */
+export function askedWhen(p: { section: Section; page: Page; question: Question }): (Condition | undefined)[] {
+  return [p.section.show_if, p.page.show_if, p.question.show_if, followUpCondition(p.question)]
 }

@@ -95,8 +95,9 @@ function describe(error: ErrorObject): SchemaIssue | undefined {
       return { path: [...path, name], at: 'key', message: `unknown field "${name}"${hint || allowed}` }
     }
     case 'discriminator': {
-      const typePath = [...path, 'type']
-      if (params.error === 'tag') return { path, at: 'value', message: '"type" is required but missing' }
+      const tag = typeof params.tag === 'string' ? params.tag : 'type'
+      const typePath = [...path, tag]
+      if (params.error === 'tag') return { path, at: 'value', message: `"${tag}" is required but missing` }
       return { path: typePath, at: 'value', message: custom ?? 'unknown type' }
     }
     case 'type':

@@ -133,12 +133,28 @@ export const Lineage = Type.Object(
 )
 export type Lineage = Static<typeof Lineage>
 
+// A follow-up is asked on the same page, beneath the option that calls for it (the GOV.UK
+// conditional reveal): shown without JavaScript, required only when that option is chosen, and
+// its answer ignored when it is not.
+export const FollowUpOf = Type.Object(
+  {
+    question: Identifier,
+    option: ConditionValue,
+  },
+  {
+    additionalProperties: false,
+    description: 'Ask this question beneath an option of an earlier question on the same page: { question: may_contact, option: yes } (an option code, or yes, no, dont_know, not_applicable).',
+  },
+)
+export type FollowUpOf = Static<typeof FollowUpOf>
+
 const common = {
   id: Identifier,
   text: Text,
   hint: Type.Optional(Text),
   required: Type.Optional(Type.Boolean({ description: 'Default true.' })),
   show_if: Type.Optional(Type.Ref(Condition)),
+  follow_up_of: Type.Optional(FollowUpOf),
   lineage: Type.Optional(Lineage),
 }
 
@@ -219,16 +235,57 @@ export type Question = Static<typeof QuestionUnion>
 export type QuestionType = Question['type']
 export type AnswerableQuestion = Exclude<Question, { type: 'info' }>
 
-// oneOf with a discriminator makes Ajv check only the variant named by `type`, so an error says
-// "unknown field requred" instead of nine failed alternatives.
-export const QuestionSchema = Type.Unsafe<Question>({
-  type: 'object',
-  required: ['type'],
-  properties: { type: { type: 'string' } },
-  discriminator: { propertyName: 'type' },
-  oneOf: questionVariants,
-  'x-message': `type must be one of: ${QUESTION_TYPES.join(', ')}`,
-})
+// oneOf with a discriminator makes Ajv check only the variant named by `type` (or a check's
+// `kind`), so an error says "unknown field requred" instead of nine failed alternatives.
+function discriminated<T>(tag: string, variants: readonly TSchema[], names: string[]) {
+  return Type.Unsafe<T>({
+    type: 'object',
+    required: [tag],
+    properties: { [tag]: { type: 'string' } },
+    discriminator: { propertyName: tag },
+    oneOf: variants,
+    'x-message': `${tag} must be one of: ${names.join(', ')}`,
+  })
+}
+
+export const QuestionSchema = discriminated<Question>('type', questionVariants, QUESTION_TYPES)
+
+// Checks across answers, declared on the page where they are shown. Each names number questions
+// on this page or earlier ones; the message is shown at the first of them on this page and may
+// name their answers as {question_id}. A soft check asks "is that right?" and can be confirmed.
+const checkCommon = {
+  id: Identifier,
+  message: Text,
+}
+const soft = Type.Optional(Type.Boolean({ description: 'Ask the respondent to confirm instead of refusing the answers. Default false.' }))
+
+export const AtMostCheck = Type.Object(
+  { kind: Type.Literal('at_most'), ...checkCommon, question: Identifier, limit: Identifier, soft },
+  { additionalProperties: false, description: '"Of which": the answer to question cannot be more than the answer to limit.' },
+)
+export const AtLeastCheck = Type.Object(
+  { kind: Type.Literal('at_least'), ...checkCommon, question: Identifier, limit: Identifier, soft },
+  { additionalProperties: false, description: 'The answer to question cannot be less than the answer to limit.' },
+)
+export const SumEqualsCheck = Type.Object(
+  { kind: Type.Literal('sum_equals'), ...checkCommon, parts: Type.Array(Identifier, { minItems: 2, uniqueItems: true }), total: Identifier, soft },
+  { additionalProperties: false, description: 'The answers to parts must add up to the answer to total.' },
+)
+export const SumAtMostCheck = Type.Object(
+  { kind: Type.Literal('sum_at_most'), ...checkCommon, parts: Type.Array(Identifier, { minItems: 2, uniqueItems: true }), total: Identifier, soft },
+  { additionalProperties: false, description: 'The answers to parts together cannot be more than the answer to total.' },
+)
+export const ConfirmCheck = Type.Object(
+  { kind: Type.Literal('confirm'), ...checkCommon, question: Identifier, when: Type.Ref(Condition) },
+  { additionalProperties: false, description: 'A soft check: when the condition holds, ask the respondent to confirm the answer to question ("You said 0 assessments: is that right?").' },
+)
+
+const checkVariants = [AtMostCheck, AtLeastCheck, SumEqualsCheck, SumAtMostCheck, ConfirmCheck] as const
+export const CHECK_KINDS = checkVariants.map((v) => v.properties.kind.const)
+const CheckUnion = Type.Union([...checkVariants])
+export type Check = Static<typeof CheckUnion>
+
+export const CheckSchema = discriminated<Check>('kind', checkVariants, CHECK_KINDS)
 
 export const Page = Type.Object(
   {
@@ -237,6 +294,7 @@ export const Page = Type.Object(
     intro: Type.Optional(Text),
     show_if: Type.Optional(Type.Ref(Condition)),
     questions: Type.Array(QuestionSchema, { minItems: 1 }),
+    checks: Type.Optional(Type.Array(CheckSchema, { minItems: 1 })),
   },
   { additionalProperties: false },
 )

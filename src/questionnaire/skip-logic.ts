@@ -1,10 +1,10 @@
 // Decides which sections, pages and questions a respondent sees, from the answers given so far.
 // Conditions only look at earlier pages (the validator enforces it), so one forward pass works,
 // and answers to questions that end up hidden are dropped so they never reach the data.
-import type { Answer, Answers } from './answers.js'
+import { optionChosen, type Answer, type Answers } from './answers.js'
 import { conditionCode } from './check-definition.js'
 import { isAnswerable } from './model.js'
-import type { Condition, Definition, Page, Question, Section } from './schema.js'
+import type { Condition, Definition, FollowUpOf, Page, Question, Section } from './schema.js'
 
 export interface VisiblePage {
   section: Section
@@ -99,6 +99,25 @@ function visibilityOf(container: Visibility, condition: Condition | undefined, a
   return truth === 'unknown' || container === 'pending' ? 'pending' : 'shown'
 }
 
+/**
+ * A follow-up is asked when the question it hangs on (earlier on the same page) is shown and its
+ * option is chosen; while that question may still be answered, the follow-up may still be asked.
+ */
+function followUpVisibility(followUp: FollowUpOf, shown: Question[], kept: Answers, pending: ReadonlySet<string>): Visibility {
+  if (!shown.some((q) => q.id === followUp.question)) return 'hidden'
+  if (optionChosen(kept[followUp.question], followUp.option)) return 'shown'
+  return pending.has(followUp.question) ? 'pending' : 'hidden'
+}
+
+/**
+ * The questions a page's form shows: those asked, and every follow-up beneath an option of a
+ * question asked (without JavaScript it is always there, saying when it applies).
+ */
+export function questionsOnForm(visible: VisiblePage): Question[] {
+  const asked = new Set(visible.questions.map((q) => q.id))
+  return visible.page.questions.filter((q) => asked.has(q.id) || (isAnswerable(q) && q.follow_up_of !== undefined && asked.has(q.follow_up_of.question)))
+}
+
 export interface Walk {
   /** The pages a respondent with these answers sees, in order. */
   pages: VisiblePage[]
@@ -131,7 +150,7 @@ export function walkVisible(definition: Definition, answers: Answers, settledPag
       if (pageVisibility === 'pending') waiting.add(section.id)
       const shown: Question[] = []
       for (const q of page.questions) {
-        const visibility = visibilityOf(pageVisibility, q.show_if, kept, questions, pending)
+        const visibility = isAnswerable(q) && q.follow_up_of ? followUpVisibility(q.follow_up_of, shown, kept, pending) : visibilityOf(pageVisibility, q.show_if, kept, questions, pending)
         if (visibility === 'hidden') continue
         if (visibility === 'pending') waiting.add(section.id)
         else shown.push(q)

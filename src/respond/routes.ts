@@ -19,8 +19,9 @@ import { privacyNoticeFor } from '../waves/privacy-notices.js'
 import { isCsrfFailure } from '../web/errors.js'
 import { chooseLanguage } from '../web/language.js'
 import { noticeBlocks } from '../web/notice-text.js'
-import { errorSummary, questionView } from '../web/question-view.js'
-import { walkVisible } from '../questionnaire/skip-logic.js'
+import { errorSummary, pageQuestionViews } from '../web/question-view.js'
+import { questionsOnForm, walkVisible } from '../questionnaire/skip-logic.js'
+import { checkPage, withConfirmations, withPageAnswers, type SoftWarning } from '../questionnaire/checks.js'
 import { renderPage } from '../web/render.js'
 import { pageIdParam } from '../surveys/params.js'
 import { summariseAnswers } from './answer-summary.js'
@@ -185,7 +186,7 @@ export async function respondRoutes(app: FastifyInstance) {
         if (!journey.version.definition.sections.some((s) => s.pages.some((p) => p.id === request.params.pageId))) return reply.callNotFound()
         return reply.redirect(journey.base, 303)
       }
-      const values: FormFields = Object.assign({}, ...visible.questions.filter(isAnswerable).map((q) => answerToFields(q, progress.answers[q.id])))
+      const values: FormFields = Object.assign({}, ...questionsOnForm(visible).filter(isAnswerable).map((q) => answerToFields(q, progress.answers[q.id])))
       return showPage(request, reply, journey, request.params.pageId, stored, progress, values, [], { returnTo: request.query.return })
     },
   )
@@ -214,18 +215,24 @@ export async function respondRoutes(app: FastifyInstance) {
       const action = (request.body._action as string | undefined) ?? 'continue'
       const returnTo = request.body._return === 'check' ? 'check' : undefined
       const t = translator(language)
-      const parsed = parsePage(visible.questions, request.body as FormFields, t, language, { partial: action === 'later' })
-      if (parsed.errors.length) {
-        return showPage(request, reply, journey, visible.page.id, stored, progress, parsed.values, parsed.errors, { status: 400, returnTo, baseVersion: Number(request.body._page_version ?? 0) })
-      }
+      const parsed = parsePage(questionsOnForm(visible), request.body as FormFields, t, language, { partial: action === 'later' })
       const questionIds = visible.page.questions.filter(isAnswerable).map((q) => q.id)
-      const completed = visible.questions.every((q) => !isAnswerable(q) || !isRequired(q) || isComplete(q, parsed.answers[q.id]))
+      const checks = checkPage(version.definition, visible.page, parsed.answers, stored.answers, progress.answers, request.body as FormFields, t, language)
+      const errors = [...parsed.errors, ...checks.errors]
+      // Saving for later never stops to ask "is that right?": the page stays to do until it is confirmed.
+      if (errors.length || (checks.warnings.length && action !== 'later')) {
+        const baseVersion = Number(request.body._page_version ?? 0)
+        return showPage(request, reply, journey, visible.page.id, stored, progress, parsed.values, errors, { status: errors.length ? 400 : 200, returnTo, baseVersion, warnings: checks.warnings })
+      }
+      const answers = withConfirmations(parsed.answers, checks.confirmed)
+      const now = walkVisible(version.definition, withPageAnswers(progress.answers, visible.page, answers)).pages.find((p) => p.page.id === visible.page.id) ?? visible
+      const completed = checks.warnings.length === 0 && now.questions.every((q) => !isAnswerable(q) || !isRequired(q) || isComplete(q, answers[q.id]))
       const result = await savePage(app.db, {
         responseId: link.response.id,
         pageId: visible.page.id,
         baseVersion: Number(request.body._page_version ?? 0),
         questionIds,
-        answers: parsed.answers,
+        answers,
         completed,
       })
       if (result.outcome === 'submitted') return renderSubmittedRefusal(request, reply, journey)
@@ -241,7 +248,7 @@ export async function respondRoutes(app: FastifyInstance) {
       if (action === 'later') return reply.redirect(`${journey.base}/saved?page=${visible.page.id}`, 303)
       if (returnTo === 'check') return reply.redirect(`${journey.base}/check`, 303)
       // The next page follows from what was stored plus this save: no need to read it all back.
-      const merged = { ...stored.answers, ...parsed.answers }
+      const merged = { ...stored.answers, ...answers }
       for (const id of questionIds) if (!(id in parsed.answers)) delete merged[id]
       const next = nextPageInSection(walkVisible(version.definition, merged).pages, visible.page.id)
       return reply.redirect(next ? `${journey.base}/pages/${next.page.id}` : journey.base, 303)
@@ -407,14 +414,15 @@ export async function respondRoutes(app: FastifyInstance) {
     progress: ResponseProgress,
     values: FormFields,
     errors: FieldError[],
-    options: { status?: number; returnTo?: string; baseVersion?: number; conflict?: { at: string; answers: { question: string; answer: string[] }[] }; expired?: boolean } = {},
+    options: { status?: number; returnTo?: string; baseVersion?: number; conflict?: { at: string; answers: { question: string; answer: string[] }[] }; expired?: boolean; warnings?: SoftWarning[] } = {},
   ) {
     const { language } = journey
     const t = translator(language)
     const visible = progress.pages.find((p) => p.page.id === pageId)!
     const sectionPages = progress.pages.filter((p) => p.section.id === visible.section.id)
     const previous = previousPageInSection(progress.pages, pageId)
-    const questions: Question[] = visible.questions
+    const questions: Question[] = questionsOnForm(visible)
+    const warnings = options.warnings ?? []
     return renderPage(
       request,
       reply,
@@ -429,8 +437,9 @@ export async function respondRoutes(app: FastifyInstance) {
         position: { current: sectionPages.findIndex((p) => p.page.id === pageId) + 1, total: sectionPages.length },
         backHref: options.returnTo === 'check' ? `${journey.base}/check` : previous ? `${journey.base}/pages/${previous.page.id}` : journey.base,
         returnTo: options.returnTo ?? '',
-        questions: questions.map((q) => questionView(q, values, errors, language)),
+        questions: pageQuestionViews(questions, values, errors, warnings, language, t),
         errorSummary: errorSummary(errors, questions, language, t),
+        softChecks: warnings.map((w) => ({ href: `#${w.field.id}`, text: w.message })),
         conflict: options.conflict,
         expired: options.expired === true,
       },
@@ -476,7 +485,7 @@ export async function respondRoutes(app: FastifyInstance) {
     const visible = progress.pages.find((p) => p.page.id === request.params.pageId)
     if (!visible) return reply.redirect(journey.base, 303)
     const body = request.body ?? {}
-    const parsed = parsePage(visible.questions, body, translator(journey.language), journey.language, { partial: true })
+    const parsed = parsePage(questionsOnForm(visible), body, translator(journey.language), journey.language, { partial: true })
     const version = Number(/^[0-9]{1,9}$/.test(String(body._page_version ?? '')) ? body._page_version : (stored.pages.get(visible.page.id)?.version ?? 0))
     return showPage(request, reply, journey, visible.page.id, stored, progress, parsed.values, [], {
       status: 403,

@@ -1,8 +1,8 @@
 // The research team's view of the questionnaires: every survey and version, what each asks,
 // and what changed between two versions (to check the lineage before a wave goes out).
 import type { FastifyInstance } from 'fastify'
-import { describeCondition } from '../questionnaire/diff.js'
-import { isAnswerable, languagesOf, localize } from '../questionnaire/model.js'
+import { describeCheck, describeCondition } from '../questionnaire/diff.js'
+import { followUpCondition, isAnswerable, languagesOf, localize } from '../questionnaire/model.js'
 import { renderTeamPage } from '../web/render.js'
 import { surveyVersionParams, type SurveyVersionParams } from './params.js'
 import { registeredVersions } from './version-registry.js'
@@ -50,9 +50,10 @@ export async function surveyRoutes(app: FastifyInstance) {
           type: q.type,
           text: localize(q.text, 'en'),
           required: isAnswerable(q) ? q.required !== false : false,
-          condition: describeCondition(q.show_if, definition),
+          condition: describeCondition(q.show_if ?? followUpCondition(q), definition),
           properties: questionProperties(q),
         })),
+        checks: (page.checks ?? []).map((check) => ({ id: check.id, text: describeCheck(check, definition) })),
       })),
     }))
     return renderTeamPage(request, reply, 'surveys/version', {

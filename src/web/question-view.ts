@@ -3,7 +3,8 @@
 // now and by the respondent journey.
 import type { Translate } from '../i18n/catalogue.js'
 import { fieldIds, fieldNames, isRequired, type FieldError, type FormFields } from '../questionnaire/answers.js'
-import { isAnswerable, localize, questionOptions } from '../questionnaire/model.js'
+import type { SoftWarning } from '../questionnaire/checks.js'
+import { isAnswerable, localize, questionOptions, YES_NO_CODES } from '../questionnaire/model.js'
 import type { Language, Question } from '../questionnaire/schema.js'
 import { unitLabel } from '../questionnaire/units.js'
 
@@ -14,6 +15,14 @@ export interface OptionView {
   checked: boolean
   exclusive: boolean
   other: boolean
+  /** Follow-up questions asked beneath this option (the conditional reveal, open without JavaScript). */
+  followUps?: QuestionView[]
+  followUpsId?: string
+}
+
+export interface WarningView {
+  message: string
+  field: { id: string; name: string; value: string }
 }
 
 export interface QuestionView {
@@ -30,6 +39,10 @@ export interface QuestionView {
   dontKnow?: { id: string; name: string; checked: boolean }
   date?: { day: { id: string; name: string; value: string }; month: { id: string; name: string; value: string }; year: { id: string; name: string; value: string } }
   rows?: { id: string; text: string; name: string; error?: string; options: OptionView[] }[]
+  /** For a follow-up: when it applies, said in its label ("if you chose Yes"). */
+  appliesWhen?: string
+  /** Soft checks to confirm at this question ("is that right?"). */
+  warnings?: WarningView[]
 }
 
 function first(value: string | string[] | undefined): string {
@@ -112,13 +125,45 @@ export function questionView(question: Question, values: FormFields, errors: Fie
   return base
 }
 
+/**
+ * The views of a page's questions: each follow-up placed beneath the option it hangs on, saying
+ * when it applies, and each soft check's warning at its question.
+ */
+export function pageQuestionViews(questions: Question[], values: FormFields, errors: FieldError[], warnings: SoftWarning[], language: Language, t: Translate): QuestionView[] {
+  const views = new Map(questions.map((q) => [q.id, questionView(q, values, errors, language)]))
+  for (const warning of warnings) {
+    const view = views.get(warning.questionId)
+    if (view) view.warnings = [...(view.warnings ?? []), { message: warning.message, field: warning.field }]
+  }
+  const top: QuestionView[] = []
+  for (const q of questions) {
+    const view = views.get(q.id)!
+    const followUp = isAnswerable(q) ? q.follow_up_of : undefined
+    const parent = followUp && questions.find((p) => p.id === followUp.question)
+    const parentView = parent && views.get(parent.id)
+    const code = followUp && (typeof followUp.option === 'number' ? followUp.option : YES_NO_CODES[followUp.option as keyof typeof YES_NO_CODES])
+    const option = parentView?.options.find((o) => o.value === String(code))
+    if (!parent || !option) {
+      top.push(view)
+      continue
+    }
+    view.appliesWhen = t('question.follow_up_applies', { option: option.label })
+    option.followUps = [...(option.followUps ?? []), view]
+    option.followUpsId = `${parent.id}-follow-up-${option.value}`
+  }
+  return top
+}
+
 export interface ErrorSummaryItem {
   href: string
   text: string
 }
 
 export function errorSummary(errors: FieldError[], questions: Question[], language: Language, t: Translate): ErrorSummaryItem[] {
-  return errors.map((e) => {
+  // In the order of the fields on the page: a check across answers is listed at its question.
+  const position = (e: FieldError) => questions.findIndex((q) => q.id === e.questionId)
+  const ordered = errors.map((e, i) => ({ e, i })).sort((a, b) => position(a.e) - position(b.e) || a.i - b.i).map(({ e }) => e)
+  return ordered.map((e) => {
     const question = questions.find((q) => q.id === e.questionId)
     const label = question ? localize(question.text, language) : ''
     return { href: `#${e.fieldId}`, text: label ? t('error.summary_item', { question: label, message: e.message }) : e.message }

@@ -38,7 +38,13 @@ function conditionsOf(definition: Definition): Condition[] {
     visit(section.show_if)
     for (const page of section.pages) {
       visit(page.show_if)
-      for (const q of page.questions) visit(q.show_if)
+      for (const q of page.questions) {
+        visit(q.show_if)
+        // A follow-up is a branch too: its option chosen or not.
+        if (q.type !== 'info' && q.follow_up_of) visit({ question: q.follow_up_of.question, in: [q.follow_up_of.option] })
+      }
+      // A soft check's condition is a branch: the respondent who is asked "is that right?".
+      for (const check of page.checks ?? []) if (check.kind === 'confirm') visit(check.when)
     }
   }
   return leaves
@@ -170,9 +176,18 @@ export function branchesOf(definition: Definition, options: { cap?: number; samp
   return { branches, exhaustive: false, combinations }
 }
 
-/** The answer a respondent on this branch gives to a question they see. */
-export function answerOnBranch(question: AnswerableQuestion, branch: Branch): Choice {
+/**
+ * The answer a respondent on this branch gives to a question they see. With the definition, a
+ * total that parts must add up to is given as their sum, as a respondent whose figures agree would.
+ */
+export function answerOnBranch(question: AnswerableQuestion, branch: Branch, definition?: Definition): Choice {
   if (question.id in branch.drivers) return branch.drivers[question.id]
+  const sum = definition?.sections.flatMap((s) => s.pages.flatMap((p) => p.checks ?? [])).find((c) => c.kind === 'sum_equals' && c.total === question.id)
+  if (sum && sum.kind === 'sum_equals') {
+    const questions = new Map(questionsOf(definition!).map((q) => [q.id, q]))
+    const parts = sum.parts.map((id) => answerOnBranch(questions.get(id) as AnswerableQuestion, branch, definition))
+    return { value: parts.reduce((total, part) => total + (part && 'value' in part && typeof part.value === 'number' ? part.value : 0), 0) }
+  }
   return question.required === false ? undefined : typicalAnswer(question)
 }
 
@@ -211,10 +226,14 @@ export function expectedVisible(definition: Definition, branch: Branch): { quest
     for (const page of section.pages) {
       if (page.show_if && !holds(page.show_if, seen, questions)) continue
       const onPage = page.questions.filter((q) => !q.show_if || holds(q.show_if, seen, questions))
+      const asked = new Set<string>()
       for (const q of onPage) {
         if (!isAnswerable(q)) continue
+        // A follow-up is asked only when the question it hangs on was asked and its option chosen.
+        if (q.follow_up_of && !(asked.has(q.follow_up_of.question) && holds({ question: q.follow_up_of.question, in: [q.follow_up_of.option] }, seen, questions))) continue
+        asked.add(q.id)
         visible.push(q)
-        const answer = answerOnBranch(q, branch)
+        const answer = answerOnBranch(q, branch, definition)
         if (answer !== undefined) seen[q.id] = answer
       }
     }

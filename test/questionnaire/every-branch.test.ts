@@ -7,7 +7,10 @@ import t from 'tap'
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { loadCatalogue } from '../../src/questionnaire/catalogue.js'
+import { optionChosen, type Answers } from '../../src/questionnaire/answers.js'
+import { checkPage, withConfirmations } from '../../src/questionnaire/checks.js'
 import { isAnswerable } from '../../src/questionnaire/model.js'
+import { questionsOnForm } from '../../src/questionnaire/skip-logic.js'
 import type { Definition } from '../../src/questionnaire/schema.js'
 import { responseProgress, type SectionStatus } from '../../src/respond/progress.js'
 import { summariseAnswers } from '../../src/respond/answer-summary.js'
@@ -26,11 +29,14 @@ const definitions: Definition[] = folders.flatMap((folder) => {
 interface Walked {
   problems: string[]
   stored: StoredResponse
+  /** The soft checks the respondent was asked to confirm. */
+  warned: string[]
 }
 
 /** A respondent on one branch, following the task list from the top until it offers "check and submit". */
 function respond(definition: Definition, branch: Branch): Walked {
   const problems: string[] = []
+  const warned: string[] = []
   // Answers left from another path (a colleague answered before an earlier answer changed):
   // they must never change what this branch sees, nor count.
   const stored: StoredResponse = { answers: answersToHiddenQuestions(definition, branch), pages: new Map() }
@@ -54,11 +60,28 @@ function respond(definition: Definition, branch: Branch): Walked {
       break
     }
     const page = next.pages.find((p) => p.page.id === next.resumePageId)!
-    for (const q of page.questions.filter(isAnswerable)) {
-      const answer = answerOnBranch(q, branch)
-      if (answer === undefined) delete stored.answers[q.id]
-      else stored.answers[q.id] = answer
+    // The form shows every follow-up beneath its option: the respondent answers those whose
+    // option they chose, and leaves the others.
+    const given: Answers = {}
+    for (const q of questionsOnForm(page).filter(isAnswerable)) {
+      const answer = answerOnBranch(q, branch, definition)
+      if (q.follow_up_of && !optionChosen(given[q.follow_up_of.question], q.follow_up_of.option)) continue
+      if (answer !== undefined) given[q.id] = answer
     }
+    // The page's checks, as the server runs them: a branch's answers never break a hard check,
+    // and each "is that right?" is confirmed once, then not asked again for the same answers.
+    const translate = translator('en')
+    const checked = checkPage(definition, page.page, given, stored.answers, progress.answers, {}, translate, 'en')
+    if (checked.errors.length) problems.push(`page ${page.page.id}: refused by ${checked.errors.map((e) => e.message).join('; ')}`)
+    const ticked = Object.fromEntries(checked.warnings.map((w) => [w.field.name, w.field.value]))
+    const confirmed = checkPage(definition, page.page, given, stored.answers, progress.answers, ticked, translate, 'en')
+    if (confirmed.warnings.length) problems.push(`page ${page.page.id}: confirming did not settle ${confirmed.warnings.map((w) => w.checkId)}`)
+    const saved = withConfirmations(given, confirmed.confirmed)
+    for (const q of page.page.questions.filter(isAnswerable)) delete stored.answers[q.id]
+    Object.assign(stored.answers, saved)
+    const again = checkPage(definition, page.page, given, stored.answers, responseProgress(definition, stored).answers, {}, translate, 'en')
+    if (again.warnings.length) problems.push(`page ${page.page.id}: asked again about ${again.warnings.map((w) => w.checkId)} for the same answers`)
+    warned.push(...checked.warnings.map((w) => w.checkId))
     stored.pages.set(page.page.id, { version: 1, completed: true, updatedAt: new Date(0).toISOString() })
   }
   const progress = responseProgress(definition, stored)
@@ -76,8 +99,11 @@ function respond(definition: Definition, branch: Branch): Walked {
     const status = needed ? 'completed' : 'not_needed'
     if (s.status !== status) problems.push(`section ${s.section.id} ends ${s.status}, expected ${status}`)
   }
-  return { problems, stored }
+  return { problems, stored, warned }
 }
+
+/** The soft checks some branch was asked to confirm, by questionnaire (filled by the walks above). */
+const warnedIn = new Map<Definition, Set<string>>()
 
 for (const definition of definitions) {
   t.test(`every branch of ${definition.survey} ${definition.version} can be submitted`, async (t) => {
@@ -85,8 +111,11 @@ for (const definition of definitions) {
     const drivers = driversOf(definition)
     t.ok(branches.length > 0, `${branches.length} branches of ${combinations} combinations (${exhaustive ? 'all' : 'each answer once, and a seeded sample'}) over ${drivers.map((d) => `${d.question.id}×${d.choices.length}`).join(', ') || 'no conditions'}`)
     const failures: string[] = []
+    const asked = new Set<string>()
+    warnedIn.set(definition, asked)
     for (const branch of branches) {
-      const { problems } = respond(definition, branch)
+      const { problems, warned } = respond(definition, branch)
+      warned.forEach((id) => asked.add(id))
       if (problems.length) failures.push(`${branch.label}\n    ${problems.join('\n    ')}`)
     }
     t.same(failures.slice(0, 5), [], `${failures.length} of ${branches.length} branches fail`)
@@ -103,6 +132,24 @@ t.test('the branches include the common "no" paths of the shipped questionnaires
   t.ok(prisons.some((b) => (b.drivers.has_scheme as { code: number } | undefined)?.code === 8), 'a prison that does not know')
   const fixture = branchesOf(find('branching', '1')).branches
   t.ok(fixture.some((b) => b.drivers.staff === undefined), 'an optional question left unanswered on purpose')
+})
+
+t.test('the branches cover the checks across answers and the follow-ups', async (t) => {
+  const find = (survey: string) => definitions.find((d) => d.survey === survey)!
+  const la = definitions.find((d) => d.survey === 'la-release-social-care' && d.version === '2020')!
+  const asked = (definition: Definition) => warnedIn.get(definition) ?? new Set<string>()
+  t.ok(asked(la).has('no_assessments'), 'a council that completed no assessment is asked "is that right?", confirms, and submits')
+  const fixture = find('care-checks')
+  const branches = branchesOf(fixture).branches
+  t.ok(asked(fixture).has('no_assessments'))
+  t.ok(branches.some((b) => (b.drivers.may_contact as { code: number } | undefined)?.code === 1), 'contact allowed: the e-mail beneath "Yes" is asked')
+  t.ok(branches.some((b) => (b.drivers.may_contact as { code: number } | undefined)?.code === 2), 'contact refused: it is not')
+  t.ok(branches.some((b) => (b.drivers.support_types as { codes: number[] } | undefined)?.codes.includes(2)), 'peer support ticked: its hours are asked')
+  const yes = branches.find((b) => (b.drivers.may_contact as { code: number }).code === 1)!
+  const no = branches.find((b) => (b.drivers.may_contact as { code: number }).code === 2)!
+  t.ok(expectedVisible(fixture, yes).questions.some((q) => q.id === 'contact_email'))
+  t.notOk(expectedVisible(fixture, no).questions.some((q) => q.id === 'contact_email'))
+  t.same(respond(fixture, no).problems, [])
 })
 
 t.test('a council with no prison is told the prison section is not needed, and can submit', async (t) => {

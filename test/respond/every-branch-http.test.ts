@@ -26,6 +26,12 @@ function sectionsToDo(html: string): string[] {
   return items.filter((item) => item.includes('govuk-tag')).map((item) => /href="([^"]+)"/.exec(item)![1])
 }
 
+/** A branch that reaches the question on assessments (a prison in the area) and answers 0. */
+function saysNoAssessments(b: Branch): boolean {
+  const assessments = (b.drivers.assessments_completed ?? b.drivers.assessments) as { value?: number } | undefined
+  return assessments?.value === 0 && (b.drivers.prisons_in_area as { value: number } | undefined)?.value !== 0
+}
+
 function sampleOf(definition: Definition): Branch[] {
   const all = branchesOf(definition).branches
   const random = seededRandom(11)
@@ -37,12 +43,19 @@ function sampleOf(definition: Definition): Branch[] {
   }
   const no = all.find(common)
   if (no) picked.add(no)
+  // The soft check's branch, and a follow-up's option chosen and not.
+  const zero = all.find(saysNoAssessments)
+  if (zero) picked.add(zero)
+  for (const code of [1, 2]) {
+    const contact = all.find((b) => (b.drivers.may_contact as { code: number } | undefined)?.code === code)
+    if (contact) picked.add(contact)
+  }
   while (picked.size < Math.min(PER_QUESTIONNAIRE, all.length)) picked.add(all[Math.floor(random() * all.length)])
   return [...picked]
 }
 
 /** One organisation answering as the branch says, through the pages; returns what went wrong. */
-async function respondOverHttp(app: FastifyInstance, definition: Definition, base: string, branch: Branch): Promise<string[]> {
+async function respondOverHttp(app: FastifyInstance, definition: Definition, base: string, branch: Branch, confirmed: string[] = []): Promise<string[]> {
   const problems: string[] = []
   const pages = new Map(definition.sections.flatMap((s) => s.pages.map((p) => [p.id, p] as const)))
   let cookie = ''
@@ -65,9 +78,17 @@ async function respondOverHttp(app: FastifyInstance, definition: Definition, bas
       for (const q of pages.get(pageId)!.questions.filter(isAnswerable)) {
         // Only what the page shows: a browser never sends a hidden question's fields.
         if (!session.html.includes(`name="${q.id}`)) continue
-        for (const [name, value] of Object.entries(answerToFields(q, answerOnBranch(q, branch)))) if (value !== undefined) fields[name] = value
+        // A follow-up whose option is not chosen is filled in too: the page must ignore it.
+        for (const [name, value] of Object.entries(answerToFields(q, answerOnBranch(q, branch, definition)))) if (value !== undefined) fields[name] = value
       }
-      const saved = await app.inject({ method: 'POST', url, headers: { ...FORM, cookie }, payload: form(fields) })
+      let saved = await app.inject({ method: 'POST', url, headers: { ...FORM, cookie }, payload: form(fields) })
+      // "Is that right?": the page comes back with the answers kept and a box to tick for each.
+      const confirmations = [...saved.body.matchAll(/name="(_confirm__[a-z0-9_]+)" type="checkbox" value="([0-9a-f]+)"/g)]
+      if (saved.statusCode === 200 && confirmations.length) {
+        confirmed.push(...confirmations.map((m) => m[1]))
+        for (const [, name, value] of confirmations) fields[name] = value
+        saved = await app.inject({ method: 'POST', url, headers: { ...FORM, cookie }, payload: form(fields) })
+      }
       if (saved.statusCode !== 303) return [`saving ${pageId} answered ${saved.statusCode}`]
       url = saved.headers.location as string
     }
@@ -106,8 +127,10 @@ for (const database of databases) {
                 .values(stale.map(([id, answer]) => ({ response_id: response.id, question_id: id, page_id: pageOf.get(id)!, answer_json: JSON.stringify(answer), updated_at: new Date().toISOString() })))
                 .execute()
             }
-            const problems = await respondOverHttp(app, definition, `/r/${wave.tokens[code]}`, branch)
+            const confirmed: string[] = []
+            const problems = await respondOverHttp(app, definition, `/r/${wave.tokens[code]}`, branch, confirmed)
             t.same(problems, [], `${definition.survey} ${definition.version}: ${branch.label}`)
+            if (saysNoAssessments(branch)) t.ok(confirmed.includes('_confirm__no_assessments'), 'no assessments: asked "is that right?" and confirmed')
             const stored = await app.db.selectFrom('response_answers').select('question_id').where('response_id', '=', response.id).execute()
             const status = await app.db.selectFrom('responses').select('status').where('id', '=', response.id).executeTakeFirstOrThrow()
             t.equal(status.status, 'submitted', 'submitted')
