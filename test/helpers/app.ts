@@ -18,7 +18,7 @@ interface Teardown {
 }
 
 export async function testConfig(t: Teardown, overrides: Partial<AppConfig> = {}, database: TestDatabase = sqlite): Promise<AppConfig> {
-  const { url, cleanup } = await database.create()
+  const { url, cleanup } = await database.createMigrated()
   t.teardown(cleanup)
   return { ...configFromEnv({}), surveysDir: REAL_SURVEYS, databaseUrl: url, logLevel: 'silent', linkTokenKey: TEST_LINK_KEY, ...overrides }
 }
