@@ -55,6 +55,15 @@ export interface AppConfig {
 /** How long a claimed e-mail may stay "sending" before another worker presumes its sender died. */
 export const DEFAULT_MAIL_CLAIM_LEASE_MS = 5 * 60_000
 
+export const LINK_KEY_BYTES = 32
+
+/** The personal links' key from its base64 text; one too short to be secret is refused, naming where it came from. */
+export function parseLinkKey(text: string, where: string): Buffer {
+  const key = Buffer.from(text.trim(), 'base64')
+  if (key.length < LINK_KEY_BYTES) throw new Error(`${where} must hold at least ${LINK_KEY_BYTES} random bytes in base64 (make one with: openssl rand -base64 32)`)
+  return key
+}
+
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const dataDir = resolve(env.DATA_DIR ?? 'data')
   const port = Number(env.PORT ?? 3000)
@@ -68,7 +77,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: env.LOG_LEVEL ?? 'info',
     bodyLimit: Number(env.BODY_LIMIT_BYTES ?? 1024 * 1024),
     trustProxy: trustedProxies(env.TRUST_PROXY),
-    linkTokenKey: env.LINK_TOKEN_KEY || undefined,
+    // Checked here, so that a bad key stops start-up with the other settings' sentences.
+    linkTokenKey: env.LINK_TOKEN_KEY ? (parseLinkKey(env.LINK_TOKEN_KEY, 'LINK_TOKEN_KEY'), env.LINK_TOKEN_KEY) : undefined,
     publicUrl: (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
     smtpUrl: env.SMTP_URL || undefined,
     mailFrom: env.MAIL_FROM ?? 'Survey Waves <no-reply@localhost>',

@@ -114,10 +114,28 @@ t.test('a wrong setting stops a command with a sentence saying which, not a stac
   for (const [env, said] of [
     [{ TRUST_PROXY: 'true' }, 'TRUST_PROXY=true would believe'],
     [{ REQUEST_TIMEOUT_MS: 'soon' }, 'REQUEST_TIMEOUT_MS must be a whole number of milliseconds'],
+    [{ LINK_TOKEN_KEY: 'too-short' }, 'LINK_TOKEN_KEY must hold at least 32 random bytes in base64'],
   ] as const) {
     const result = await run(['validate'], env)
     t.equal(result.code, 2)
     t.match(result.err, `Not run: ${said}`)
     t.notMatch(result.err, /\n\s+at /, 'no stack')
   }
+})
+
+t.test('the server refuses a links key too short to be secret before it opens anything, in a sentence', async (t) => {
+  const { execFile } = await import('node:child_process')
+  const { mkdtempSync, readdirSync } = await import('node:fs')
+  const { tmpdir } = await import('node:os')
+  const { join } = await import('node:path')
+  const dataDir = mkdtempSync(join(tmpdir(), 'server-key-'))
+  const result = await new Promise<{ code: number | null; err: string }>((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', 'src/server.ts'], { env: { ...process.env, DATA_DIR: dataDir, PORT: '0', LINK_TOKEN_KEY: 'c2hvcnQ=' } }, (error, _stdout, stderr) =>
+      resolve({ code: error ? (error.code as number) : 0, err: stderr }),
+    )
+  })
+  t.equal(result.code, 1)
+  t.match(result.err, 'The server did not start: LINK_TOKEN_KEY must hold at least 32 random bytes in base64 (make one with: openssl rand -base64 32)')
+  t.notMatch(result.err, /\n\s+at /, 'no stack')
+  t.same(readdirSync(dataDir), [], 'no database made, no key file written')
 })

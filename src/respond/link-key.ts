@@ -6,18 +6,11 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync, linkSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { AppConfig } from '../config.js'
+import { LINK_KEY_BYTES, parseLinkKey as parseKey, type AppConfig } from '../config.js'
 import { isPostgresUrl } from '../db/database.js'
 import { PRIVATE_FILE, privateFile, privateFolder } from '../db/private-files.js'
 
 const LINK_KEY_FILE = 'link-token.key'
-const KEY_BYTES = 32
-
-function parseKey(text: string, where: string): Buffer {
-  const key = Buffer.from(text.trim(), 'base64')
-  if (key.length < KEY_BYTES) throw new Error(`${where} must hold at least ${KEY_BYTES} random bytes in base64 (make one with: openssl rand -base64 32)`)
-  return key
-}
 
 export function linkTokenKeyFor(config: Pick<AppConfig, 'linkTokenKey' | 'dataDir' | 'databaseUrl'>, warn: (message: string) => void = () => {}): Buffer {
   if (config.linkTokenKey) return parseKey(config.linkTokenKey, 'LINK_TOKEN_KEY')
@@ -29,7 +22,7 @@ export function linkTokenKeyFor(config: Pick<AppConfig, 'linkTokenKey' | 'dataDi
     // Written whole under another name, then linked into place: of two processes starting at
     // once, one key wins and neither reads a half-written file.
     const written = `${file}.${process.pid}.${randomBytes(6).toString('hex')}`
-    writeFileSync(written, `${randomBytes(KEY_BYTES).toString('base64')}\n`, { mode: PRIVATE_FILE, flag: 'wx' })
+    writeFileSync(written, `${randomBytes(LINK_KEY_BYTES).toString('base64')}\n`, { mode: PRIVATE_FILE, flag: 'wx' })
     try {
       linkSync(written, file)
     } catch (err) {
