@@ -35,12 +35,26 @@ export async function withWorkspace(
     return 1
   }
   return withDatabase(config, async (db) => {
-    await migrate(db, config)
+    await migrate(db, config, err)
     return work(db, catalogue, await registerVersions(db, catalogue))
   })
 }
 
+/**
+ * The personal links' key for a command, as the server finds it. On PostgreSQL without
+ * LINK_TOKEN_KEY it is this machine's key file, which the servers may not share: links this command
+ * makes (send-mail, demo-wave) would then open nowhere, so it says so, once.
+ */
+export function commandLinkKey(config: AppConfig, err: (line: string) => void): Buffer {
+  return linkTokenKeyFor(config, (message) => {
+    if (warned.has(message)) return
+    warned.add(message)
+    err(`Warning: ${message}`)
+  })
+}
+const warned = new Set<string>()
+
 /** Brings the database up to date, with the key that converting the links of earlier versions needs. */
-export function migrate(db: Kysely<Database>, config: AppConfig) {
-  return migrateToLatest(db, { linkTokenKey: linkTokenKeyFor(config) })
+export function migrate(db: Kysely<Database>, config: AppConfig, err: (line: string) => void) {
+  return migrateToLatest(db, { linkTokenKey: commandLinkKey(config, err) })
 }

@@ -18,7 +18,7 @@ import { formatProblem, hasErrors } from './questionnaire/problems.js'
 import { questionnaireJsonSchema } from './questionnaire/schema.js'
 import { createMailTransport } from './mail/transport.js'
 import { sendDueMessages } from './mail/worker.js'
-import { CLI_ACTOR, migrate, withDatabase, withWorkspace } from './cli-workspace.js'
+import { CLI_ACTOR, commandLinkKey, migrate, withDatabase, withWorkspace } from './cli-workspace.js'
 import { checkAgainstDatabase, registeredVersions } from './surveys/version-registry.js'
 import { isPostgresUrl, sqlitePathFrom } from './db/database.js'
 import { BackupError, backupDatabase, restoreDatabase } from './db/backup.js'
@@ -26,7 +26,6 @@ import { reopenResponse } from './respond/responses.js'
 import { ID_PATTERN } from './db/ids.js'
 import { eraseOrganisationContacts, eraseWave } from './waves/erasure.js'
 import { createDemoWave } from './waves/demo.js'
-import { linkTokenKeyFor } from './respond/link-key.js'
 import { keepNewFilesPrivate } from './db/private-files.js'
 import { issueLinkFor } from './respond/link-tokens.js'
 import { runWaveCommand } from './waves/cli-commands.js'
@@ -198,7 +197,7 @@ export async function runCli(
     }
     case 'migrate':
       return withDatabase(config, async (db, description) => {
-        const results = await migrate(db, config)
+        const results = await migrate(db, config, err)
         out(results.length ? results.map((r) => `${r.migrationName}: ${r.status}`).join('\n') : `Database ${description} is up to date.`)
         return 0
       })
@@ -223,7 +222,7 @@ export async function runCli(
           err(`No version ${version} of survey ${surveyId}`)
           return 1
         }
-        const { links } = await createDemoWave(db, linkTokenKeyFor(config), surveyId, version)
+        const { links } = await createDemoWave(db, commandLinkKey(config, err), surveyId, version)
         // Shown once: the database keeps only their hashes.
         out(`Demo wave of ${surveyId} ${version} is open. Personal links (shown only now):`)
         for (const link of links) out(`  ${link.organisation}: ${config.publicUrl}/r/${link.token}`)
@@ -237,7 +236,7 @@ export async function runCli(
         return 1
       }
       return withDatabase(config, async (db) => {
-        const key = linkTokenKeyFor(config)
+        const key = commandLinkKey(config, err)
         const transport = createMailTransport({ smtpUrl: config.smtpUrl, mailDir: config.mailDir })
         try {
           const result = { sent: 0, retrying: 0, failed: 0 }
@@ -307,7 +306,7 @@ export async function runCli(
       const [target] = rest
       if (!target) return usage(err, command === 'erase-wave' ? 'erase-wave <wave-id>' : 'erase-contacts <organisation code>')
       return withDatabase(config, async (db) => {
-        await migrate(db, config)
+        await migrate(db, config, err)
         if (command === 'erase-wave') {
           if (!(await db.selectFrom('waves').select('id').where('id', '=', target).executeTakeFirst())) {
             err(`no wave ${target}`)
