@@ -49,3 +49,41 @@ t.test('on SIGTERM a request in flight is answered in full, new connections are 
   t.match(server.output(), /SIGTERM received: finishing requests in flight/)
   t.match(server.output(), /closed: requests finished, workers stopped, database closed/)
 })
+
+/** A post whose body never finishes arriving: the server waits for it until its deadlines. */
+async function stalledPost(url: string): Promise<void> {
+  const { port } = new URL(url)
+  const socket = connect(Number(port), '127.0.0.1')
+  await new Promise((resolve) => socket.once('connect', resolve))
+  socket.on('error', () => {})
+  socket.write('POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\nemail=')
+  await new Promise((resolve) => setTimeout(resolve, 300))
+}
+
+t.test('a request that never finishes does not hold the process past SHUTDOWN_TIMEOUT_MS, and a second signal exits at once', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'shutdown-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+
+  const patient = await startServer({ DATA_DIR: dir, LOG_LEVEL: 'info', SHUTDOWN_TIMEOUT_MS: '1500' }, { script: 'dist/src/server.js' })
+  t.teardown(() => patient.kill('SIGKILL'))
+  const patientExit = new Promise<number | null>((resolve) => patient.child.on('exit', (code) => resolve(code)))
+  await stalledPost(patient.url)
+  const signalled = Date.now()
+  patient.child.kill('SIGTERM')
+  t.equal(await patientExit, 1, 'exits 1: it did not close cleanly')
+  const waited = Date.now() - signalled
+  // At the deadline, not at the request's own (REQUEST_TIMEOUT_MS, 60 s): well under 30 s even on a loaded machine.
+  t.ok(waited >= 1400 && waited < 30_000, `exited after the deadline (${waited} ms)`)
+  t.match(patient.output(), 'requests still in flight after 1500 ms (SHUTDOWN_TIMEOUT_MS): exiting anyway')
+
+  const impatient = await startServer({ DATA_DIR: dir, LOG_LEVEL: 'info', SHUTDOWN_TIMEOUT_MS: '60000' }, { script: 'dist/src/server.js' })
+  t.teardown(() => impatient.kill('SIGKILL'))
+  const impatientExit = new Promise<number | null>((resolve) => impatient.child.on('exit', (code) => resolve(code)))
+  await stalledPost(impatient.url)
+  impatient.child.kill('SIGTERM')
+  await new Promise((resolve) => setTimeout(resolve, 300))
+  t.equal(impatient.child.exitCode, null, 'waiting for the stalled request')
+  impatient.child.kill('SIGINT')
+  t.equal(await impatientExit, 1, 'Ctrl-C again: out at once, exit 1')
+  t.match(impatient.output(), 'SIGINT received again: exiting without waiting for requests in flight')
+})
