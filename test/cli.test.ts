@@ -1,6 +1,7 @@
 // The command-line tool: validate exits non-zero on any error; diff prints the changes.
 import t from 'tap'
 import { runCli } from '../src/cli.js'
+import { testDatabases } from './helpers/databases.js'
 
 async function run(args: string[], env: NodeJS.ProcessEnv = {}) {
   const out: string[] = []
@@ -140,14 +141,15 @@ t.test('the server refuses a links key too short to be secret before it opens an
   t.same(readdirSync(dataDir), [], 'no database made, no key file written')
 })
 
-t.test('on PostgreSQL without LINK_TOKEN_KEY, a command that uses the links key warns once that the servers may not share it', async (t) => {
-  const { testDatabases } = await import('./helpers/databases.js')
-  const postgres = testDatabases().databases.find((d) => d.kind === 'postgres')
-  if (!postgres) return t.skip('no PostgreSQL here (CI always has one)')
+const keyWarning = 'on PostgreSQL without LINK_TOKEN_KEY, a command that uses the links key warns once that the servers may not share it'
+const { databases, skipped } = testDatabases()
+const postgres = databases.find((d) => d.kind === 'postgres')
+if (skipped || !postgres) t.test(keyWarning, { skip: skipped ?? 'no PostgreSQL' }, async () => {})
+else t.test(keyWarning, async (t) => {
   const { mkdtempSync } = await import('node:fs')
   const { tmpdir } = await import('node:os')
   const { join } = await import('node:path')
-  const { url, cleanup } = await postgres.create()
+  const { url, cleanup } = await postgres!.create()
   t.teardown(cleanup)
   const dataDir = mkdtempSync(join(tmpdir(), 'cli-pg-key-'))
   const without = await run(['demo-wave'], { DATABASE_URL: url, DATA_DIR: dataDir })

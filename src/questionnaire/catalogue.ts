@@ -1,6 +1,7 @@
 // All surveys and their versions from the surveys/ folder: <survey>/<version>.yaml (or .json).
 // Either everything loads, or the caller gets every problem and no catalogue: never half-loaded.
-import { readdirSync, statSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { extname, join, relative, basename } from 'node:path'
 import { checkLineage } from './check-lineage.js'
 import { checkEditorial } from './editorial.js'
@@ -32,7 +33,40 @@ export interface CatalogueResult {
 
 const DEFINITION_EXTENSIONS = new Set(['.yaml', '.yml', '.json'])
 
+/**
+ * The folder's definition files, read as bytes: the catalogue is loaded again only when one of
+ * them (or the set of them) changed. Parsing and checking every file is most of the cost of
+ * starting an app, and the tests start over a thousand apps in a few processes on the same folders.
+ */
+function folderFingerprint(directory: string): string | undefined {
+  const hash = createHash('sha256').update(process.cwd()).update('\0')
+  try {
+    for (const folder of readdirSync(directory).sort()) {
+      const path = join(directory, folder)
+      if (folder.startsWith('.') || !statSync(path).isDirectory()) continue
+      for (const name of readdirSync(path).sort()) {
+        if (DEFINITION_EXTENSIONS.has(extname(name))) hash.update(`${folder}/${name}\0`).update(readFileSync(join(path, name))).update('\0')
+      }
+    }
+  } catch {
+    return undefined
+  }
+  return hash.digest('hex')
+}
+
+const loaded = new Map<string, { fingerprint: string; result: CatalogueResult }>()
+
+/** Every survey and version of the folder, or every problem: kept while the files stay the same (nothing changes a loaded definition). */
 export function loadCatalogue(directory: string): CatalogueResult {
+  const fingerprint = folderFingerprint(directory)
+  const kept = loaded.get(directory)
+  if (fingerprint && kept?.fingerprint === fingerprint) return kept.result
+  const result = readCatalogue(directory)
+  if (fingerprint) loaded.set(directory, { fingerprint, result })
+  return result
+}
+
+function readCatalogue(directory: string): CatalogueResult {
   const problems: Problem[] = []
   const surveys: Survey[] = []
   const display = (path: string) => relative(process.cwd(), path) || path

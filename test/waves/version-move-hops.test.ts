@@ -4,7 +4,7 @@
 // refused until reopened. Expected reasons written by hand from the files made here.
 import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { loadCatalogue } from '../../src/questionnaire/catalogue.js'
 import { moveToCorrectedVersion } from '../../src/waves/version-move.js'
 import { closeWave, createWave, launchWave } from '../../src/waves/waves.js'
@@ -25,7 +25,7 @@ function twoEditorialHops(t: Parameters<typeof copySurveys>[0], options: { secon
   return dir
 }
 
-async function setUp(t: Parameters<typeof copySurveys>[0], surveysDir: string, status: 'open' | 'draft' = 'open') {
+async function setUp(t: Test, surveysDir: string, status: 'open' | 'draft' = 'open') {
   const app = await buildTestApp(t, { surveysDir, mailWorker: false })
   const { catalogue, problems } = loadCatalogue(surveysDir)
   t.same(problems.filter((p) => p.severity === 'error'), [], 'the files made here are valid')
