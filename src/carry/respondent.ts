@@ -90,7 +90,8 @@ export async function previousResponse(db: Kysely<Database>, catalogue: Catalogu
   const earlier = rows
     .filter((w) => {
       const at = versions.indexOf(w.version)
-      return at >= 0 && at <= position && !(w.launched_at && w.launched_at > since)
+      // A wave of an earlier version is earlier; one of the same version, if launched before this one.
+      return at >= 0 && (at < position || (at === position && !(w.launched_at && w.launched_at > since)))
     })
     .sort((a, b) => versions.indexOf(b.version) - versions.indexOf(a.version) || (b.launched_at ?? b.created_at).localeCompare(a.launched_at ?? a.created_at))
   const found = earlier[0]
