@@ -31,7 +31,7 @@ import { DEFAULT_THRESHOLD, type Publication } from './suppression.js'
 import { wilson } from './tests-of-difference.js'
 import { importMark, importMarks } from '../imports/import-mark.js'
 import { formatUkDate } from '../i18n/uk-dates.js'
-import { carriedSplit, carriedSplitCsv } from '../carry/statistics.js'
+import { carriedSplit, carriedSplitCsv, carriedSplitTable } from '../carry/statistics.js'
 import { carriedColumnsOf } from '../carry/raw-flags.js'
 
 const reportQuery = {
@@ -332,7 +332,10 @@ export async function analysisRoutes(app: FastifyInstance, options: AnalysisOpti
     const stats = await waveStatistics(app.db, loaded.wave.id, loaded.definition, { includeSpecial: request.query.special === 'include', includePartial: includePartialOf(request.query) })
     const publication = publicationOf(request.query)
     const published = publication ? { threshold: publication.threshold, statistics: hiddenInStatistics(stats, loaded.definition, publication) } : undefined
-    const book = await statisticsWorkbook(`${localize(loaded.definition.title, 'en')} – ${loaded.wave.label}`, [{ label: loaded.wave.label, stats }], undefined, published)
+    // Counts split by answers carried forward are not suppressed: the sheet is left out of a table for publication.
+    const split = publication ? undefined : await carriedSplit(app.db, app.catalogue, loaded.wave, { includeSpecial: request.query.special === 'include', includePartial: includePartialOf(request.query) })
+    const extra = split ? [{ name: 'Carried forward', ...carriedSplitTable(split, includePartialOf(request.query)) }] : []
+    const book = await statisticsWorkbook(`${localize(loaded.definition.title, 'en')} – ${loaded.wave.label}`, [{ label: loaded.wave.label, stats }], undefined, published, extra)
     return download(request, reply, loaded.wave, publication ? 'statistics_xlsx_published' : 'statistics_xlsx', fileName('statistics', loaded.wave, 'xlsx', { suppressed: !!publication }), XLSX, book)
   })
 

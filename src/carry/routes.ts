@@ -10,6 +10,7 @@ import { redirectDone } from '../web/done-notice.js'
 import { renderTeamPage } from '../web/render.js'
 import { waveParams, type WaveParams } from '../waves/params.js'
 import { getWave } from '../waves/waves.js'
+import { importMarks } from '../imports/import-mark.js'
 import { carryForward, earlierWaves, removeCarrySetting, saveCarrySetting } from './carry-forward.js'
 import { carryPlans, type CarryPlans } from './lineage-map.js'
 
@@ -40,7 +41,7 @@ export async function carryRoutes(app: FastifyInstance) {
     const definition = app.catalogue.find(wave.survey_id, wave.version)!.definition
     const waves = await earlierWaves(app.db, app.catalogue, wave)
     const saved = await carryForward(app.db, app.catalogue, wave)
-    const imported = new Set((await app.db.selectFrom('wave_imports').select('wave_id').execute()).map((r) => r.wave_id))
+    const imported = await importMarks(app.db, waves.map((w) => w.id))
     const chosen = new Set(form.chosen)
     const sections = definition.sections.map((section) => {
       const questions = section.pages.flatMap((page) => page.questions.filter(isAnswerable)).map((q) => ({ id: q.id, text: localize(q.text, 'en'), checked: chosen.has(q.id) }))
@@ -97,7 +98,8 @@ export async function carryRoutes(app: FastifyInstance) {
       const chosen = definition.sections.flatMap((s) => s.pages.flatMap((p) => p.questions.filter(isAnswerable)).filter((q) => sectionIds.has(s.id) || picked.has(q.id)).map((q) => q.id))
       const source = (request.body.source ?? '').trim()
       const form = { source, chosen }
-      if (wave.status === 'closed') return render(request, reply, wave, form, { source: t('admin.carry.error.closed') }, 409)
+      // The page itself says the wave is closed, and offers no form.
+      if (wave.status === 'closed') return render(request, reply, wave, form, {}, 409)
       if (source === NONE) {
         const removed = await removeCarrySetting(app.db, wave, request.user!)
         return redirectDone(reply, `/admin/waves/${wave.id}/carry-forward`, removed ? 'carry_forward_removed' : 'carry_forward_unchanged')

@@ -95,8 +95,8 @@ export async function carriedSplit(db: Kysely<Database>, catalogue: Catalogue, w
 
 const percentText = (p: number | null | undefined) => (p === null || p === undefined ? '' : (p * 100).toFixed(1))
 
-/** The split as a CSV: a row per question and group, and per option of a choice question. */
-export function carriedSplitCsv(split: CarriedSplit, includePartial: boolean): string {
+/** The split as a table: a row per question and group, and per option of a choice question (the CSV, and a sheet of the statistics workbook). */
+export function carriedSplitTable(split: CarriedSplit, includePartial: boolean): { header: string[]; rows: unknown[][] } {
   const rows: unknown[][] = []
   for (const q of split.questions) {
     for (const g of q.groups) {
@@ -105,8 +105,13 @@ export function carriedSplitCsv(split: CarriedSplit, includePartial: boolean): s
       else rows.push([...head, '', '', '', '', '', g.mean === null || g.mean === undefined ? '' : g.mean.toFixed(4)])
     }
   }
-  return toCsv(
-    ['question_id', 'question', 'type', 'carried_from', 'carried_forward', 'organisations', 'answered', 'percent_of_answered', 'code', 'label', 'count', 'base', 'percent', 'mean', 'partial_included'],
-    rows.map((r) => [...r, includePartial ? 'yes' : 'no']),
-  )
+  return {
+    header: ['question_id', 'question', 'type', 'carried_from', 'carried_forward', 'organisations', 'answered', 'percent_of_answered', 'code', 'label', 'count', 'base', 'percent', 'mean', 'partial_included'],
+    rows: rows.map((r) => [...r, includePartial ? 'yes' : 'no']),
+  }
+}
+
+export function carriedSplitCsv(split: CarriedSplit, includePartial: boolean): string {
+  const { header, rows } = carriedSplitTable(split, includePartial)
+  return toCsv(header, rows)
 }

@@ -8,6 +8,7 @@
 import t from 'tap'
 import type { FastifyInstance } from 'fastify'
 import { parse } from 'csv-parse/sync'
+import ExcelJS from 'exceljs'
 import { buildTestApp, form, formSession, signIn } from '../helpers/app.js'
 import { testDatabases } from '../helpers/databases.js'
 import { submitAnswers, submittedWave } from '../helpers/responses.js'
@@ -164,6 +165,12 @@ for (const database of databases) {
       ['changed', '1', '4', '25.0', '0', '1', '0.0'],
       ['new', '1', '4', '25.0', '0', '1', '0.0'],
     ])
+    const xlsx = await app.inject({ url: `/admin/analysis/waves/${wave.waveId}/statistics.xlsx`, headers: { cookie: analyst } })
+    const book = new ExcelJS.Workbook()
+    await book.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer)
+    const sheet = book.getWorksheet('Carried forward')!
+    const sheetRows = (sheet.getSheetValues() as unknown[][]).filter(Boolean).map((r) => r.slice(1))
+    t.same(sheetRows.filter((r) => r[0] === 'respondent_role' && r[8] === 1).map((r) => [r[4], r[5], r[7]]), [['confirmed', 2, '50.0'], ['changed', 1, '25.0'], ['new', 1, '25.0']], 'the statistics workbook has the split on a sheet of its own')
     // prisons_in_area, a number: A changed (2), B, C and D answered 0 but had no status for it.
     const area = csvRows.filter((r) => r.question_id === 'prisons_in_area')
     t.same(area.map((r) => [r.carried_forward, r.organisations, r.mean]), [['confirmed', '0', ''], ['changed', '1', '2.0000'], ['new', '0', ''], ['unknown', '3', '0.0000']], 'answers saved without a status are counted apart')
