@@ -7,7 +7,8 @@ import t from 'tap'
 import { parse } from 'csv-parse/sync'
 import { axeViolationsWithoutJavaScript, browserAvailable, launchBrowser, withoutJavaScript } from '../helpers/browser.js'
 import { buildTestApp, FIXTURES, signIn } from '../helpers/app.js'
-import { submitAnswers, submittedWave } from '../helpers/responses.js'
+import { submitAnswers } from '../helpers/responses.js'
+import { earlierWave } from './earlier-wave.js'
 import { openTestWave } from '../helpers/waves.js'
 
 const { available, reason } = browserAvailable()
@@ -19,7 +20,7 @@ if (!available) {
     const app = await buildTestApp(t, { surveysDir: `${FIXTURES}/surveys-bilingual`, mailWorker: false })
     const wave = await openTestWave(app, { surveyId: 'welsh-prisons', version: '1', organisations: ['W1', 'W2'] })
     const [w1, w2] = [wave.organisationIds.W1, wave.organisationIds.W2]
-    const earlier = await submittedWave(app, {
+    const earlier = await earlierWave(app, {
       surveyId: 'welsh-prisons',
       version: '1',
       label: '2023',
@@ -30,7 +31,7 @@ if (!available) {
       ],
     })
     // The same version: the earlier wave ran before this one.
-    await app.db.updateTable('waves').set({ launched_at: '2023-03-01T09:00:00.000Z', opens_at: '2023-03-01T09:00:00.000Z' }).where('id', '=', earlier.waveId).execute()
+    await app.db.updateTable('waves').set({ launched_at: '2023-03-01T09:00:00.000Z', opens_at: '2023-03-01T09:00:00.000Z' }).where('id', '=', earlier).execute()
 
     const address = await app.listen({ port: 0, host: '127.0.0.1' })
     const browser = await launchBrowser()

@@ -11,7 +11,8 @@ import { parse } from 'csv-parse/sync'
 import ExcelJS from 'exceljs'
 import { buildTestApp, form, formSession, signIn } from '../helpers/app.js'
 import { testDatabases } from '../helpers/databases.js'
-import { submitAnswers, submittedWave } from '../helpers/responses.js'
+import { submitAnswers } from '../helpers/responses.js'
+import { earlierWave } from './earlier-wave.js'
 import { openTestWave } from '../helpers/waves.js'
 import { importPastWave } from '../../src/imports/import-wave.js'
 
@@ -36,7 +37,7 @@ for (const database of databases) {
     // Four authorities asked in 2020; three of them answered in 2015/16, the fourth did not.
     const wave = await openTestWave(app, { organisations: ['E06000001', 'E06000002', 'E06000003', 'E06000004'] })
     const [a, b, c, d] = ['E06000001', 'E06000002', 'E06000003', 'E06000004'].map((code) => wave.organisationIds[code])
-    const earlier = await submittedWave(app, {
+    const earlier = await earlierWave(app, {
       surveyId: 'la-release-social-care',
       version: '2015-16',
       label: '2015/16',
@@ -55,7 +56,7 @@ for (const database of databases) {
     const settings = `/admin/waves/${wave.waveId}/carry-forward`
 
     t.equal((await app.inject({ url: settings, headers: { cookie: analyst } })).statusCode, 403, 'analysts cannot change what is carried forward')
-    const forged = await app.inject({ method: 'POST', url: settings, headers: { ...FORM, cookie: admin }, payload: form({ source: earlier.waveId, sections: 'about' }) })
+    const forged = await app.inject({ method: 'POST', url: settings, headers: { ...FORM, cookie: admin }, payload: form({ source: earlier, sections: 'about' }) })
     t.equal(forged.statusCode, 403, 'a post without the CSRF token is refused')
     t.equal(await app.db.selectFrom('wave_carry_forward').select('wave_id').executeTakeFirst(), undefined, 'and saves nothing')
 
@@ -68,7 +69,7 @@ for (const database of databases) {
     t.match(unknown.body, 'Choose one of the earlier waves listed')
     t.match(unknown.body, /id="question-respondent_role" name="questions" type="checkbox" value="respondent_role" checked/, 'what was ticked is kept')
 
-    const saved = await post(app, settings, { source: earlier.waveId, sections: 'about', questions: ['dedicated_team', 'referrals_received', 'eligible_needs', 'multidisciplinary'] }, admin)
+    const saved = await post(app, settings, { source: earlier, sections: 'about', questions: ['dedicated_team', 'referrals_received', 'eligible_needs', 'multidisciplinary'] }, admin)
     t.equal(saved.statusCode, 303)
     t.equal(saved.headers.location, `${settings}?done=carry_forward_saved&n=5`, 'five of the seven chosen questions can be carried')
     const page = await app.inject({ url: String(saved.headers.location), headers: { cookie: admin } })
@@ -78,7 +79,7 @@ for (const database of databases) {
     t.match(page.body, /<code>multidisciplinary<\/code>: it is new since version 2015-16, so there is no earlier answer/)
     t.match(page.body, /value="[^"]+" checked>\s*<label class="govuk-label govuk-radios__label" for="source">2015\/16 \(version 2015-16\)/, 'the earlier wave is chosen')
     const audited = await app.db.selectFrom('audit_log').selectAll().where('action', '=', 'carry_forward_saved').executeTakeFirstOrThrow()
-    t.match(JSON.parse(audited.details_json), { waveId: wave.waveId, sourceWaveId: earlier.waveId, source: '2015/16', count: 7 })
+    t.match(JSON.parse(audited.details_json), { waveId: wave.waveId, sourceWaveId: earlier, source: '2015/16', count: 7 })
     const log = await app.inject({ url: '/admin/audit', headers: { cookie: admin } })
     t.match(log.body, 'chose 7 questions of 2020 to start from the answers given in 2015/16', 'the audit log says it in words')
     const wavePage = await app.inject({ url: `/admin/waves/${wave.waveId}`, headers: { cookie: analyst } })
