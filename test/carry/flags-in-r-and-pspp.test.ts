@@ -54,12 +54,18 @@ t.test('PSPP reads the flags through labels.sps, with their value labels', { ski
   const dir = mkdtempSync(join(tmpdir(), 'pspp-carried-'))
   t.teardown(() => rmSync(dir, { recursive: true, force: true }))
   writeFileSync(join(dir, rawName), raw.rawPayload)
-  const check = ["SAVE TRANSLATE /OUTFILE='as-read.csv' /TYPE=CSV /FIELDNAMES /MISSING=IGNORE /REPLACE.", 'DISPLAY DICTIONARY /VARIABLES=has_scheme_carried buddies_carried.'].join('\n')
+  const check = [
+    "SAVE TRANSLATE /OUTFILE='as-read.csv' /TYPE=CSV /FIELDNAMES /MISSING=IGNORE /REPLACE.",
+    "SAVE TRANSLATE /OUTFILE='labelled.csv' /TYPE=CSV /FIELDNAMES /CELLS=LABELS /REPLACE.",
+    'DISPLAY DICTIONARY /VARIABLES=has_scheme_carried.',
+  ].join('\n')
   writeFileSync(join(dir, 'labels.sps'), `${syntax.body}\n${check}\n`)
   const output = execFileSync('pspp', ['labels.sps'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
   t.notMatch(output, /warning|error/i, 'PSPP reports no warning and no error')
-  t.match(output, /has_scheme_carried[\s\S]*Does your prison have a buddy scheme\?: carried forward from 2023/, 'the variable label')
-  t.match(output, /Confirmed unchanged[\s\S]*Changed[\s\S]*New \(no earlier answer\)/, 'the value labels')
-  const rows = (parse(readFileSync(join(dir, 'as-read.csv'), 'utf8').replace(/^\uFEFF/, ''), { columns: true }) as Record<string, string>[]).sort((a, b) => a.organisation_code.trim().localeCompare(b.organisation_code.trim()))
-  t.same(rows.map((r) => [Number(r.has_scheme_carried), Number(r.buddies_carried)]), [[1, 2], [2, 1], [3, 3]])
+  // PSPP wraps the label in its table's third column, a few words a line: put them back together.
+  const labelColumn = output.split('\n').filter((line) => /^\|(has_scheme_carried| {10,})\s*\|\s*\d*\|/.test(line)).map((line) => line.split('|')[3].trim()).join(' ')
+  t.match(labelColumn, 'Does your prison have a buddy scheme?: carried forward from 2023', 'the variable label')
+  const read = (file: string) => (parse(readFileSync(join(dir, file), 'utf8').replace(/^\uFEFF/, ''), { columns: true }) as Record<string, string>[]).sort((a, b) => a.organisation_code.trim().localeCompare(b.organisation_code.trim()))
+  t.same(read('as-read.csv').map((r) => [Number(r.has_scheme_carried), Number(r.buddies_carried)]), [[1, 2], [2, 1], [3, 3]])
+  t.same(read('labelled.csv').map((r) => [r.has_scheme_carried.trim(), r.buddies_carried.trim()]), [['Confirmed unchanged', 'Changed'], ['Changed', 'Confirmed unchanged'], ['New (no earlier answer)', 'New (no earlier answer)']], 'each code with its value label')
 })
