@@ -105,5 +105,10 @@ if (!available) {
     const raw = await app.inject({ url: `/admin/analysis/waves/${wave.waveId}/raw.csv?names=1`, headers: { cookie: await signIn(app, 'analyst') } })
     const rows = (parse(raw.body.replace(/^\uFEFF/, ''), { columns: true }) as Record<string, string>[]).sort((a, b) => a.organisation_code.localeCompare(b.organisation_code))
     t.same(rows.map((r) => [r.organisation_code, r.has_scheme_carried, r.buddies_carried]), [['W1', '1', '2'], ['W2', '2', '1']], '1 confirmed, 2 changed')
+
+    // The wave's statistics, split by what happened to the carried answers.
+    await admin.goto(`${address}/admin/analysis/waves/${wave.waveId}`)
+    t.match(await admin.textContent('#carried-has_scheme'), /Confirmed unchanged\s*1\s*50\.0/)
+    await audit(admin, 'the statistics split by answers carried forward')
   })
 }
