@@ -43,8 +43,12 @@ export async function carryRoutes(app: FastifyInstance) {
     const saved = await carryForward(app.db, app.catalogue, wave)
     const imported = await importMarks(app.db, waves.map((w) => w.id))
     const chosen = new Set(form.chosen)
+    // Against the wave chosen on the form (or saved): which questions could not be carried from it, and why.
+    const source = waves.find((w) => w.id === form.source)
+    const everyQuestion = definition.sections.flatMap((s) => s.pages.flatMap((p) => p.questions.filter(isAnswerable).map((q) => q.id)))
+    const cannot = new Map(source ? refusedView(carryPlans(app.catalogue, definition, source.version, everyQuestion), source).map((r) => [r.id, r.reason]) : [])
     const sections = definition.sections.map((section) => {
-      const questions = section.pages.flatMap((page) => page.questions.filter(isAnswerable)).map((q) => ({ id: q.id, text: localize(q.text, 'en'), checked: chosen.has(q.id) }))
+      const questions = section.pages.flatMap((page) => page.questions.filter(isAnswerable)).map((q) => ({ id: q.id, text: localize(q.text, 'en'), checked: chosen.has(q.id), cannot: cannot.get(q.id) }))
       return { id: section.id, title: localize(section.title, 'en'), questions, whole: questions.length > 0 && questions.every((q) => q.checked) }
     })
     return renderTeamPage(
@@ -54,6 +58,7 @@ export async function carryRoutes(app: FastifyInstance) {
       {
         wave,
         open: wave.status !== 'closed',
+        sourceLabel: source?.label,
         sources: waves.map((w) => ({ id: w.id, label: w.label, version: w.version, imported: imported.has(w.id) })),
         source: form.source,
         sections,

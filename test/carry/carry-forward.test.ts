@@ -78,6 +78,8 @@ for (const database of databases) {
     t.match(page.body, /<code>eligible_needs<\/code>: it was reworded and is no longer comparable with eligible_needs in version 2015-16/)
     t.match(page.body, /<code>multidisciplinary<\/code>: it is new since version 2015-16, so there is no earlier answer/)
     t.match(page.body, /value="[^"]+" checked>\s*<label class="govuk-label govuk-radios__label" for="source">2015\/16 \(version 2015-16\)/, 'the earlier wave is chosen')
+    t.match(page.body, /id="question-self_referral-hint" class="govuk-hint govuk-checkboxes__hint">Cannot be carried from 2015\/16: it is new since version 2015-16/, 'each question says beside it when it cannot be carried from the chosen wave, chosen or not')
+    t.notMatch(page.body, 'id="question-respondent_role-hint"')
     const audited = await app.db.selectFrom('audit_log').selectAll().where('action', '=', 'carry_forward_saved').executeTakeFirstOrThrow()
     t.match(JSON.parse(audited.details_json), { waveId: wave.waveId, sourceWaveId: earlier, source: '2015/16', count: 7 })
     const log = await app.inject({ url: '/admin/audit', headers: { cookie: admin } })
