@@ -50,6 +50,7 @@ import { organisationPageRoutes } from './waves/organisation-page-routes.js'
 import { organisationRoutes } from './waves/organisation-routes.js'
 import { waveRoutes } from './waves/routes.js'
 import { versionMoveRoutes } from './waves/version-move-routes.js'
+import { carryRoutes } from './carry/routes.js'
 import { scheduleWorker } from './waves/schedule-worker.js'
 
 declare module 'fastify' {
@@ -186,6 +187,7 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(auditRoutes)
   await app.register(waveRoutes)
   await app.register(versionMoveRoutes)
+  await app.register(carryRoutes)
   await app.register(organisationRoutes)
   await app.register(organisationPageRoutes)
   await app.register(mailRoutes)

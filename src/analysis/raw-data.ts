@@ -14,6 +14,7 @@ import { unitLabel } from '../questionnaire/units.js'
 import { LONG_TEXT_LIMIT, SHORT_TEXT_LIMIT } from '../questionnaire/answers.js'
 import { exportCode, MISSING_CODES, MISSING_LABELS, RESERVED_CODES, type MissingReason } from '../questionnaire/missing-codes.js'
 import { VariableNames } from './variable-names.js'
+import { carriedFlagCells, carriedFlagVariables, carriedStatusesOf, NO_CARRIED_COLUMNS, type CarriedColumns } from '../carry/raw-flags.js'
 
 
 /** Asked, but left unanswered: a user-missing value, declared in the codebook and SPSS syntax. */
@@ -204,18 +205,22 @@ export interface RawLayout {
   variables: Variable[]
 }
 
-export function rawLayout(definition: Definition, attributes: string[], withNames: boolean): RawLayout {
+export function rawLayout(definition: Definition, attributes: string[], withNames: boolean, carried: CarriedColumns = NO_CARRIED_COLUMNS): RawLayout {
   const names = namesWithFixedColumns()
   const questionVariables = variables(definition, names)
+  // After every question: a flag per question carried forward (confirmed, changed or new).
+  const flags = carriedFlagVariables(definition, carried, names)
   const attributeColumns = attributes.map((key) => ({ key, name: names.take(key) }))
-  const header = ['respondent_id', ...(withNames ? ['organisation_code', 'organisation_name'] : []), 'response_status', 'organisation_type', ...attributeColumns.map((a) => a.name), ...questionVariables.map((v) => v.name), ...partialVariables().map((v) => v.name)]
-  return { header, attributes: attributeColumns, variables: questionVariables }
+  const header = ['respondent_id', ...(withNames ? ['organisation_code', 'organisation_name'] : []), 'response_status', 'organisation_type', ...attributeColumns.map((a) => a.name), ...questionVariables.map((v) => v.name), ...flags.map((v) => v.name), ...partialVariables().map((v) => v.name)]
+  return { header, attributes: attributeColumns, variables: [...questionVariables, ...flags] }
 }
 
 export interface RawRowOptions {
   /** Partial responses too (after the submitted ones); by default only submitted responses. */
   includePartial?: boolean
   batchSize?: number
+  /** The questions carried forward, whose flags follow the questions' columns (as rawLayout's header says). */
+  carried?: CarriedColumns
 }
 
 /**
@@ -229,7 +234,7 @@ export async function* rawRows(db: Kysely<Database>, waveId: string, definition:
   // "status in (…) order by id" would make the database sort what is left of the wave for every batch.
   const waveLevel = [await partialResponses(db, waveId), options.includePartial ? 1 : 0]
   for (const status of options.includePartial ? (['submitted', 'partial'] as const) : (['submitted'] as const)) {
-    yield* rowsWithStatus(db, waveId, definition, attributes, withNames, status, options.batchSize ?? 100, waveLevel)
+    yield* rowsWithStatus(db, waveId, definition, attributes, withNames, status, options.batchSize ?? 100, waveLevel, options.carried ?? NO_CARRIED_COLUMNS)
   }
 }
 
@@ -275,8 +280,11 @@ async function* rowsWithStatus(
   status: 'submitted' | 'partial',
   batchSize: number,
   waveLevel: number[],
+  carried: CarriedColumns,
 ): AsyncGenerator<(string | number)[]> {
-  const vars = variables(definition)
+  const names = namesWithFixedColumns()
+  const vars = variables(definition, names)
+  const flags = carriedFlagVariables(definition, carried, names)
   const questions = new Map(placedQuestions(definition).filter((p) => isAnswerable(p.question)).map((p) => [p.question.id, p.question as AnswerableQuestion]))
   const exportCodes = new Map([...questions].map(([id, q]) => [id, exportCodesOf(q)]))
   let after = ''
@@ -296,6 +304,7 @@ async function* rowsWithStatus(
     const ids = batch.map((r) => r.id)
     const asked = await db.selectFrom('asked_questions').select(['response_id', 'question_id', 'answered']).where('response_id', 'in', ids).execute()
     const values = await db.selectFrom('answer_values').selectAll().where('response_id', 'in', ids).execute()
+    const carriedStatuses = await carriedStatusesOf(db, ids, carried)
     // Grouped once per batch: looking facts up per response must not scan the whole batch.
     const askedBy = new Map<string, Map<string, boolean>>()
     for (const a of asked) {
@@ -321,6 +330,7 @@ async function* rowsWithStatus(
         else if (!wasAsked) cells.push(NOT_ANSWERED)
         else cells.push(answeredCell(v, questions.get(v.questionId)!, mine.get(v.questionId) ?? [], exportCodes.get(v.questionId)!))
       }
+      cells.push(...carriedFlagCells(flags, askedHere, carriedStatuses.get(response.id)))
       cells.push(...waveLevel)
       yield cells
     }

@@ -31,6 +31,8 @@ import { DEFAULT_THRESHOLD, type Publication } from './suppression.js'
 import { wilson } from './tests-of-difference.js'
 import { importMark, importMarks } from '../imports/import-mark.js'
 import { formatUkDate } from '../i18n/uk-dates.js'
+import { carriedSplit, carriedSplitCsv, carriedSplitTable } from '../carry/statistics.js'
+import { carriedColumnsOf } from '../carry/raw-flags.js'
 
 const reportQuery = {
   type: 'object',
@@ -128,7 +130,8 @@ export async function analysisRoutes(app: FastifyInstance, options: AnalysisOpti
     const attributes = ['type', ...(await attributeNames(app.db, loaded.wave.id))]
     const breakdown = request.query.by && attributes.includes(request.query.by) ? await breakdownBy(loaded.wave.id, request.query.by, loaded.definition, includeSpecial, includePartial) : undefined
     const link = (params: Record<string, string | undefined> = {}) => linkQuery(includePartial, params)
-    return renderTeamPage(request, reply, 'analysis/wave', { wave: loaded.wave, imported: await importNote(loaded.wave.id), title: localize(loaded.definition.title, 'en'), stats, includeSpecial, includePartial, attributes, by: request.query.by ?? '', breakdown, percent, link })
+    const carried = await carriedSplit(app.db, app.catalogue, loaded.wave, { includeSpecial, includePartial })
+    return renderTeamPage(request, reply, 'analysis/wave', { wave: loaded.wave, imported: await importNote(loaded.wave.id), title: localize(loaded.definition.title, 'en'), stats, includeSpecial, includePartial, attributes, by: request.query.by ?? '', breakdown, percent, link, carried })
   })
 
   /** Statistics of every closed question (choices, yes/no, each grid row) for each value of an organisation attribute. */
@@ -211,16 +214,26 @@ export async function analysisRoutes(app: FastifyInstance, options: AnalysisOpti
     return download(request, reply, loaded.wave, publication ? 'statistics_csv_published' : 'statistics_csv', fileName('statistics', loaded.wave, 'csv', { suppressed: !!publication }), 'text/csv; charset=utf-8', statisticsCsv(stats, hidden))
   })
 
+  app.get<{ Params: WaveParams; Querystring: ReportQuery }>('/admin/analysis/waves/:waveId/carried-forward.csv', { schema: { params: waveParams, querystring: reportQuery } }, async (request, reply) => {
+    const loaded = await loadWave(request, reply)
+    if (!loaded) return reply
+    const includePartial = includePartialOf(request.query)
+    const split = await carriedSplit(app.db, app.catalogue, loaded.wave, { includeSpecial: request.query.special === 'include', includePartial })
+    if (!split) return reply.callNotFound()
+    return download(request, reply, loaded.wave, 'carried_forward_csv', fileName('carried-forward', loaded.wave, 'csv'), 'text/csv; charset=utf-8', carriedSplitCsv(split, includePartial))
+  })
+
   app.get<{ Params: WaveParams; Querystring: ReportQuery }>('/admin/analysis/waves/:waveId/raw.csv', { schema: { params: waveParams, querystring: reportQuery } }, async (request, reply) => {
     const loaded = await loadWave(request, reply)
     if (!loaded) return reply
     const withNames = request.query.names === '1'
     const attributes = await attributeNames(app.db, loaded.wave.id)
-    const { header } = rawLayout(loaded.definition, attributes, withNames)
+    const carried = await carriedColumnsOf(app.db, app.catalogue, loaded.wave)
+    const { header } = rawLayout(loaded.definition, attributes, withNames, carried)
     // For R, SPSS and Stata: every answer exactly as typed, never prefixed (spreadsheets get the
     // statistics, free-text and Excel files, which are neutralised).
     const csv = stringify(CSV_OPTIONS)
-    const rows = rawRows(app.db, loaded.wave.id, loaded.definition, attributes, withNames, { includePartial: includePartialOf(request.query) })
+    const rows = rawRows(app.db, loaded.wave.id, loaded.definition, attributes, withNames, { includePartial: includePartialOf(request.query), carried })
     // Stream: rows are written as each batch of responses is read, with back-pressure.
     void (async () => {
       try {
@@ -252,7 +265,7 @@ export async function analysisRoutes(app: FastifyInstance, options: AnalysisOpti
     const note = await rawDataNote(loaded.wave.id, request.query)
     const row = (v: Variable, missing: string) => [v.name, v.questionId, v.label, v.type, v.values.map((x) => `${x.code}=${x.label}`).join('; '), v.derivation, v.lineage, missing]
     const missing = (v: Variable) => ['blank = not asked', ...v.missing.map((m) => `${MISSING_CODES[m]} = ${MISSING_LABELS[m].toLowerCase()}`)].join('; ')
-    const layout = rawLayout(loaded.definition, await attributeNames(app.db, loaded.wave.id), request.query.names === '1')
+    const layout = rawLayout(loaded.definition, await attributeNames(app.db, loaded.wave.id), request.query.names === '1', await carriedColumnsOf(app.db, app.catalogue, loaded.wave))
     const rows = [
       row({ ...status, derivation: note ? `${status.derivation}. ${note}` : status.derivation }, 'never missing'),
       ...layout.attributes.map((a) => [a.name, '', `Organisation attribute: ${a.key}`, 'text', '', 'as imported with the organisations', '', 'blank = no value for this organisation']),
@@ -267,7 +280,7 @@ export async function analysisRoutes(app: FastifyInstance, options: AnalysisOpti
     const loaded = await loadWave(request, reply)
     if (!loaded) return reply
     const withNames = request.query.names === '1'
-    const layout = rawLayout(loaded.definition, await attributeNames(app.db, loaded.wave.id), withNames)
+    const layout = rawLayout(loaded.definition, await attributeNames(app.db, loaded.wave.id), withNames, await carriedColumnsOf(app.db, app.catalogue, loaded.wave))
     const syntax = spssSyntax(loaded.definition, layout, rawFileName(loaded.wave, withNames), await rawDataNote(loaded.wave.id, request.query))
     return download(request, reply, loaded.wave, named('spss_syntax', withNames), fileName('labels', loaded.wave, 'sps', { withNames }), 'text/plain; charset=utf-8', syntax)
   })
@@ -319,7 +332,10 @@ export async function analysisRoutes(app: FastifyInstance, options: AnalysisOpti
     const stats = await waveStatistics(app.db, loaded.wave.id, loaded.definition, { includeSpecial: request.query.special === 'include', includePartial: includePartialOf(request.query) })
     const publication = publicationOf(request.query)
     const published = publication ? { threshold: publication.threshold, statistics: hiddenInStatistics(stats, loaded.definition, publication) } : undefined
-    const book = await statisticsWorkbook(`${localize(loaded.definition.title, 'en')} – ${loaded.wave.label}`, [{ label: loaded.wave.label, stats }], undefined, published)
+    // Counts split by answers carried forward are not suppressed: the sheet is left out of a table for publication.
+    const split = publication ? undefined : await carriedSplit(app.db, app.catalogue, loaded.wave, { includeSpecial: request.query.special === 'include', includePartial: includePartialOf(request.query) })
+    const extra = split ? [{ name: 'Carried forward', ...carriedSplitTable(split, includePartialOf(request.query)) }] : []
+    const book = await statisticsWorkbook(`${localize(loaded.definition.title, 'en')} – ${loaded.wave.label}`, [{ label: loaded.wave.label, stats }], undefined, published, extra)
     return download(request, reply, loaded.wave, publication ? 'statistics_xlsx_published' : 'statistics_xlsx', fileName('statistics', loaded.wave, 'xlsx', { suppressed: !!publication }), XLSX, book)
   })
 

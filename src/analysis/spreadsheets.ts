@@ -67,7 +67,14 @@ export interface PublishedWorkbook {
   comparison?: Published
 }
 
-export async function statisticsWorkbook(title: string, waves: { label: string; stats: WaveStatistics }[], comparison?: { waves: ComparedWave[]; rows: ComparisonRow[]; panelSize?: number }, published?: PublishedWorkbook): Promise<Buffer> {
+/** A sheet of its own after the statistics (such as the split by answers carried forward). */
+export interface ExtraSheet {
+  name: string
+  header: string[]
+  rows: unknown[][]
+}
+
+export async function statisticsWorkbook(title: string, waves: { label: string; stats: WaveStatistics }[], comparison?: { waves: ComparedWave[]; rows: ComparisonRow[]; panelSize?: number }, published?: PublishedWorkbook, extra: ExtraSheet[] = []): Promise<Buffer> {
   const book = new ExcelJS.Workbook()
   const shown = (key: string, value: unknown) => (published?.statistics?.has(key) ? '[c]' : value)
   book.creator = 'Survey Waves'
@@ -103,6 +110,7 @@ export async function statisticsWorkbook(title: string, waves: { label: string; 
     }
     addRows(sheet, ['Question id', 'Question', 'Asked', 'Answered', 'Missing', 'Row', 'Code', 'Answer', 'Count', 'Base', '%', '95% CI low', '95% CI high', ...NUMBER_COLUMNS], rows, replaced)
   }
+  for (const sheet of extra) addRows(book.addWorksheet(sheetName(sheet.name, used)), sheet.header, sheet.rows, replaced)
   if (comparison) {
     const sheet = book.addWorksheet(sheetName('Comparison', used))
     const header = ['Question id', 'Row', 'Question', 'Status', 'Code', 'Answer', ...comparison.waves.flatMap((w) => [`${w.label} count`, `${w.label} base`, `${w.label} %`, `${w.label} value`]), 'Change (points)', 'Change (value)', 'Test', 'p', 'p (Holm)', 'p (Benjamini–Hochberg)', 'Note']

@@ -416,7 +416,31 @@ export interface ImportColumnMatchTable {
   updated_by: string | null
 }
 
+/** A wave's answers carried forward: the earlier wave they come from and the questions that start from them. */
+export interface WaveCarryForwardTable {
+  wave_id: string
+  /** An earlier wave of the same survey (collected or imported). */
+  source_wave_id: string
+  /** The question ids of this wave's version that start from the earlier answer, as a JSON array. */
+  questions_json: string
+  updated_at: string
+  /** E-mail address of the team member who saved it. */
+  updated_by: string | null
+}
+
+/** What the respondent did with an answer carried forward, written when its page is saved. */
+export interface CarriedAnswerTable {
+  response_id: string
+  question_id: string
+  /** 'confirmed' (unchanged), 'changed', or 'new' (no earlier answer could be carried). */
+  status: 'confirmed' | 'changed' | 'new'
+  source_wave_id: string
+  updated_at: string
+}
+
 export interface Database {
+  wave_carry_forward: WaveCarryForwardTable
+  carried_answers: CarriedAnswerTable
   wave_imports: WaveImportTable
   pending_wave_imports: PendingWaveImportTable
   import_column_matches: ImportColumnMatchTable

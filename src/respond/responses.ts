@@ -94,6 +94,8 @@ export interface PageSave {
   questionIds: string[]
   answers: Answers
   completed: boolean
+  /** Runs in the save's transaction once the page is claimed (what else a page save records, such as carried answers' statuses). */
+  afterSave?: (trx: Transaction<Database>) => Promise<void>
 }
 
 export type SaveResult =
@@ -149,6 +151,7 @@ export async function savePage(db: Kysely<Database>, save: PageSave): Promise<Sa
     const entries = Object.entries(save.answers)
     if (entries.length) await insertAnswers(trx, save.responseId, save.pageId, now, entries.map(([id]) => id), entries.map(([, answer]) => JSON.stringify(answer)))
     await markInProgress(trx, save.responseId, now)
+    if (save.afterSave) await save.afterSave(trx)
     return { outcome: 'saved' as const, version }
   })
 }

@@ -27,6 +27,7 @@ import { pageIdParam } from '../surveys/params.js'
 import { summariseAnswers } from './answer-summary.js'
 import { confirmationMessage } from './confirmation-mail.js'
 import { nextPageInSection, previousPageInSection, responseProgress, type ResponseProgress } from './progress.js'
+import { carriedOnPage, carriedStatusNotes, carriedStatusWriter, previousResponse } from '../carry/respondent.js'
 import { findByToken, loadResponse, recordOpened, savePage, submitResponse, type LinkContext, type StoredResponse } from './responses.js'
 
 interface TokenParams {
@@ -166,6 +167,7 @@ export async function respondRoutes(app: FastifyInstance) {
         complete: progress.complete,
         resume: resume ? { href: `${journey.base}/pages/${resume.page.id}`, title: localize(resume.page.title ?? resume.section.title, language) } : undefined,
         deadline: link.wave.closes_at ? formatUkDate(link.wave.closes_at, t) : undefined,
+        previous: await previousResponse(app.db, app.catalogue, link),
       },
       pageContext(journey),
     )
@@ -187,7 +189,7 @@ export async function respondRoutes(app: FastifyInstance) {
         return reply.redirect(journey.base, 303)
       }
       const values: FormFields = Object.assign({}, ...questionsOnForm(visible).filter(isAnswerable).map((q) => answerToFields(q, progress.answers[q.id])))
-      return showPage(request, reply, journey, request.params.pageId, stored, progress, values, [], { returnTo: request.query.return })
+      return showPage(request, reply, journey, request.params.pageId, stored, progress, values, [], { returnTo: request.query.return, prefill: true })
     },
   )
 
@@ -227,6 +229,7 @@ export async function respondRoutes(app: FastifyInstance) {
       const answers = withConfirmations(parsed.answers, checks.confirmed)
       const now = walkVisible(version.definition, withPageAnswers(progress.answers, visible.page, answers)).pages.find((p) => p.page.id === visible.page.id) ?? visible
       const completed = checks.warnings.length === 0 && now.questions.every((q) => !isAnswerable(q) || !isRequired(q) || isComplete(q, answers[q.id]))
+      const carried = await carriedOnPage(app.db, app.catalogue, link, questionsOnForm(visible), language, t)
       const result = await savePage(app.db, {
         responseId: link.response.id,
         pageId: visible.page.id,
@@ -234,6 +237,7 @@ export async function respondRoutes(app: FastifyInstance) {
         questionIds,
         answers,
         completed,
+        afterSave: carriedStatusWriter(carried, link.response.id, answers),
       })
       if (result.outcome === 'submitted') return renderSubmittedRefusal(request, reply, journey)
       if (result.outcome === 'conflict') {
@@ -371,6 +375,35 @@ export async function respondRoutes(app: FastifyInstance) {
         submitted: journey.link.response.status === 'submitted',
         submittedAt: formatUkDate(journey.link.response.submitted_at, t),
         sections: summariseAnswers(progress.pages, progress.answers, t, journey.language),
+        carriedStatus: await carriedStatusNotes(app.db, journey.link.wave.id, journey.link.response.id, t),
+      },
+      pageContext(journey),
+    )
+  })
+
+  // What the organisation said in its previous wave, read-only, for a new officer: only ever the
+  // link's own organisation's response, never one named by the request.
+  app.get<{ Params: TokenParams }>('/r/:token/previous', { schema: { params: tokenParams }, config: routeLimit }, async (request, reply) => {
+    const journey = await openLink(request, reply, { allowClosed: true })
+    if (!journey) return reply
+    const previous = await previousResponse(app.db, app.catalogue, journey.link)
+    const earlier = previous && app.catalogue.find(previous.wave.survey_id, previous.wave.version)
+    if (!previous || !earlier) return reply.callNotFound()
+    const t = translator(journey.language)
+    const progress = responseProgress(earlier.definition, await loadResponse(app.db, previous.responseId))
+    return renderPage(
+      request,
+      reply,
+      'respond/print',
+      {
+        ...common(journey),
+        surveyTitle: localize(earlier.definition.title, journey.language),
+        organisation: journey.link.organisation.name,
+        reference: previous.reference,
+        submitted: true,
+        submittedAt: formatUkDate(previous.submittedAt, t),
+        sections: summariseAnswers(progress.pages, progress.answers, t, journey.language),
+        previousWave: previous.wave.label,
       },
       pageContext(journey),
     )
@@ -414,7 +447,7 @@ export async function respondRoutes(app: FastifyInstance) {
     progress: ResponseProgress,
     values: FormFields,
     errors: FieldError[],
-    options: { status?: number; returnTo?: string; baseVersion?: number; conflict?: { at: string; answers: { question: string; answer: string[] }[] }; expired?: boolean; warnings?: SoftWarning[] } = {},
+    options: { status?: number; returnTo?: string; baseVersion?: number; conflict?: { at: string; answers: { question: string; answer: string[] }[] }; expired?: boolean; warnings?: SoftWarning[]; prefill?: boolean } = {},
   ) {
     const { language } = journey
     const t = translator(language)
@@ -423,6 +456,9 @@ export async function respondRoutes(app: FastifyInstance) {
     const previous = previousPageInSection(progress.pages, pageId)
     const questions: Question[] = questionsOnForm(visible)
     const warnings = options.warnings ?? []
+    const carried = await carriedOnPage(app.db, app.catalogue, journey.link, questions, language, t)
+    // Last time's answers start a page never saved; once saved, the page shows what was saved.
+    if (carried && options.prefill && !stored.pages.has(pageId)) values = { ...carried.prefill, ...values }
     return renderPage(
       request,
       reply,
@@ -442,6 +478,7 @@ export async function respondRoutes(app: FastifyInstance) {
         softChecks: warnings.map((w) => ({ href: `#${w.field.id}`, text: w.message })),
         conflict: options.conflict,
         expired: options.expired === true,
+        carried: carried?.notes,
       },
       pageContext(journey, options.status),
     )
@@ -465,6 +502,7 @@ export async function respondRoutes(app: FastifyInstance) {
         copyError: errors.find((e) => e.fieldId === 'copy_to')?.message,
         errorSummary: errors.map((e) => ({ href: `#${e.fieldId}`, text: e.message })),
         expired: options.expired === true,
+        carriedStatus: await carriedStatusNotes(app.db, journey.link.wave.id, journey.link.response.id, t),
       },
       pageContext(journey, status),
     )

@@ -30,6 +30,7 @@ import { parseRule, readRuleForm, REMINDER_HOUR, reminderTimes, ruleFormValues, 
 import { attributeLabel } from '../web/attribute-label.js'
 import { welshWantedButMissing } from './welsh-wanted.js'
 import { importMark, importMarks } from '../imports/import-mark.js'
+import { carrySummary } from '../carry/summary.js'
 import { closeWave, createWave, extendDeadline, getWave, inviteOrganisations, launchWave, reissueLink, reopenWave, replaceContacts, responsesInProgress, sendInvitation, sendReminders, wavePlaceholders, WaveStateError, type InProgressChoice, type WaveContext } from './waves.js'
 
 const formBody = (properties: Record<string, unknown>) => ({ type: 'object', properties: { _csrf: { type: 'string' }, ...properties } }) as const
@@ -190,6 +191,7 @@ export async function waveRoutes(app: FastifyInstance) {
         privacyNotice: lastSaved ? { date: formatUkDate(lastSaved.updatedAt, t), by: lastSaved.updatedBy } : null,
         mailStatus: await mailStatusView(app.db, t, { waveId: wave.id }),
         imported: await importedView(wave.id),
+        carryForward: await carrySummary(app.db, app.catalogue, wave),
       },
       status,
     )

@@ -20,7 +20,7 @@ if (skipped) t.test('audit log on postgres', { skip: skipped }, async () => {})
 
 /** Every action the code records today (grep "audit(" in src), each with the details it writes. */
 const ACTIONS = [
-  'contact_replaced', 'deadline_changed', 'erasure_organisation_contacts', 'erasure_wave', 'export', 'export_tracking_csv', 'first_admin_created',
+  'carry_forward_removed', 'carry_forward_saved', 'contact_replaced', 'deadline_changed', 'erasure_organisation_contacts', 'erasure_wave', 'export', 'export_tracking_csv', 'first_admin_created',
   'link_reissued', 'login', 'login_failed', 'logout', 'organisations_import_refused', 'organisations_imported', 'password_changed', 'password_reset_sent',
   'password_reset_used', 'reminders_sent', 'response_reopened', 'user_created', 'user_disabled', 'user_enabled', 'user_role_changed', 'user_signed_out',
   'wave_closed', 'wave_created', 'wave_launched', 'wave_messages_saved', 'wave_organisations_added', 'wave_privacy_notice_saved', 'wave_version_corrected',
