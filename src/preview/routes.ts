@@ -12,7 +12,7 @@ import { chooseLanguage } from '../web/language.js'
 import { renderPage } from '../web/render.js'
 import { errorSummary, pageQuestionViews } from '../web/question-view.js'
 import { checkPage, withConfirmations, withPageAnswers, type SoftWarning } from '../questionnaire/checks.js'
-import { piping } from '../questionnaire/piping.js'
+import { piping, withPipedOptions } from '../questionnaire/piping.js'
 import { pageIdParam, surveyVersionParams, type SurveyVersionParams } from '../surveys/params.js'
 
 interface PageParams extends SurveyVersionParams {
@@ -192,7 +192,7 @@ async function showCheckAnswers(request: FastifyRequest, reply: FastifyReply, ve
     if (!section) sections.push((section = { title, rows: [] }))
     for (const q of visible.questions) {
       if (!isAnswerable(q)) continue
-      section.rows.push({ question: pipe(localize(q.text, language)), answer: describeAnswer(q, answers[q.id], t, language), pageId: visible.page.id })
+      section.rows.push({ question: pipe(localize(q.text, language)), answer: describeAnswer(withPipedOptions(q, pipe, language), answers[q.id], t, language), pageId: visible.page.id })
     }
   }
   return renderPage(

@@ -6,7 +6,7 @@
 // escape it like any other.
 import type { Translate } from '../i18n/catalogue.js'
 import { describeAnswer, type Answers } from './answers.js'
-import { isAnswerable } from './model.js'
+import { isAnswerable, localize, questionOptions } from './model.js'
 import { fillPlaceholders, placeholdersIn, type Placeholder } from './placeholders.js'
 import type { Language, Question, QuestionType } from './schema.js'
 
@@ -57,8 +57,17 @@ function pipedValue(placeholder: Placeholder, context: PipingContext): string {
   const question = context.questions.get(source.questionId)
   const answer = context.answers[source.questionId]
   if (!question || !isAnswerable(question) || !answer) return fallback()
-  return describeAnswer(question, answer, context.t, context.language).join(', ')
+  // "Don't know" or "not applicable" says no number or choice: a sentence reads better with the fallback.
+  if ('dont_know' in answer || ('code' in answer && questionOptions(question).find((o) => o.code === answer.code)?.special)) return fallback()
+  // An option label may itself pipe an answer from a page before it: the chain always ends.
+  return describeAnswer(withPipedOptions(question, piping(context), context.language), answer, context.t, context.language).join(', ')
 }
 
 /** Whether a text has anything to pipe (so a page can say where its words come from). */
 export const hasPlaceholders = (text: string) => placeholdersIn(text).length > 0
+
+/** The question with its option labels piped, in one language: what check your answers reads an answer with. */
+export function withPipedOptions<Q extends Question>(question: Q, pipe: Pipe, language: Language): Q {
+  if (pipe === noPiping || (question.type !== 'single_choice' && question.type !== 'multiple_choice')) return question
+  return { ...question, options: question.options.map((o) => ({ ...o, label: pipe(localize(o.label, language)) })) }
+}

@@ -5,7 +5,7 @@ import { describeAnswer, type Answers } from '../questionnaire/answers.js'
 import { isAnswerable, localize } from '../questionnaire/model.js'
 import type { Language } from '../questionnaire/schema.js'
 import type { VisiblePage } from '../questionnaire/skip-logic.js'
-import { noPiping, type Pipe } from '../questionnaire/piping.js'
+import { noPiping, withPipedOptions, type Pipe } from '../questionnaire/piping.js'
 
 export interface SummarySection {
   id: string
@@ -25,7 +25,7 @@ export function summariseAnswers(pages: VisiblePage[], answers: Answers, t: Tran
     for (const q of visible.questions) {
       if (!isAnswerable(q)) continue
       const confirmed = Object.keys(answers[q.id]?.confirmed ?? {}).length > 0
-      section.rows.push({ questionId: q.id, question: pipe(localize(q.text, language)), answer: describeAnswer(q, answers[q.id], t, language), pageId: visible.page.id, ...(confirmed ? { confirmed: t('answer.confirmed') } : {}) })
+      section.rows.push({ questionId: q.id, question: pipe(localize(q.text, language)), answer: describeAnswer(withPipedOptions(q, pipe, language), answers[q.id], t, language), pageId: visible.page.id, ...(confirmed ? { confirmed: t('answer.confirmed') } : {}) })
     }
   }
   return sections
