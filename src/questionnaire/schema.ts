@@ -30,6 +30,8 @@ export const Text = Type.Union(
   ],
   {
     title: 'text',
+    description:
+      'Text, or { en: "…", cy: "…" }. A question\'s text, hint and option labels and a page\'s or section\'s intro may pipe an earlier page\'s answer or the organisation: {question_id}, {question_id|words shown when there is none}, {organisation}, {organisation.attribute}.',
     'x-message': 'must be text, or a map of languages to text such as { en: "…", cy: "…" }',
   },
 )
