@@ -197,10 +197,7 @@ export const NumberQuestion = Type.Object(
       Type.Integer({ minimum: 0, maximum: 6, description: 'Decimal places accepted. Default 0 (whole numbers), 2 for money.' }),
     ),
     format: Type.Optional(
-      Type.Union([Type.Literal('money'), Type.Literal('percentage')], {
-        description: 'money: pounds and pence, shown with £; percentage: 0 to 100, shown with %.',
-        'x-message': 'must be money or percentage',
-      }),
+      Type.Unsafe<'money' | 'percentage'>({ type: 'string', enum: ['money', 'percentage'], description: 'money: pounds and pence, shown with £; percentage: 0 to 100, shown with %.' }),
     ),
   },
   { additionalProperties: false },
@@ -210,10 +207,7 @@ export const DateQuestion = Type.Object(
     type: Type.Literal('date'),
     ...common,
     precision: Type.Optional(
-      Type.Union([Type.Literal('day'), Type.Literal('month')], {
-        description: 'day (default): day, month and year; month: month and year only.',
-        'x-message': 'must be day or month',
-      }),
+      Type.Unsafe<'day' | 'month'>({ type: 'string', enum: ['day', 'month'], description: 'day (default): day, month and year; month: month and year only.' }),
     ),
     not_future: Type.Optional(Type.Boolean({ description: 'Refuse dates after today (UK date).' })),
   },

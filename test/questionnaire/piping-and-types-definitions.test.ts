@@ -147,7 +147,7 @@ t.test('each nonsense in the new answer types is located and said in plain words
             type: number
             format: money
             decimals: 1
-            unit: pounds
+            unit: { en: pounds, cy: punnoedd }
             text: { en: Spend, cy: Gwariant }
           - id: share
             type: number
@@ -174,15 +174,15 @@ t.test('each nonsense in the new answer types is located and said in plain words
             text: { en: When, cy: Pryd }
 `)
   t.same(problemsOf(text), [
-    `${lineOf(text, 'precision: week')} sections[0].pages[1].questions[4].precision: must be day or month`,
     `${lineOf(text, 'decimals: 1')} sections[0].pages[1].questions[0].decimals: is 1, but money is pounds and pence: leave decimals out (2, for pence) or give 0 for whole pounds`,
-    `${lineOf(text, 'unit: pounds')} sections[0].pages[1].questions[0].unit: a money question shows £ itself: remove unit`,
+    `${lineOf(text, 'unit: { en: pounds')} sections[0].pages[1].questions[0].unit: a money question shows £ itself: remove unit`,
     `${lineOf(text, 'min: -5')} sections[0].pages[1].questions[1].min: is -5, but a percentage is 0 to 100: give a minimum of 0 or more`,
     `${lineOf(text, 'max: 120')} sections[0].pages[1].questions[1].max: is 120, but a percentage is 0 to 100: give a maximum of 100 or less`,
     `${lineOf(text, 'min: 0.5')} sections[0].pages[1].questions[2].min: is 0.5, with more decimal places than the answer may have (decimals: 0): no answer could equal it`,
     `${lineOf(text, 'min_selected: 3')} sections[0].pages[1].questions[3].min_selected: is 3, but only 2 of the options can be ticked together: no answer could meet it`,
     `${lineOf(text, 'min_selected: 3')} sections[0].pages[1].questions[3].min_selected: is 3, more than max_selected (2): no answer could meet both`,
     `${lineOf(text, 'max_selected: 2')} sections[0].pages[1].questions[3].max_selected: warning: is 2, but only 2 of the options can be ticked together: it limits nothing`,
+    `${lineOf(text, 'precision: week')} sections[0].pages[1].questions[4].precision: must be one of: day, month`,
   ])
 })
 
@@ -193,8 +193,9 @@ t.test('piped text: answers as check answers shows them, in the page’s languag
   const answers = { referrals: { value: 1234 }, spend: { value: 600 }, service_start: { value: '2020-02' } }
   const en = piping({ answers, questions, organisation, t: translator('en'), language: 'en' })
   const cy = piping({ answers, questions, organisation, t: translator('cy'), language: 'cy' })
-  t.equal(en('You received {referrals|some referrals}. How many?'), 'You received 1,234 referrals. How many?')
-  t.equal(cy('Cawsoch {referrals|rai atgyfeiriadau}.'), 'Cawsoch 1,234 atgyfeiriad.')
+  // As check your answers writes a number with its unit (units.ts): the digits, then the plural form.
+  t.equal(en('You received {referrals|some referrals}. How many?'), 'You received 1234 referrals. How many?')
+  t.equal(cy('Cawsoch {referrals|rai atgyfeiriadau}.'), 'Cawsoch 1234 atgyfeiriad.')
   t.equal(en('Was {spend|it} enough?'), 'Was £600.00 enough?')
   t.equal(en('Started in {service_start}.'), 'Started in February 2020.')
   t.equal(cy('Ym mis {service_start}.'), 'Ym mis Chwefror 2020.')
