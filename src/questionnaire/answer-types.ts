@@ -142,7 +142,7 @@ export const ENTER_CONTACT_DETAIL: Record<'email' | 'phone' | 'postcode', string
   postcode: 'error.enter_postcode',
 }
 
-export const CONTACT_DETAIL_TYPES = new Set(['email', 'phone', 'postcode'])
+export const CONTACT_DETAIL_TYPES: ReadonlySet<string> = new Set(['email', 'phone', 'postcode'])
 
 /** What the input box of a type says to browsers and phones: the keyboard, and what to fill in. */
 export function inputHints(question: Question): { inputmode?: string; autocomplete?: string; type: string; prefix?: string; suffix?: string; spellcheck?: boolean } {
