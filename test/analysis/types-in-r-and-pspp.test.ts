@@ -73,6 +73,13 @@ t.test('the new types in the raw data, read by R and by PSPP, in the codebook an
   const publication = await app.inject({ url: `/admin/analysis/waves/${waveId}`, headers: { cookie } })
   t.notMatch(publication.body, /ann@example\.org|07700 900982|SW1A 1AA/, 'nor on the statistics page')
 
+  // A second wave of the same version, compared with the first: money as a number, contact details nowhere.
+  const { waveId: second } = await submittedWave(app, { surveyId: 'service-types', version: '1', label: 'Wave 2', answers: ANSWERS.slice(0, 2), prefix: 'S' })
+  const compared = await app.inject({ url: `/admin/analysis/compare?waves=${waveId}&waves=${second}`, headers: { cookie } })
+  t.equal(compared.statusCode, 200)
+  t.match(compared.body, 'How much did you spend on social care in prison?')
+  t.notMatch(compared.body, /ann@example\.org|07700 900982|SW1A 1AA/, 'contact details are not compared or shown')
+
   await t.test('R reads money and decimals as numbers', { skip: noR }, async (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'types-in-r-'))
     t.teardown(() => rmSync(dir, { recursive: true, force: true }))
