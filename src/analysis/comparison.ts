@@ -3,6 +3,7 @@
 // through the declared recodes, and marked comparable, reworded (both wordings kept), not
 // comparable, new, or dropped. Percentages carry 95% Wilson intervals; changes are in percentage
 // points; differences are tested with Fisher's exact test (2x2) or chi-square.
+import { CONTACT_DETAIL_TYPES } from '../questionnaire/answer-types.js'
 import type { Catalogue } from '../questionnaire/catalogue.js'
 import { isComparable, lineageSources } from '../questionnaire/check-lineage.js'
 import { isAnswerable, localize, placedQuestions, questionOptions } from '../questionnaire/model.js'
@@ -468,7 +469,7 @@ export function compareWaves(catalogue: Catalogue, surveyId: string, waves: Comp
       const { notes, differ } = optionNotes(q, waves, traces, cells, lines)
       row.notes.push(...notes)
       if (q.type === 'number') row.numbers = compareNumbers(row, waves, traces)
-      if (q.type !== 'number' && q.type !== 'short_text' && q.type !== 'long_text' && q.type !== 'date') testChoice(row, q.type === 'multiple_choice', differ)
+      if (q.type !== 'number' && q.type !== 'short_text' && q.type !== 'long_text' && q.type !== 'date' && !CONTACT_DETAIL_TYPES.has(q.type)) testChoice(row, q.type === 'multiple_choice', differ)
       if (differ && q.type !== 'multiple_choice' && cells.filter((c) => c.available).length >= 2 && worst !== 'not_comparable' && worst !== 'new') row.notes.push(NO_TEST_NOTE)
       if (panel && organisations && row.options.length && q.type !== 'number' && (worst === 'comparable' || worst === 'reworded')) {
         const shape = waves.map((w, i) => ({

@@ -12,6 +12,7 @@ import { isAnswerable, localize, placedQuestions, questionOptions } from '../que
 import type { AnswerableQuestion, Definition } from '../questionnaire/schema.js'
 import { unitLabel } from '../questionnaire/units.js'
 import { LONG_TEXT_LIMIT, SHORT_TEXT_LIMIT } from '../questionnaire/answers.js'
+import { decimalsOf } from '../questionnaire/answer-types.js'
 import { exportCode, MISSING_CODES, MISSING_LABELS, RESERVED_CODES, type MissingReason } from '../questionnaire/missing-codes.js'
 import { VariableNames } from './variable-names.js'
 import { carriedFlagCells, carriedFlagVariables, carriedStatusesOf, NO_CARRIED_COLUMNS, type CarriedColumns } from '../carry/raw-flags.js'
@@ -41,12 +42,33 @@ export interface Variable {
   level: 'nominal' | 'scale'
   /** The longest text, in bytes of UTF-8, for text variables. */
   width?: number
+  /** Decimal places of a number variable (money 2): SPSS reads it as F18.<decimals>. */
+  decimals?: number
   /** How this variable derives from the question (for the codebook). */
   derivation: string
   lineage: string
   source?: Source
 }
 
+
+const CONTACT_DETAIL_WIDTH = { email: 320, phone: 13, postcode: 8 } as const
+const CONTACT_DETAIL_DERIVATION = {
+  email: 'e-mail address, as typed (spaces at either end removed)',
+  phone: 'UK telephone number, +44 written as 0, grouped as 020 7946 0000 or 07700 900982',
+  postcode: 'UK postcode in capitals with one space, as SW1A 1AA',
+} as const
+
+type NumberQuestion = Extract<AnswerableQuestion, { type: 'number' }>
+
+function numberDerivation(q: NumberQuestion): string {
+  const decimals = decimalsOf(q)
+  const places = decimals === 0 ? 'whole' : `up to ${decimals} decimal place${decimals === 1 ? '' : 's'}`
+  if (q.format === 'money') return decimals === 0 ? 'amount in whole pounds' : 'amount in pounds (pence as decimals)'
+  if (q.format === 'percentage') return `percentage, 0 to 100, ${places === 'whole' ? 'whole numbers' : places}`
+  return decimals === 0 ? 'whole number' : `number, ${places}`
+}
+
+const numberLabelSuffix = (q: NumberQuestion) => (q.format === 'money' ? ' (£)' : q.format === 'percentage' ? ' (%)' : '')
 
 function lineageText(q: AnswerableQuestion): string {
   const l = q.lineage
@@ -165,17 +187,23 @@ export function variables(definition: Definition, names = namesWithFixedColumns(
         out.push({
           ...base,
           name: names.take(q.id),
-          label: `${text}${q.unit ? ` (${unitLabel(q.unit, 'en')})` : ''}`,
+          label: `${text}${q.unit ? ` (${unitLabel(q.unit, 'en')})` : ''}${numberLabelSuffix(q)}`,
           type: 'number',
+          decimals: decimalsOf(q),
           values: q.dont_know ? [{ code: MISSING_CODES.dont_know, label: MISSING_LABELS.dont_know }] : [],
           missing: missing(...(q.dont_know ? (['dont_know'] as const) : [])),
           level: 'scale',
-          derivation: q.dont_know ? `whole number; ${MISSING_CODES.dont_know} when "Don't know" was chosen` : 'whole number',
+          derivation: `${numberDerivation(q)}${q.dont_know ? `; ${MISSING_CODES.dont_know} when "Don't know" was chosen` : ''}`,
           source: { kind: 'answer' },
         })
         break
       case 'date':
-        out.push({ ...base, name: names.take(q.id), label: text, type: 'date', values: [], missing: missing(), level: 'nominal', width: 10, derivation: 'date, YYYY-MM-DD', source: { kind: 'answer' } })
+        out.push({ ...base, name: names.take(q.id), label: text, type: 'date', values: [], missing: missing(), level: 'nominal', width: q.precision === 'month' ? 7 : 10, derivation: q.precision === 'month' ? 'month, YYYY-MM' : 'date, YYYY-MM-DD', source: { kind: 'answer' } })
+        break
+      case 'email':
+      case 'phone':
+      case 'postcode':
+        out.push({ ...base, name: names.take(q.id), label: text, type: 'text', values: [], missing: missing(), level: 'nominal', width: CONTACT_DETAIL_WIDTH[q.type], derivation: CONTACT_DETAIL_DERIVATION[q.type], source: { kind: 'answer' } })
         break
       default:
         out.push({ ...base, name: names.take(q.id), label: text, type: 'text', values: [], missing: missing(), level: 'nominal', width: textWidth(q.max_length ?? (q.type === 'short_text' ? SHORT_TEXT_LIMIT : LONG_TEXT_LIMIT)), derivation: 'free text, as typed', source: { kind: 'answer' } })
@@ -370,7 +398,7 @@ export function spssSyntax(definition: Definition, layout: RawLayout, csvFile: s
   const vars = columnVariables(layout)
   const joined = `${csvFile.replace(/\.csv$/, '')}-joined-by-spss.csv`
   const end = 'end__' // "__" is in no generated name
-  const format = (v: Variable) => (v.type === 'text' || v.type === 'date' ? `A${v.width ?? 2000}` : v.type === 'number' ? 'F18.0' : 'F8.0')
+  const format = (v: Variable) => (v.type === 'text' || v.type === 'date' ? `A${v.width ?? 2000}` : v.type === 'number' ? `F18.${v.decimals ?? 0}` : 'F8.0')
   const strings = vars.filter((v) => v.type === 'text' || v.type === 'date')
   const lines = [
     `* SPSS syntax for ${definition.survey} version ${definition.version}: reads ${csvFile} (in the working folder) and applies labels.`,

@@ -8,6 +8,7 @@ import type { Variable } from '../analysis/raw-data.js'
 import { translator } from '../i18n/catalogue.js'
 import type { Answer, Answers } from '../questionnaire/answers.js'
 import { LONG_TEXT_LIMIT, SHORT_TEXT_LIMIT } from '../questionnaire/answers.js'
+import { decimalsOf, parseEmail, parseMonth, parsePhone, parsePostcode } from '../questionnaire/answer-types.js'
 import { exportCode, MISSING_CODES } from '../questionnaire/missing-codes.js'
 import { allPages, isAnswerable, localize, placedQuestions, questionOptions } from '../questionnaire/model.js'
 import type { AnswerableQuestion, Condition, Definition } from '../questionnaire/schema.js'
@@ -49,6 +50,13 @@ interface QuestionReading {
 const integer = (text: string) => {
   const cleaned = text.replace(/[\s,]/g, '')
   return /^-?\d+$/.test(cleaned) && Number.isSafeInteger(Number(cleaned)) ? Number(cleaned) : undefined
+}
+
+/** A number with up to `places` decimals, as the raw data holds it ("1234.5"). */
+function decimal(text: string, places: number): number | undefined {
+  const cleaned = text.replace(/[\s,]/g, '')
+  if (!/^-?\d+(\.\d+)?$/.test(cleaned) || (cleaned.split('.')[1]?.length ?? 0) > places) return undefined
+  return Number(cleaned)
 }
 
 const codeList = (codes: number[]) => codes.join(', ')
@@ -136,7 +144,7 @@ function readQuestion(q: AnswerableQuestion, vars: Variable[], cells: (v: Variab
     }
     case 'number': {
       const cell = cells(vars[0])
-      const n = integer(cell.text)
+      const n = decimalsOf(q) > 0 ? decimal(cell.text, decimalsOf(q)) : integer(cell.text)
       if (n === MISSING_CODES.not_answered) return { given: true, problems }
       if (n === MISSING_CODES.dont_know && q.dont_know) return { given: true, answer: { dont_know: true }, problems }
       if (n === undefined) return fail(cell, t('admin.past_wave.cell.not_a_number', { value: cell.text }))
@@ -150,6 +158,12 @@ function readQuestion(q: AnswerableQuestion, vars: Variable[], cells: (v: Variab
     case 'date': {
       const cell = cells(vars[0])
       if (cell.text === NOT_ANSWERED) return { given: true, problems }
+      if (q.precision === 'month') {
+        const month = /^(\d{4})-(\d{1,2})$/.exec(cell.text)
+        const parsed = month ? parseMonth(month[2], month[1], { ...q, not_future: false }) : undefined
+        if (!parsed || 'error' in parsed) return fail(cell, t('admin.past_wave.cell.not_a_month', { value: cell.text }))
+        return { given: true, answer: { value: parsed.value }, problems }
+      }
       const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(cell.text)
       const uk = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(cell.text)
       const [year, month, day] = iso ? [iso[1], iso[2], iso[3]] : uk ? [uk[3], uk[2], uk[1]] : []
@@ -158,6 +172,15 @@ function readQuestion(q: AnswerableQuestion, vars: Variable[], cells: (v: Variab
         return fail(cell, t('admin.past_wave.cell.not_a_date', { value: cell.text }))
       }
       return { given: true, answer: { value: date.toISOString().slice(0, 10) }, problems }
+    }
+    case 'email':
+    case 'phone':
+    case 'postcode': {
+      const cell = cells(vars[0])
+      if (cell.text === NOT_ANSWERED || cell.text.trim() === '') return { given: true, problems }
+      const parsed = q.type === 'email' ? parseEmail(cell.text) : q.type === 'phone' ? parsePhone(cell.text) : parsePostcode(cell.text)
+      if ('error' in parsed) return fail(cell, t(`admin.past_wave.cell.not_a_${q.type}`, { value: cell.text }))
+      return { given: true, answer: { value: parsed.value }, problems }
     }
     case 'short_text':
     case 'long_text': {

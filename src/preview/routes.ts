@@ -12,6 +12,7 @@ import { chooseLanguage } from '../web/language.js'
 import { renderPage } from '../web/render.js'
 import { errorSummary, pageQuestionViews } from '../web/question-view.js'
 import { checkPage, withConfirmations, withPageAnswers, type SoftWarning } from '../questionnaire/checks.js'
+import { piping, withPipedOptions } from '../questionnaire/piping.js'
 import { pageIdParam, surveyVersionParams, type SurveyVersionParams } from '../surveys/params.js'
 
 interface PageParams extends SurveyVersionParams {
@@ -155,6 +156,7 @@ async function showPage(
   const index = pages.findIndex((p) => p.page.id === pageId)
   const questions = index >= 0 ? questionsOnForm(pages[index]) : located.page.questions
   const values: FormFields = typed ?? Object.assign({}, ...questions.filter(isAnswerable).map((q) => answerToFields(q, answers[q.id])))
+  const pipe = previewPipe(definition, answers, language)
   return renderPage(
     request,
     reply,
@@ -164,12 +166,12 @@ async function showPage(
       surveyTitle: localize(definition.title, language),
       sectionTitle: localize(located.section.title, language),
       pageTitle: localize(located.page.title, language),
-      pageIntro: localize(located.page.intro, language),
+      pageIntro: pipe(localize(located.page.intro, language) || (located.section.pages[0].id === pageId ? localize(located.section.intro, language) : '')),
       pageId,
       hiddenByAnswers: index < 0,
       progress: index >= 0 ? { current: index + 1, total: pages.length } : undefined,
-      questions: pageQuestionViews(questions, values, errors, warnings, language, t),
-      errorSummary: errorSummary(errors, questions, language, t),
+      questions: pageQuestionViews(questions, values, errors, warnings, language, t, pipe),
+      errorSummary: errorSummary(errors, questions, language, t, pipe),
       softChecks: warnings.map((w) => ({ href: `#${w.field.id}`, text: w.message })),
       state: encodeState(answers),
       hasPrevious: index > 0,
@@ -182,6 +184,7 @@ async function showCheckAnswers(request: FastifyRequest, reply: FastifyReply, ve
   const definition = version.definition
   const t = translator(language)
   const { pages } = walkVisible(definition, answers)
+  const pipe = previewPipe(definition, answers, language)
   const sections: { title: string; rows: { question: string; answer: string[]; pageId: string }[] }[] = []
   for (const visible of pages) {
     const title = localize(visible.section.title, language)
@@ -189,7 +192,7 @@ async function showCheckAnswers(request: FastifyRequest, reply: FastifyReply, ve
     if (!section) sections.push((section = { title, rows: [] }))
     for (const q of visible.questions) {
       if (!isAnswerable(q)) continue
-      section.rows.push({ question: localize(q.text, language), answer: describeAnswer(q, answers[q.id], t, language), pageId: visible.page.id })
+      section.rows.push({ question: pipe(localize(q.text, language)), answer: describeAnswer(withPipedOptions(q, pipe, language), answers[q.id], t, language), pageId: visible.page.id })
     }
   }
   return renderPage(
@@ -199,4 +202,13 @@ async function showCheckAnswers(request: FastifyRequest, reply: FastifyReply, ve
     { base: `/preview/${definition.survey}/${definition.version}`, surveyTitle: localize(definition.title, language), sections, state: encodeState(answers) },
     { language, languages: languagesOf(definition) },
   )
+}
+
+/**
+ * The preview has no organisation: piped text shows the answers given in the preview so far, and
+ * each placeholder with nothing to show by its name ("[organisation.region]"), so the team sees
+ * what is piped where.
+ */
+function previewPipe(definition: SurveyVersion['definition'], answers: Answers, language: Language) {
+  return piping({ answers: walkVisible(definition, answers).answers, questions: questionIndex(definition), t: translator(language), language, showNames: true })
 }

@@ -5,6 +5,7 @@ import type { Translate } from '../i18n/catalogue.js'
 import { isAnswerable, localize, questionOptions, YES_NO_CODES } from './model.js'
 import type { AnswerableQuestion, Language, Question } from './schema.js'
 import { numberWithUnit } from './units.js'
+import { ENTER_CONTACT_DETAIL, enterNumberError, formatDate, formatNumber, isFutureDate, isMonthPrecision, parseEmail, parseMonth, parseNumber, parsePhone, parsePostcode } from './answer-types.js'
 
 export type Answer = (
   | { code: number; other?: string }
@@ -158,6 +159,9 @@ function parseQuestion(
       if (exclusive && chosen.length > 1) {
         return fail(fieldIds.option(id, 0), 'error.exclusive', { option: localize(exclusive.label, language) })
       }
+      // "None of these" on its own is a whole answer, whatever the least number of ticks.
+      if (!exclusive && question.min_selected !== undefined && chosen.length < question.min_selected) return fail(fieldIds.option(id, 0), 'error.select_at_least', { count: question.min_selected })
+      if (question.max_selected !== undefined && chosen.length > question.max_selected) return fail(fieldIds.option(id, 0), 'error.select_at_most', { count: question.max_selected })
       const answer: { codes: number[]; other?: string } = { codes: chosen.map((o) => o.code) }
       if (chosen.some((o) => o.other)) {
         const other = otherRaw.trim()
@@ -175,19 +179,24 @@ function parseQuestion(
       const cleaned = raw.replace(/[\s,]/g, '')
       if (dontKnow && cleaned !== '') return fail(fieldIds.input(id), 'error.number_or_dont_know')
       if (dontKnow) return { answer: { dont_know: true }, errors }
-      if (cleaned === '') return required ? fail(fieldIds.input(id), question.dont_know ? 'error.enter_number_or_dont_know' : 'error.enter_number') : { errors }
-      if (!/^-?\d+$/.test(cleaned)) return fail(fieldIds.input(id), 'error.whole_number')
-      const value = Number(cleaned)
-      const { min, max } = question
-      if (!Number.isSafeInteger(value) || (min !== undefined && value < min) || (max !== undefined && value > max)) {
-        if (min !== undefined && max !== undefined) return fail(fieldIds.input(id), 'error.number_between', { min, max })
-        if (min !== undefined) return fail(fieldIds.input(id), 'error.number_min', { min })
-        if (max !== undefined) return fail(fieldIds.input(id), 'error.number_max', { max })
-        return fail(fieldIds.input(id), 'error.whole_number')
-      }
-      return { answer: { value }, errors }
+      if (cleaned === '') return required ? fail(fieldIds.input(id), enterNumberError(question)) : { errors }
+      const parsed = parseNumber(raw, question, language)
+      if ('error' in parsed) return fail(fieldIds.input(id), parsed.error, parsed.params)
+      return { answer: { value: parsed.value }, errors }
     }
     case 'date': {
+      if (isMonthPrecision(question)) {
+        const month = first(form[fieldNames.month(id)]).trim()
+        const year = first(form[fieldNames.year(id)]).trim()
+        values[fieldNames.month(id)] = month
+        values[fieldNames.year(id)] = year
+        if (!month && !year) return required ? fail(fieldIds.month(id), 'error.enter_month') : { errors }
+        if (!month) return fail(fieldIds.month(id), 'error.month_needs_month')
+        if (!year) return fail(fieldIds.year(id), 'error.month_needs_year')
+        const parsed = parseMonth(month, year, question)
+        if ('error' in parsed) return fail(fieldIds.month(id), parsed.error)
+        return { answer: { value: parsed.value }, errors }
+      }
       const day = first(form[fieldNames.day(id)]).trim()
       const month = first(form[fieldNames.month(id)]).trim()
       const year = first(form[fieldNames.year(id)]).trim()
@@ -203,7 +212,19 @@ function parseQuestion(
         return fail(fieldIds.day(id), 'error.real_date')
       }
       if (Number(year) < 1900 || Number(year) > 2100) return fail(fieldIds.year(id), 'error.real_date')
-      return { answer: { value: date.toISOString().slice(0, 10) }, errors }
+      const iso = date.toISOString().slice(0, 10)
+      if (question.not_future && isFutureDate(iso)) return fail(fieldIds.day(id), 'error.date_not_future')
+      return { answer: { value: iso }, errors }
+    }
+    case 'email':
+    case 'phone':
+    case 'postcode': {
+      const raw = first(form[id])
+      values[id] = raw
+      if (raw.trim() === '') return required ? fail(fieldIds.input(id), ENTER_CONTACT_DETAIL[question.type]) : { errors }
+      const parsed = question.type === 'email' ? parseEmail(raw) : question.type === 'phone' ? parsePhone(raw) : parsePostcode(raw)
+      if ('error' in parsed) return fail(fieldIds.input(id), parsed.error)
+      return { answer: { value: parsed.value }, errors }
     }
     case 'short_text':
     case 'long_text': {
@@ -246,6 +267,7 @@ export function answerToFields(question: AnswerableQuestion, answer: Answer | un
   if ('rows' in answer) return Object.fromEntries(Object.entries(answer.rows).map(([row, code]) => [fieldNames.gridRow(id, row), String(code)]))
   if (question.type === 'date' && typeof answer.value === 'string') {
     const [year, month, day] = answer.value.split('-')
+    if (day === undefined) return { [fieldNames.month(id)]: String(Number(month)), [fieldNames.year(id)]: year }
     return { [fieldNames.day(id)]: String(Number(day)), [fieldNames.month(id)]: String(Number(month)), [fieldNames.year(id)]: year }
   }
   return { [id]: String(answer.value) }
@@ -262,11 +284,10 @@ export function describeAnswer(question: AnswerableQuestion, answer: Answer | un
     return question.rows.filter((r) => answer.rows[r.id] !== undefined).map((r) => `${localize(r.text, language)}: ${label(answer.rows[r.id])}`)
   }
   if ('value' in answer) {
-    if (question.type === 'number' && typeof answer.value === 'number') return [numberWithUnit(answer.value, question.unit, language)]
-    if (question.type === 'date' && typeof answer.value === 'string') {
-      const [y, m, d] = answer.value.split('-').map(Number)
-      return [`${d} ${t(`month.${m}`)} ${y}`]
+    if (question.type === 'number' && typeof answer.value === 'number') {
+      return [question.format || question.decimals ? formatNumber(answer.value, question, language) : numberWithUnit(answer.value, question.unit, language)]
     }
+    if (question.type === 'date' && typeof answer.value === 'string') return [formatDate(answer.value, t)]
     return String(answer.value).split('\n')
   }
   return []

@@ -6,6 +6,9 @@ import { formatPath, type Path } from './problems.js'
 import { PLURAL_CATEGORIES, pluralCategories } from '../i18n/plural.js'
 import { LANGUAGES, type Check, type Condition, type Definition, type FollowUpOf, type Language, type Page, type Text, type Unit } from './schema.js'
 import { checkPlaceholders } from './checks.js'
+import { languageMismatches, mismatchMessage, placeholdersIn, textsByLanguage } from './placeholders.js'
+import { checkAnswerTypes } from './check-answer-types.js'
+import { checkPiping } from './check-piping.js'
 
 export interface Finding {
   path: Path
@@ -87,6 +90,8 @@ export function checkDefinition(definition: Definition, expected: { survey?: str
     })
   })
 
+  checkAnswerTypes(placed, error, warning)
+  checkPiping(definition, byId, error, unchecked)
   checkLanguages(definition, findings)
   return findings
 }
@@ -307,20 +312,12 @@ function checkCheck(check: Check, page: Page, path: Path, pageOrder: number, byI
 // as typed, and one language naming answers the other leaves out says different things.
 function checkPlaceholdersOf(check: Check, path: Path, error: Report) {
   const allowed = new Set(checkPlaceholders(check))
-  const texts: [Language, string][] = typeof check.message === 'string' ? [['en', check.message]] : (Object.entries(check.message) as [Language, string][])
-  const used = new Map<Language, Set<string>>()
-  for (const [language, text] of texts) {
-    const names = new Set([...text.matchAll(/\{([^{}]*)\}/g)].map((m) => m[1]))
-    used.set(language, names)
-    for (const name of names) {
+  for (const [language, text] of textsByLanguage(check.message)) {
+    for (const name of new Set(placeholdersIn(text, { withFallback: false }).map((p) => p.name))) {
       if (!allowed.has(name)) error([...path, ...(typeof check.message === 'string' ? [] : [language])], `{${name}} is not an answer this check reads: use one of ${[...allowed].map((a) => `{${a}}`).join(', ')}`)
     }
   }
-  const en = used.get('en')
-  const cy = used.get('cy')
-  if (!en || !cy) return
-  for (const name of en) if (!cy.has(name) && allowed.has(name)) error([...path, 'cy'], `has no {${name}}, which the English text has: the Welsh must name the same answers`)
-  for (const name of cy) if (!en.has(name) && allowed.has(name)) error([...path, 'cy'], `names {${name}}, which the English text does not: the Welsh must name the same answers`)
+  for (const mismatch of languageMismatches(check.message, { withFallback: false, counts: (name) => allowed.has(name) })) error([...path, 'cy'], mismatchMessage(mismatch, 'answers'))
 }
 
 function checkLanguages(definition: Definition, findings: Finding[]) {

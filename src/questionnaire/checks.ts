@@ -9,6 +9,7 @@ import { canonicalJson } from './content-hash.js'
 import { isAnswerable, localize } from './model.js'
 import type { Check, Condition, Definition, Language, Page, Question } from './schema.js'
 import { evaluate, questionIndex } from './skip-logic.js'
+import { fillPlaceholders } from './placeholders.js'
 
 /** The questions a check reads, in the order the definition names them. */
 export function checkOperands(check: Check): string[] {
@@ -155,7 +156,7 @@ export function checkMessage(check: Check, answers: Answers, questions: Readonly
     else if (question && isAnswerable(question)) values[id] = describeAnswer(question, answer, t, language).join(', ')
   }
   if (check.kind === 'sum_equals' || check.kind === 'sum_at_most') values.sum = format.format(sumOf(check.parts.map((id) => numberOf(answers[id]))))
-  return localize(check.message, language).replace(/\{([a-z0-9_]+)\}/g, (whole, name: string) => values[name] ?? whole)
+  return fillPlaceholders(localize(check.message, language), ({ name, fallback }) => (fallback === undefined ? values[name] : undefined))
 }
 
 /** Adds the confirmations to the answers they are recorded with (a copy; the others untouched). */

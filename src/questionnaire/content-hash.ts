@@ -48,7 +48,10 @@ export function questionMeaning(question: Question): Record<string, unknown> {
   if (q.hint !== undefined) q.hint = plainText(q.hint as Text)
   if (q.required === true) delete q.required
   if (q.max_length !== undefined && q.max_length === DEFAULT_MAX_LENGTH[question.type]) delete q.max_length
-  for (const key of ['dont_know', 'not_applicable']) if (q[key] === false) delete q[key]
+  for (const key of ['dont_know', 'not_applicable', 'not_future']) if (q[key] === false) delete q[key]
+  // The answer types' defaults (answer-types.ts): whole numbers, pence for money, a full date.
+  if (question.type === 'number' && q.decimals === (question.format === 'money' ? 2 : 0)) delete q.decimals
+  if (q.precision === 'day') delete q.precision
   if (q.unit !== undefined) q.unit = plainText(q.unit as Record<string, unknown>)
   if ('lineage' in q) q.lineage = lineageMeaning(q.lineage as Lineage | undefined)
   if (Array.isArray(q.options)) q.options = (q.options as Record<string, unknown>[]).map((o) => ({ ...withoutFalse(o, ['other', 'exclusive']), label: plainText(o.label as Text) }))

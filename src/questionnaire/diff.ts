@@ -273,7 +273,7 @@ export function diffVersions(from: Definition, to: Definition): VersionDiff {
         if (a !== b) diff.otherChanges.push({ ...ref(p), what: `option ${option.code} ${flag}`, before: a, after: b })
       }
     }
-    for (const key of ['type', 'required', 'min', 'max', 'unit', 'hint', 'dont_know', 'max_length']) {
+    for (const key of ['type', 'required', 'min', 'max', 'unit', 'hint', 'dont_know', 'max_length', 'decimals', 'format', 'precision', 'not_future', 'min_selected', 'max_selected']) {
       const a = simpleProperty(oldQ, key)
       const b = simpleProperty(q, key)
       if (a !== b) diff.otherChanges.push({ ...ref(p), what: key, before: a, after: b })

@@ -30,6 +30,8 @@ export const Text = Type.Union(
   ],
   {
     title: 'text',
+    description:
+      'Text, or { en: "…", cy: "…" }. A question\'s text, hint and option labels and a page\'s or section\'s intro may pipe an earlier page\'s answer or the organisation: {question_id}, {question_id|words shown when there is none}, {organisation}, {organisation.attribute}.',
     'x-message': 'must be text, or a map of languages to text such as { en: "…", cy: "…" }',
   },
 )
@@ -165,7 +167,13 @@ export const SingleChoiceQuestion = Type.Object(
   { additionalProperties: false },
 )
 export const MultipleChoiceQuestion = Type.Object(
-  { type: Type.Literal('multiple_choice'), ...common, options },
+  {
+    type: Type.Literal('multiple_choice'),
+    ...common,
+    options,
+    min_selected: Type.Optional(Type.Integer({ minimum: 1, description: 'At least this many options must be ticked (when the question is answered).' })),
+    max_selected: Type.Optional(Type.Integer({ minimum: 1, description: 'At most this many options may be ticked.' })),
+  },
   { additionalProperties: false },
 )
 export const YesNoQuestion = Type.Object(
@@ -181,14 +189,34 @@ export const NumberQuestion = Type.Object(
   {
     type: Type.Literal('number'),
     ...common,
-    min: Type.Optional(Type.Integer()),
-    max: Type.Optional(Type.Integer()),
+    min: Type.Optional(Type.Number()),
+    max: Type.Optional(Type.Number()),
     unit: Type.Optional(Unit),
     dont_know: Type.Optional(Type.Boolean({ description: 'Offer "Don\'t know" instead of a number.' })),
+    decimals: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 6, description: 'Decimal places accepted. Default 0 (whole numbers), 2 for money.' }),
+    ),
+    format: Type.Optional(
+      Type.Unsafe<'money' | 'percentage'>({ type: 'string', enum: ['money', 'percentage'], description: 'money: pounds and pence, shown with £; percentage: 0 to 100, shown with %.' }),
+    ),
   },
   { additionalProperties: false },
 )
-export const DateQuestion = Type.Object({ type: Type.Literal('date'), ...common }, { additionalProperties: false })
+export const DateQuestion = Type.Object(
+  {
+    type: Type.Literal('date'),
+    ...common,
+    precision: Type.Optional(
+      Type.Unsafe<'day' | 'month'>({ type: 'string', enum: ['day', 'month'], description: 'day (default): day, month and year; month: month and year only.' }),
+    ),
+    not_future: Type.Optional(Type.Boolean({ description: 'Refuse dates after today (UK date).' })),
+  },
+  { additionalProperties: false },
+)
+// Contact details, checked and normalised as typed; never shown in statistics or free-text exports.
+export const EmailQuestion = Type.Object({ type: Type.Literal('email'), ...common }, { additionalProperties: false, description: 'An e-mail address.' })
+export const PhoneQuestion = Type.Object({ type: Type.Literal('phone'), ...common }, { additionalProperties: false, description: 'A UK telephone number.' })
+export const PostcodeQuestion = Type.Object({ type: Type.Literal('postcode'), ...common }, { additionalProperties: false, description: 'A UK postcode, kept in the standard form (SW1A 1AA).' })
 export const ShortTextQuestion = Type.Object(
   { type: Type.Literal('short_text'), ...common, max_length: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) },
   { additionalProperties: false },
@@ -222,6 +250,9 @@ const questionVariants = [
   YesNoQuestion,
   NumberQuestion,
   DateQuestion,
+  EmailQuestion,
+  PhoneQuestion,
+  PostcodeQuestion,
   ShortTextQuestion,
   LongTextQuestion,
   GridQuestion,

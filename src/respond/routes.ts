@@ -20,7 +20,8 @@ import { isCsrfFailure } from '../web/errors.js'
 import { chooseLanguage } from '../web/language.js'
 import { noticeBlocks } from '../web/notice-text.js'
 import { errorSummary, pageQuestionViews } from '../web/question-view.js'
-import { questionsOnForm, walkVisible } from '../questionnaire/skip-logic.js'
+import { questionIndex, questionsOnForm, walkVisible } from '../questionnaire/skip-logic.js'
+import { piping } from '../questionnaire/piping.js'
 import { checkPage, withConfirmations, withPageAnswers, type SoftWarning } from '../questionnaire/checks.js'
 import { renderPage } from '../web/render.js'
 import { pageIdParam } from '../surveys/params.js'
@@ -241,7 +242,8 @@ export async function respondRoutes(app: FastifyInstance) {
       })
       if (result.outcome === 'submitted') return renderSubmittedRefusal(request, reply, journey)
       if (result.outcome === 'conflict') {
-        const colleague = visible.questions.filter(isAnswerable).map((q) => ({ question: localize(q.text, language), answer: describeAnswer(q, result.answers[q.id], t, language) }))
+        const pipe = pipeFor(journey, progress.answers)
+        const colleague = visible.questions.filter(isAnswerable).map((q) => ({ question: pipe(localize(q.text, language)), answer: describeAnswer(q, result.answers[q.id], t, language) }))
         return showPage(request, reply, journey, visible.page.id, stored, progress, parsed.values, [], {
           status: 409,
           returnTo,
@@ -330,7 +332,7 @@ export async function respondRoutes(app: FastifyInstance) {
             teamName: link.wave.team_name,
             teamEmail: link.wave.team_email,
             to: recipients,
-            sections: summariseAnswers(progress.pages, progress.answers, t, language),
+            sections: summariseAnswers(progress.pages, progress.answers, t, language, pipeFor(journey, progress.answers)),
             t,
           }),
         )
@@ -374,7 +376,7 @@ export async function respondRoutes(app: FastifyInstance) {
         reference: journey.link.response.reference,
         submitted: journey.link.response.status === 'submitted',
         submittedAt: formatUkDate(journey.link.response.submitted_at, t),
-        sections: summariseAnswers(progress.pages, progress.answers, t, journey.language),
+        sections: summariseAnswers(progress.pages, progress.answers, t, journey.language, pipeFor(journey, progress.answers)),
         carriedStatus: await carriedStatusNotes(app.db, journey.link.wave.id, journey.link.response.id, t),
       },
       pageContext(journey),
@@ -423,6 +425,18 @@ export async function respondRoutes(app: FastifyInstance) {
     return responseProgress(journey.version.definition, await loadResponse(app.db, journey.link.response.id))
   }
 
+  /** Fills the placeholders of the journey's texts with the answers so far and the organisation (piping.ts). */
+  function pipeFor(journey: Journey, answers: ResponseProgress['answers']) {
+    const { organisation } = journey.link
+    return piping({
+      answers,
+      questions: questionIndex(journey.version.definition),
+      organisation: { name: organisation.name, attributes: JSON.parse(organisation.attributes_json) as Record<string, string> },
+      t: translator(journey.language),
+      language: journey.language,
+    })
+  }
+
   function common(journey: Journey) {
     return {
       base: journey.base,
@@ -459,6 +473,7 @@ export async function respondRoutes(app: FastifyInstance) {
     const carried = await carriedOnPage(app.db, app.catalogue, journey.link, questions, language, t)
     // Last time's answers start a page never saved; once saved, the page shows what was saved.
     if (carried && options.prefill && !stored.pages.has(pageId)) values = { ...carried.prefill, ...values }
+    const pipe = pipeFor(journey, progress.answers)
     return renderPage(
       request,
       reply,
@@ -467,14 +482,14 @@ export async function respondRoutes(app: FastifyInstance) {
         ...common(journey),
         sectionTitle: localize(visible.section.title, language),
         pageTitle: localize(visible.page.title, language) || localize(visible.section.title, language),
-        pageIntro: localize(visible.page.intro, language) || (sectionPages[0].page.id === pageId ? localize(visible.section.intro, language) : ''),
+        pageIntro: pipe(localize(visible.page.intro, language) || (sectionPages[0].page.id === pageId ? localize(visible.section.intro, language) : '')),
         pageId,
         pageVersion: options.baseVersion ?? stored.pages.get(pageId)?.version ?? 0,
         position: { current: sectionPages.findIndex((p) => p.page.id === pageId) + 1, total: sectionPages.length },
         backHref: options.returnTo === 'check' ? `${journey.base}/check` : previous ? `${journey.base}/pages/${previous.page.id}` : journey.base,
         returnTo: options.returnTo ?? '',
-        questions: pageQuestionViews(questions, values, errors, warnings, language, t),
-        errorSummary: errorSummary(errors, questions, language, t),
+        questions: pageQuestionViews(questions, values, errors, warnings, language, t, pipe),
+        errorSummary: errorSummary(errors, questions, language, t, pipe),
         softChecks: warnings.map((w) => ({ href: `#${w.field.id}`, text: w.message })),
         conflict: options.conflict,
         expired: options.expired === true,
@@ -492,7 +507,7 @@ export async function respondRoutes(app: FastifyInstance) {
       'respond/check',
       {
         ...common(journey),
-        sections: summariseAnswers(progress.pages, progress.answers, t, journey.language),
+        sections: summariseAnswers(progress.pages, progress.answers, t, journey.language, pipeFor(journey, progress.answers)),
         // Every section still to do, so a response that cannot be submitted always says why.
         incomplete: progress.sections
           .filter((s) => s.status !== 'completed' && s.status !== 'not_needed')

@@ -6,6 +6,7 @@ import { translator } from '../i18n/catalogue.js'
 import { isAnswerable, questionOptions, textIn } from '../questionnaire/model.js'
 import type { Language, Question, Text, Unit } from '../questionnaire/schema.js'
 import { LONG_TEXT_LIMIT, SHORT_TEXT_LIMIT } from '../questionnaire/answers.js'
+import { decimalsOf } from '../questionnaire/answer-types.js'
 
 export interface Property {
   label: string
@@ -53,6 +54,7 @@ export function questionProperties(question: Question): Property[] {
     const limit = question.max_length ?? (question.type === 'short_text' ? SHORT_TEXT_LIMIT : LONG_TEXT_LIMIT)
     add('max_length', [{ text: t(question.max_length === undefined ? 'admin.surveys.max_length_default' : 'admin.surveys.max_length', { count: limit }) }])
   }
+  add('answer_format', answerFormat(question).map((key) => ({ text: key })))
   if ((question.type === 'yes_no' || question.type === 'number') && question.dont_know) add('offers', [{ text: t('admin.surveys.offers_dont_know') }])
   if (question.type === 'yes_no' && question.not_applicable) add('offers', [{ text: t('admin.surveys.offers_not_applicable') }])
   const options = questionOptions(question)
@@ -83,4 +85,24 @@ export function questionProperties(question: Question): Property[] {
     add('lineage', lines.map((text) => ({ text })))
   }
   return properties
+}
+
+/** What the answer types' options accept, in words (answer-types.ts). */
+function answerFormat(question: Question): string[] {
+  const lines: string[] = []
+  if (question.type === 'number') {
+    if (question.format) lines.push(t(`admin.surveys.format.${question.format}`))
+    const decimals = decimalsOf(question)
+    if (decimals > 0) lines.push(t('admin.surveys.decimals', { count: decimals }))
+  }
+  if (question.type === 'date') {
+    if (question.precision === 'month') lines.push(t('admin.surveys.format.month'))
+    if (question.not_future) lines.push(t('admin.surveys.format.not_future'))
+  }
+  if (question.type === 'email' || question.type === 'phone' || question.type === 'postcode') lines.push(t(`admin.surveys.format.${question.type}`))
+  if (question.type === 'multiple_choice') {
+    if (question.min_selected !== undefined) lines.push(t('admin.surveys.min_selected', { count: question.min_selected }))
+    if (question.max_selected !== undefined) lines.push(t('admin.surveys.max_selected', { count: question.max_selected }))
+  }
+  return lines
 }

@@ -7,6 +7,8 @@ import type { SoftWarning } from '../questionnaire/checks.js'
 import { isAnswerable, localize, questionOptions, YES_NO_CODES } from '../questionnaire/model.js'
 import type { Language, Question } from '../questionnaire/schema.js'
 import { unitLabel } from '../questionnaire/units.js'
+import { noPiping, type Pipe } from '../questionnaire/piping.js'
+import { CONTACT_DETAIL_TYPES, inputHints } from '../questionnaire/answer-types.js'
 
 export interface OptionView {
   id: string
@@ -35,9 +37,9 @@ export interface QuestionView {
   options: OptionView[]
   /** "Please specify" box, shown under the option that asks for it. */
   other?: { id: string; name: string; value: string; error?: string }
-  input?: { id: string; name: string; value: string; unit: string; maxLength?: number }
+  input?: { id: string; name: string; value: string; unit: string; maxLength?: number; type?: string; inputmode?: string; autocomplete?: string; spellcheck?: boolean; prefix?: string; suffix?: string; width?: number }
   dontKnow?: { id: string; name: string; checked: boolean }
-  date?: { day: { id: string; name: string; value: string }; month: { id: string; name: string; value: string }; year: { id: string; name: string; value: string } }
+  date?: { day?: { id: string; name: string; value: string }; month: { id: string; name: string; value: string }; year: { id: string; name: string; value: string } }
   rows?: { id: string; text: string; name: string; error?: string; options: OptionView[] }[]
   /** For a follow-up: when it applies, said in its label ("if you chose Yes"). */
   appliesWhen?: string
@@ -49,7 +51,7 @@ function first(value: string | string[] | undefined): string {
   return Array.isArray(value) ? (value[0] ?? '') : (value ?? '')
 }
 
-export function questionView(question: Question, values: FormFields, errors: FieldError[], language: Language): QuestionView {
+export function questionView(question: Question, values: FormFields, errors: FieldError[], language: Language, pipe: Pipe = noPiping): QuestionView {
   const id = question.id
   const mine = errors.filter((e) => e.questionId === id)
   const otherError = mine.find((e) => e.fieldId === fieldIds.other(id))
@@ -57,10 +59,10 @@ export function questionView(question: Question, values: FormFields, errors: Fie
   const base: QuestionView = {
     id,
     type: question.type,
-    text: localize(question.text, language),
-    hint: isAnswerable(question) ? localize(question.hint, language) : '',
+    text: pipe(localize(question.text, language)),
+    hint: isAnswerable(question) ? pipe(localize(question.hint, language)) : '',
     optional: isAnswerable(question) && !isRequired(question),
-    error: (mainError ?? (question.type === 'date' || question.type === 'number' ? mine[0] : undefined))?.message,
+    error: (mainError ?? (question.type === 'date' || question.type === 'number' || CONTACT_DETAIL_TYPES.has(question.type) ? mine[0] : undefined))?.message,
     options: [],
   }
   if (!isAnswerable(question)) return base
@@ -70,7 +72,7 @@ export function questionView(question: Question, values: FormFields, errors: Fie
   const options = questionOptions(question).map<OptionView>((option, index) => ({
     id: fieldIds.option(id, index),
     value: String(option.code),
-    label: localize(option.label, language),
+    label: pipe(localize(option.label, language)),
     checked: chosen.has(String(option.code)),
     exclusive: Boolean(option.exclusive || (question.type === 'multiple_choice' && option.special)),
     other: Boolean(option.other),
@@ -85,7 +87,7 @@ export function questionView(question: Question, values: FormFields, errors: Fie
       }
       break
     case 'number':
-      base.input = { id: fieldIds.input(id), name: id, value: first(values[id]), unit: unitLabel(question.unit, language) }
+      base.input = { id: fieldIds.input(id), name: id, value: first(values[id]), unit: unitLabel(question.unit, language), ...inputHints(question) }
       if (question.dont_know) {
         base.dontKnow = { id: fieldIds.dontKnow(id), name: fieldNames.dontKnow(id), checked: first(values[fieldNames.dontKnow(id)]) === 'yes' }
       }
@@ -94,9 +96,15 @@ export function questionView(question: Question, values: FormFields, errors: Fie
     case 'long_text':
       base.input = { id: fieldIds.input(id), name: id, value: first(values[id]), unit: '', maxLength: question.max_length }
       break
+    case 'email':
+    case 'phone':
+    case 'postcode':
+      // GOV.UK's widths: a postcode box fits 10 characters, a telephone number 20.
+      base.input = { id: fieldIds.input(id), name: id, value: first(values[id]), unit: '', ...inputHints(question), width: question.type === 'postcode' ? 10 : question.type === 'phone' ? 20 : undefined }
+      break
     case 'date':
       base.date = {
-        day: { id: fieldIds.day(id), name: fieldNames.day(id), value: first(values[fieldNames.day(id)]) },
+        day: question.precision === 'month' ? undefined : { id: fieldIds.day(id), name: fieldNames.day(id), value: first(values[fieldNames.day(id)]) },
         month: { id: fieldIds.month(id), name: fieldNames.month(id), value: first(values[fieldNames.month(id)]) },
         year: { id: fieldIds.year(id), name: fieldNames.year(id), value: first(values[fieldNames.year(id)]) },
       }
@@ -129,8 +137,8 @@ export function questionView(question: Question, values: FormFields, errors: Fie
  * The views of a page's questions: each follow-up placed beneath the option it hangs on, saying
  * when it applies, and each soft check's warning at its question.
  */
-export function pageQuestionViews(questions: Question[], values: FormFields, errors: FieldError[], warnings: SoftWarning[], language: Language, t: Translate): QuestionView[] {
-  const views = new Map(questions.map((q) => [q.id, questionView(q, values, errors, language)]))
+export function pageQuestionViews(questions: Question[], values: FormFields, errors: FieldError[], warnings: SoftWarning[], language: Language, t: Translate, pipe: Pipe = noPiping): QuestionView[] {
+  const views = new Map(questions.map((q) => [q.id, questionView(q, values, errors, language, pipe)]))
   for (const warning of warnings) {
     const view = views.get(warning.questionId)
     if (view) view.warnings = [...(view.warnings ?? []), { message: warning.message, field: warning.field }]
@@ -159,13 +167,13 @@ export interface ErrorSummaryItem {
   text: string
 }
 
-export function errorSummary(errors: FieldError[], questions: Question[], language: Language, t: Translate): ErrorSummaryItem[] {
+export function errorSummary(errors: FieldError[], questions: Question[], language: Language, t: Translate, pipe: Pipe = noPiping): ErrorSummaryItem[] {
   // In the order of the fields on the page: a check across answers is listed at its question.
   const position = (e: FieldError) => questions.findIndex((q) => q.id === e.questionId)
   const ordered = errors.map((e, i) => ({ e, i })).sort((a, b) => position(a.e) - position(b.e) || a.i - b.i).map(({ e }) => e)
   return ordered.map((e) => {
     const question = questions.find((q) => q.id === e.questionId)
-    const label = question ? localize(question.text, language) : ''
+    const label = question ? pipe(localize(question.text, language)) : ''
     return { href: `#${e.fieldId}`, text: label ? t('error.summary_item', { question: label, message: e.message }) : e.message }
   })
 }

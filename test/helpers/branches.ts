@@ -59,13 +59,21 @@ export function typicalAnswer(question: AnswerableQuestion): Answer {
       return option.other ? { code: option.code, other: 'Something else' } : { code: option.code }
     }
     case 'multiple_choice': {
-      const option = question.options.find((o) => !o.exclusive && !o.special && !o.other) ?? question.options[0]
-      return { codes: [option.code] }
+      // As few ordinary options as the question accepts (min_selected), at least one.
+      const ordinary = question.options.filter((o) => !o.exclusive && !o.special && !o.other)
+      const chosen = ordinary.length ? ordinary.slice(0, Math.max(1, question.min_selected ?? 1)) : [question.options[0]]
+      return { codes: chosen.map((o) => o.code) }
     }
     case 'number':
       return { value: Math.max(question.min ?? 0, Math.min(question.max ?? 3, 3)) }
     case 'date':
-      return { value: '2021-04-01' }
+      return { value: question.precision === 'month' ? '2021-04' : '2021-04-01' }
+    case 'email':
+      return { value: 'care.team@example.org' }
+    case 'phone':
+      return { value: '020 7946 0000' }
+    case 'postcode':
+      return { value: 'CF10 1AA' }
     case 'short_text':
     case 'long_text':
       return { value: `An answer to ${question.id}` }

@@ -76,7 +76,7 @@ export async function axeViolationsWithoutJavaScript(browser: Browser, page: Pag
 
 const auditors = new WeakMap<Browser, Page>()
 
-/** Answers every question on the page: first option, "2" for numbers, a date, some text; `chosen` overrides by field name. */
+/** Answers every question on the page: first option, "2" for numbers, a date, some text, an e-mail address, telephone number and postcode; `chosen` overrides by field name. */
 export async function fillPage(page: Page, chosen: Record<string, string | string[]>) {
   const radios = await page.locator('input[type=radio]').evaluateAll((els) => [...new Set(els.map((e) => (e as HTMLInputElement).name))])
   for (const name of radios) {
@@ -89,14 +89,17 @@ export async function fillPage(page: Page, chosen: Record<string, string | strin
     if (values.length) for (const v of values) await page.check(`input[name="${name}"][value="${v}"]`)
     else await page.check(`input[name="${name}"] >> nth=0`)
   }
-  for (const input of await page.locator('input[type=text], textarea').all()) {
+  for (const input of await page.locator('input[type=text], input[type=email], input[type=tel], textarea').all()) {
     const name = (await input.getAttribute('name'))!
     const value = chosen[name] as string | undefined
     if (value !== undefined) await input.fill(value)
     else if (name.endsWith('__day')) await input.fill('14')
     else if (name.endsWith('__month')) await input.fill('2')
     else if (name.endsWith('__year')) await input.fill('2020')
-    else if ((await input.getAttribute('inputmode')) === 'numeric') await input.fill('2')
+    else if (['numeric', 'decimal'].includes((await input.getAttribute('inputmode')) ?? '')) await input.fill('2')
+    else if ((await input.getAttribute('type')) === 'email') await input.fill('someone@example.org')
+    else if ((await input.getAttribute('type')) === 'tel') await input.fill('020 7946 0000')
+    else if ((await input.getAttribute('autocomplete')) === 'postal-code') await input.fill('SW1A 1AA')
     else await input.fill(`Answer to ${name}`)
   }
 }

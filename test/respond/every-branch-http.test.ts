@@ -8,6 +8,9 @@ import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { answerToFields } from '../../src/questionnaire/answers.js'
 import { isAnswerable, localize } from '../../src/questionnaire/model.js'
+import { piping, type PipingContext } from '../../src/questionnaire/piping.js'
+import { questionIndex } from '../../src/questionnaire/skip-logic.js'
+import { translator } from '../../src/i18n/catalogue.js'
 import type { Definition } from '../../src/questionnaire/schema.js'
 import { answerOnBranch, answersToHiddenQuestions, branchesOf, expectedVisible, seededRandom, type Branch } from '../helpers/branches.js'
 import { buildTestApp, FIXTURES, form, formSession, REAL_SURVEYS } from '../helpers/app.js'
@@ -55,7 +58,7 @@ function sampleOf(definition: Definition): Branch[] {
 }
 
 /** One organisation answering as the branch says, through the pages; returns what went wrong. */
-async function respondOverHttp(app: FastifyInstance, definition: Definition, base: string, branch: Branch, confirmed: string[] = []): Promise<string[]> {
+async function respondOverHttp(app: FastifyInstance, definition: Definition, base: string, branch: Branch, confirmed: string[] = [], organisation?: PipingContext['organisation']): Promise<string[]> {
   const problems: string[] = []
   const pages = new Map(definition.sections.flatMap((s) => s.pages.map((p) => [p.id, p] as const)))
   let cookie = ''
@@ -97,7 +100,9 @@ async function respondOverHttp(app: FastifyInstance, definition: Definition, bas
   cookie = check.cookie
   const listed = [...check.html.matchAll(/<dt class="govuk-summary-list__key">([\s\S]*?)<\/dt>/g)].map((m) => unescape(m[1].trim()))
   const expected = expectedVisible(definition, branch)
-  const wanted = expected.questions.map((q) => localize(q.text, 'en').trim())
+  // Questions that pipe the organisation or an earlier answer are listed with it filled in.
+  const pipe = piping({ answers: expected.answers, questions: questionIndex(definition), organisation, t: translator('en'), language: 'en' })
+  const wanted = expected.questions.map((q) => pipe(localize(q.text, 'en')).trim())
   if (listed.join('\n') !== wanted.join('\n')) problems.push(`check page lists:\n${listed.join('\n')}\nexpected:\n${wanted.join('\n')}`)
   const submitted = await app.inject({ method: 'POST', url: `${base}/submit`, headers: { ...FORM, cookie }, payload: form({ _csrf: check.token }) })
   if (submitted.statusCode !== 303 || submitted.headers.location !== `${base}/confirmation`) problems.push(`submit answered ${submitted.statusCode}: ${submitted.body.slice(0, 200)}`)
@@ -128,7 +133,7 @@ for (const database of databases) {
                 .execute()
             }
             const confirmed: string[] = []
-            const problems = await respondOverHttp(app, definition, `/r/${wave.tokens[code]}`, branch, confirmed)
+            const problems = await respondOverHttp(app, definition, `/r/${wave.tokens[code]}`, branch, confirmed, { name: `Authority ${code}`, attributes: { region: 'North East' } })
             t.same(problems, [], `${definition.survey} ${definition.version}: ${branch.label}`)
             if (saysNoAssessments(branch)) t.ok(confirmed.includes('_confirm__no_assessments'), 'no assessments: asked "is that right?" and confirmed')
             const stored = await app.db.selectFrom('response_answers').select('question_id').where('response_id', '=', response.id).execute()
