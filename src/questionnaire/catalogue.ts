@@ -3,6 +3,7 @@
 import { readdirSync, statSync } from 'node:fs'
 import { extname, join, relative, basename } from 'node:path'
 import { checkLineage } from './check-lineage.js'
+import { checkGroupLineage } from './check-groups.js'
 import { checkEditorial } from './editorial.js'
 import { findingsToProblems, loadDefinitionFile, sortByPosition, type LoadedDefinition } from './load-definition.js'
 import { hasErrors, type Problem } from './problems.js'
@@ -97,6 +98,7 @@ function orderVersions(folder: string, loaded: Map<string, LoadedDefinition>, pr
     next.set(previousName, [...(next.get(previousName) ?? []), version])
     if (previous.definition) {
       problems.push(...findingsToProblems(result.file, result.locator, checkLineage(definition, previous.definition)))
+      problems.push(...findingsToProblems(result.file, result.locator, checkGroupLineage(definition, previous.definition)))
       if (definition.editorial) problems.push(...findingsToProblems(result.file, result.locator, checkEditorial(definition, previous.definition)))
     }
   }

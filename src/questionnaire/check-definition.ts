@@ -6,6 +6,7 @@ import { formatPath, type Path } from './problems.js'
 import { PLURAL_CATEGORIES, pluralCategories } from '../i18n/plural.js'
 import { LANGUAGES, type Check, type Condition, type Definition, type FollowUpOf, type Language, type Page, type Text, type Unit } from './schema.js'
 import { checkPlaceholders } from './checks.js'
+import { checkGroups } from './check-groups.js'
 
 export interface Finding {
   path: Path
@@ -88,6 +89,7 @@ export function checkDefinition(definition: Definition, expected: { survey?: str
   })
 
   checkLanguages(definition, findings)
+  findings.push(...checkGroups(definition))
   return findings
 }
 
@@ -371,7 +373,7 @@ function checkLanguages(definition: Definition, findings: Finding[]) {
 
 // Plural forms are all or nothing in a language: a missing one would quietly show "other" after
 // the numbers it covers, which in Welsh is the very mistake the forms are there to avoid.
-function checkUnitForms(unit: Unit | undefined, declared: Language[], path: Path, findings: Finding[]) {
+export function checkUnitForms(unit: Unit | undefined, declared: Language[], path: Path, findings: Finding[]) {
   if (unit === undefined || typeof unit === 'string') return
   const withForms = LANGUAGES.filter((l) => typeof unit[l] === 'object')
   for (const language of LANGUAGES) {
