@@ -10,6 +10,8 @@ export interface SummarySection {
   id: string
   title: string
   rows: { questionId: string; question: string; answer: string[]; pageId: string }[]
+  /** Where the change links of an item of a repeating group lead (its pages), instead of the response's. */
+  base?: string
 }
 
 export function summariseAnswers(pages: VisiblePage[], answers: Answers, t: Translate, language: Language): SummarySection[] {

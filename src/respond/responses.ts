@@ -9,6 +9,7 @@ import type { Answer, Answers } from '../questionnaire/answers.js'
 import type { Definition } from '../questionnaire/schema.js'
 import { walkVisible } from '../questionnaire/skip-logic.js'
 import { hashLinkToken } from './link-tokens.js'
+import { loadItems, type StoredItems } from './group-items.js'
 
 type Db = Kysely<Database> | Transaction<Database>
 
@@ -68,6 +69,8 @@ export interface PageState {
 export interface StoredResponse {
   answers: Answers
   pages: Map<string, PageState>
+  /** The items of its repeating groups (group-items.ts); none when left out. */
+  items?: StoredItems
 }
 
 const answersOf = prepared((db, responseId: string) => db.selectFrom('response_answers').select(['question_id', 'answer_json']).where('response_id', '=', responseId))
@@ -82,6 +85,7 @@ export async function loadResponse(db: Db, responseId: string): Promise<StoredRe
   return {
     answers: Object.fromEntries(answers.map((r) => [r.question_id, JSON.parse(r.answer_json) as Answer])),
     pages: new Map(pages.map((p) => [p.page_id, { version: p.version, completed: p.completed === 1, updatedAt: p.updated_at }])),
+    items: await loadItems(db, responseId),
   }
 }
 
