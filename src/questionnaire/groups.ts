@@ -65,3 +65,24 @@ export function itemName(group: GroupSection, answers: Answers): string | undefi
   const answer = answers[group.repeat.item_label]
   return answer && 'value' in answer && typeof answer.value === 'string' && answer.value.trim() !== '' ? answer.value.trim() : undefined
 }
+
+/**
+ * The whole questionnaire as one respondent with one item of each group sees it, in order: what
+ * the preview pages through (nothing is stored there, so a group is shown as its first item).
+ */
+export function walkWithOneItem(definition: Definition, answers: Answers): ItemWalk {
+  const organisation = walkVisible(definition, answers)
+  const pages: VisiblePage[] = []
+  const counted: Answers = { ...organisation.answers }
+  for (const section of definition.sections) {
+    if (!isGroup(section)) {
+      pages.push(...organisation.pages.filter((p) => p.section === section))
+      continue
+    }
+    if (organisation.groups.get(section.id) !== 'shown') continue
+    const item = walkItem(definition, section, organisation.answers, answers)
+    pages.push(...item.pages)
+    Object.assign(counted, item.answers)
+  }
+  return { pages, answers: counted }
+}

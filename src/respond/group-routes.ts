@@ -3,11 +3,8 @@
 // questions of each item on pages of their own, and removal after "Are you sure?". Plain forms
 // and redirects, as the rest of the journey, so it works without JavaScript.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { Transaction } from 'kysely'
 import { ID_PATTERN } from '../db/ids.js'
-import type { Database } from '../db/schema.js'
 import { translator, type Translate } from '../i18n/catalogue.js'
-import { recordItemFacts } from '../analysis/item-facts.js'
 import { answerToFields, describeAnswer, isComplete, isRequired, parsePage, type FieldError, type FormFields } from '../questionnaire/answers.js'
 import { checkPage, withConfirmations, withPageAnswers, type SoftWarning } from '../questionnaire/checks.js'
 import { findGroup, itemLimits, walkItem } from '../questionnaire/groups.js'
@@ -19,7 +16,7 @@ import { pageIdParam } from '../surveys/params.js'
 import { formatUkTime } from '../i18n/uk-dates.js'
 import { isCsrfFailure } from '../web/errors.js'
 import { renderPage } from '../web/render.js'
-import { dropHiddenItemAnswers, removeItem, saveItemPage, setListFinished } from './group-items.js'
+import { removeItem, saveItemPage, setListFinished } from './group-items.js'
 import { itemProgress, type GroupProgress, type ItemProgress } from './group-progress.js'
 import { itemBase, itemTitle } from './group-summary.js'
 import { nextPageInSection, responseProgress, type ResponseProgress, type SectionProgress } from './progress.js'
@@ -98,19 +95,6 @@ export function taskListEntries(progress: ResponseProgress, responseBase: string
       href: `${itemBase(responseBase, s.section.id, item.item.id)}/pages/${item.resumePageId}`,
     })),
   ])
-}
-
-/** At submission, in its transaction: the items' hidden answers go, and the items' facts are recorded. */
-export async function submitItems(trx: Transaction<Database>, waveId: string, responseId: string, progress: ResponseProgress, options: { partial?: boolean } = {}): Promise<void> {
-  const items = progress.sections.flatMap((s) => s.group?.items ?? [])
-  await dropHiddenItemAnswers(trx, responseId, new Map(items.map((i) => [i.item.id, Object.keys(i.answers)])))
-  await recordItemFacts(
-    trx,
-    waveId,
-    responseId,
-    items.map((i) => ({ groupId: i.item.groupId, itemId: i.item.id, itemNumber: i.number, asked: i.pages.flatMap((p) => p.questions), answers: i.answers })),
-    options,
-  )
 }
 
 export async function groupRoutes(app: FastifyInstance, journeys: JourneyPages) {

@@ -10,6 +10,9 @@ import type { Definition } from '../questionnaire/schema.js'
 import { walkVisible } from '../questionnaire/skip-logic.js'
 import { hashLinkToken } from './link-tokens.js'
 import { loadItems, type StoredItems } from './group-items.js'
+import { groupProgress } from './group-progress.js'
+import { submitItems } from './group-submission.js'
+import { repeatingGroups } from '../questionnaire/groups.js'
 
 type Db = Kysely<Database> | Transaction<Database>
 
@@ -217,7 +220,8 @@ export async function keepPartialResponses(trx: Transaction<Database>, waveId: s
   let withoutAnswers = 0
   for (const { id } of inProgress) {
     const stored = await loadResponse(trx, id)
-    const { pages, answers } = walkVisible(definition, stored.answers, everyPage)
+    const walk = walkVisible(definition, stored.answers, everyPage)
+    const { pages, answers } = walk
     if (Object.keys(answers).length === 0) {
       withoutAnswers++
       continue
@@ -226,6 +230,8 @@ export async function keepPartialResponses(trx: Transaction<Database>, waveId: s
     const marked = await trx.updateTable('responses').set({ status: 'partial', updated_at: now }).where('id', '=', id).where('status', '=', 'in_progress').executeTakeFirst()
     if (Number(marked.numUpdatedRows) !== 1) continue
     await recordFacts(trx, waveId, id, pages.flatMap((p) => p.questions), answers, { partial: true })
+    const groups = repeatingGroups(definition).filter((g) => walk.groups.get(g.id) === 'shown').map((g) => groupProgress(definition, g, answers, stored.items))
+    await submitItems(trx, waveId, id, groups, { partial: true })
     kept++
   }
   return { kept, withoutAnswers }

@@ -25,7 +25,8 @@ import { checkPage, withConfirmations, withPageAnswers, type SoftWarning } from 
 import { renderPage } from '../web/render.js'
 import { pageIdParam } from '../surveys/params.js'
 import { summariseResponse } from './group-summary.js'
-import { groupRoutes, sectionHref, submitItems, taskListEntries } from './group-routes.js'
+import { groupRoutes, sectionHref, taskListEntries } from './group-routes.js'
+import { submitItems } from './group-submission.js'
 import { confirmationMessage } from './confirmation-mail.js'
 import { nextPageInSection, previousPageInSection, responseProgress, type ResponseProgress } from './progress.js'
 import { findByToken, loadResponse, recordOpened, savePage, submitResponse, type LinkContext, type StoredResponse } from './responses.js'
@@ -314,7 +315,7 @@ export async function respondRoutes(app: FastifyInstance) {
       const recipients = [...new Set([...contacts.map((c) => c.email), ...(copyTo ? [copyTo] : [])])]
       await submitResponse(app.db, link.response.id, Object.keys(progress.answers), async (trx, submittedAt) => {
         await recordFacts(trx, link.wave.id, link.response.id, progress.pages.flatMap((p) => p.questions), progress.answers)
-        await submitItems(trx, link.wave.id, link.response.id, progress)
+        await submitItems(trx, link.wave.id, link.response.id, progress.sections.flatMap((s) => s.group ?? []))
         if (recipients.length === 0) return
         await queueMessage(
           trx,
