@@ -60,19 +60,19 @@ t.test('more items at least than at most', async (t) => {
 
 t.test('skip logic outside a group that reads a group question', async (t) => {
   t.same(problemsOf('show-if-outside.yaml'), [
-    `${dir}/show-if-outside.yaml:44:34 sections[2].pages[0].questions[0].show_if.question: refers to "prison_contact", which is asked once per item of the repeating group "each_prison": only questions of that group can use its answers`,
+    `${dir}/show-if-outside.yaml:46:34 sections[2].pages[0].questions[0].show_if.question: refers to "prison_contact", which is asked once per item of the repeating group "each_prison": only questions of that group can use its answers`,
   ])
 })
 
 t.test('a check outside a group that reads a group question', async (t) => {
   t.same(problemsOf('check-outside.yaml'), [
-    `${dir}/check-outside.yaml:47:20 sections[2].pages[0].checks[0].limit: refers to "prison_referrals", which is asked once per item of the repeating group "each_prison": only questions of that group can use its answers`,
+    `${dir}/check-outside.yaml:51:20 sections[2].pages[0].checks[0].limit: refers to "prison_referrals", which is asked once per item of the repeating group "each_prison": only questions of that group can use its answers`,
   ])
 })
 
 t.test('a group whose id is a question’s', async (t) => {
   t.same(problemsOf('id-clash.yaml'), [
-    `${dir}/id-clash.yaml:15:9 sections[1].id: repeating group id "each_prison" is also the id of a question (at sections[0].pages[0].questions[0]): the group's id names its long file in the exports, so it needs one of its own`,
+    `${dir}/id-clash.yaml:15:9 sections[1].id: repeating group id "prisons" is also the id of a question (at sections[0].pages[0].questions[0]): the group's id names its long file in the exports, so it needs one of its own`,
   ])
 })
 
@@ -94,7 +94,7 @@ t.test('a bilingual version needs the group’s own texts in Welsh', async (t) =
 t.test('lineage: a new group says so, and a question moved into a group is no longer comparable', async (t) => {
   const { problems } = loadCatalogue('test/fixtures/groups-lineage')
   t.same(problems.filter((p) => p.severity === 'error').map(formatProblem), [
-    'test/fixtures/groups-lineage/demo/2.yaml:21:5 sections[1].repeat: the repeating group "each_prison" is not in version 1: mark it as new with lineage: { added: true }, or use the id it had in 1',
+    'test/fixtures/groups-lineage/demo/2.yaml:22:7 sections[1].repeat: the repeating group "each_prison" is not in version 1: mark it as new with lineage: { added: true }, or use the id it had in 1',
     'test/fixtures/groups-lineage/demo/2.yaml:33:17 sections[1].pages[0].questions[1].id: "prison_contact" was asked once per organisation in version 1 and is asked per item of the repeating group "each_prison" now, so its figures count different things: set lineage.comparable: false',
   ])
 })

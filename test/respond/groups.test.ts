@@ -93,7 +93,7 @@ for (const database of databases) {
     await post(app, `${base}/pages/closing_page`, { _page_version: '0', comments: '' })
 
     const check = (await app.inject(`${base}/check`)).body
-    t.match(check, /<h2 class="govuk-heading-m">Each site: HMP Leeds<\/h2>[\s\S]*How many buddies\?[\s\S]*12 /)
+    t.match(check, /<h2 class="govuk-heading-m">Each site: HMP Leeds<\/h2>[\s\S]*How many buddies\?<\/dt>\s*<dd class="govuk-summary-list__value">12<\/dd>/)
     t.match(check, `href="${leeds}/pages/site_page?return=check#site_buddies"`, 'change links lead to the item’s own page')
     t.match(check, /Each site: HMP Wakefield[\s\S]*How many of your staff support the buddies at this site\?<\/dt>\s*<dd class="govuk-summary-list__value">2<\/dd>/)
     const submitted = await post(app, `${base}/submit`, {}, `${base}/check`)
@@ -118,7 +118,7 @@ for (const database of databases) {
     const numbers = await app.db.selectFrom('item_answer_values').select(['question_id', 'number_value']).where('response_id', '=', response.id).where('number_value', 'is not', null).orderBy('question_id').orderBy('number_value').execute()
     t.same(numbers.map((n) => [n.question_id, Number(n.number_value)]), [['site_buddies', 3], ['site_buddies', 12], ['site_staff', 2], ['site_staff', 4]])
     const mail = await app.db.selectFrom('outbox').select(['text_body']).where('kind', '=', 'confirmation').executeTakeFirstOrThrow()
-    t.match(mail.text_body, /Each site: HMP Leeds\n=+\n[\s\S]*How many buddies\?\n  12 /, 'the confirmation e-mail copies each site’s answers')
+    t.match(mail.text_body, /Each site: HMP Leeds\n=+\n[\s\S]*How many buddies\?\n  12\n/, 'the confirmation e-mail copies each site’s answers')
     t.notMatch(mail.text_body, 'Caerdydd')
     const print = (await app.inject(`${base}/print`)).body
     t.match(print, 'Each site: HMP Wakefield')
