@@ -51,7 +51,10 @@ export async function* groupRows(db: Kysely<Database>, waveId: string, definitio
       const asked = await db.selectFrom('item_asked_questions').select(['response_id', 'item_id', 'item_number', 'question_id', 'answered']).where('response_id', 'in', ids).where('group_id', '=', groupId).orderBy('item_number').execute()
       const values = await db.selectFrom('item_answer_values').selectAll().where('response_id', 'in', ids).execute()
       const valuesBy = new Map<string, typeof values>()
-      for (const v of values) valuesBy.set(`${v.item_id}|${v.question_id}`, [...(valuesBy.get(`${v.item_id}|${v.question_id}`) ?? []), v])
+      for (const v of values) {
+        const key = `${v.response_id}|${v.item_id}|${v.question_id}`
+        valuesBy.set(key, [...(valuesBy.get(key) ?? []), v])
+      }
       for (const response of batch) {
         const items = new Map<string, { number: number; asked: Map<string, boolean> }>()
         for (const a of asked) {
@@ -67,7 +70,7 @@ export async function* groupRows(db: Kysely<Database>, waveId: string, definitio
             // As in the wide file: blank not asked, -9 asked and not answered.
             if (wasAsked === undefined || (!wasAsked && v.source?.kind === 'other')) cells.push('')
             else if (!wasAsked) cells.push(MISSING_CODES.not_answered)
-            else cells.push(answeredCell(v, questions.get(v.questionId)!, valuesBy.get(`${itemId}|${v.questionId}`) ?? [], exportCodes.get(v.questionId)!))
+            else cells.push(answeredCell(v, questions.get(v.questionId)!, valuesBy.get(`${response.id}|${itemId}|${v.questionId}`) ?? [], exportCodes.get(v.questionId)!))
           }
           cells.push(...waveLevel)
           yield cells

@@ -46,6 +46,7 @@ async function submittedWithSites(app: FastifyInstance): Promise<string> {
   for (const [i, s] of SERVICES.entries()) {
     const response = await app.db.selectFrom('responses').select('id').where('wave_id', '=', waveId).where('organisation_id', '=', ids[i]).executeTakeFirstOrThrow()
     const walk = walkVisible(definition, s.answers)
+    // The same item ids in two services' responses on purpose: items are told apart by response too.
     const items = s.sites.map((answers, k) => ({ id: `00000000-0000-4000-8000-00000000000${k}`, groupId: 'sites', position: k + 1, answers, pages: new Map() }))
     const groups = walk.groups.get('sites') === 'shown' ? [groupProgress(definition, group, walk.answers, { items, finished: new Set(['sites']) })] : []
     await submitResponse(app.db, response.id, Object.keys(walk.answers), async (trx) => {
