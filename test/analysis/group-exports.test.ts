@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { parse } from 'csv-parse/sync'
 import type { FastifyInstance } from 'fastify'
 import { recordFacts } from '../../src/analysis/facts.js'
+import { waveStatistics } from '../../src/analysis/statistics.js'
 import type { Answers } from '../../src/questionnaire/answers.js'
 import { findGroup } from '../../src/questionnaire/groups.js'
 import { walkVisible } from '../../src/questionnaire/skip-logic.js'
@@ -124,4 +125,30 @@ t.test('the long file has one row per site, and the wide file counts them', asyn
     t.same(read.map((r) => r.site_name.trim()).sort(), ['=HMP Wakefield', 'Carchar Caerdydd, Heol y Fynwent', 'HMP Leeds', 'HMP Parc'])
     t.same(read.map((r) => Number(r.item_number)).sort(), [1, 1, 2, 3])
   } else t.comment('PSPP not found: the long file’s syntax was not run')
+})
+
+t.test('statistics of a group’s questions count items (n = items), and organisations with at least one item', async (t) => {
+  const app = await buildTestApp(t, { surveysDir: `${FIXTURES}/surveys-groups`, mailWorker: false })
+  const waveId = await submittedWithSites(app)
+  const definition = app.catalogue.find('site-visits', '1')!.definition
+  const stats = await waveStatistics(app.db, waveId, definition)
+  const q = (id: string) => stats.questions.find((s) => s.id === id)!
+  // Worked by hand from SERVICES: four sites (three of S1, one of S3); three have buddies.
+  t.same([q('has_sites').asked, q('has_sites').choice!.options.map((o) => o.count)], [3, [2, 1]], 'the organisation’s own question: 3 services, 2 yes, 1 no')
+  const buddies = q('site_has_buddies')
+  t.equal(buddies.group, 'sites')
+  t.same([buddies.asked, buddies.answered, buddies.missing], [4, 4, 0], 'asked of 4 sites')
+  t.same(buddies.choice!.options.map((o) => [o.code, o.count, o.percent]), [[1, 3, 0.75], [2, 1, 0.25]], '3 of 4 sites have a scheme: 75%')
+  t.equal(buddies.organisations!.withItems, 2, 'two services gave sites')
+  t.same([...buddies.organisations!.byCode].sort(), [[1, 2], [2, 1]], 'both services have at least one site with a scheme; one has a site without')
+  const count = q('site_buddies').number!
+  t.same([q('site_buddies').asked, count.n, count.min, count.max, count.median, count.q1, count.q3], [3, 3, 3, 12, 7, 5, 9.5], 'buddies at 3 sites: 12, 3 and 7; quartiles (type 7) 5 and 9.5')
+  t.equal(Number(count.mean!.toFixed(4)), 7.3333, 'mean 22 / 3')
+  t.equal(Number(count.sd!.toFixed(4)), 4.5092, 'sd: sqrt(((12 - 22/3)² + (3 - 22/3)² + (7 - 22/3)²) / 2) = sqrt(20.333)')
+  t.same([q('site_staff').asked, q('site_staff').number!.n, Number(q('site_staff').number!.mean!.toFixed(4))], [3, 3, 3.6667], 'staff at the 3 sites with a scheme: 4, 2 and 5')
+  const page = await app.inject({ url: `/admin/analysis/waves/${waveId}`, headers: { cookie: await signIn(app, 'analyst') } })
+  t.equal(page.statusCode, 200)
+  t.match(page.body, 'Asked once per item of the repeating group sites: asked of 4 items from 2 organisations, answered 4, missing 0.')
+  t.match(page.body, 'Percentages of 4 items')
+  t.match(page.body, `href="/admin/analysis/waves/${waveId}/groups/sites/raw.csv"`)
 })
