@@ -316,14 +316,17 @@ async function numberStats(
 export async function numberValues(db: Kysely<Database>, waveId: string, questionIds: string[], options: StatisticsOptions = {}): Promise<Map<string, number[]>> {
   const values = new Map<string, number[]>(questionIds.map((id) => [id, []]))
   if (!questionIds.length) return values
-  const rows = await db
-    .selectFrom('answer_values')
-    .select(['question_id', 'number_value'])
-    .where('wave_id', '=', waveId)
-    .where('question_id', 'in', questionIds)
-    .where('number_value', 'is not', null)
-    .$if(!options.includePartial, (qb) => qb.where('partial', '=', 0))
-    .execute()
-  for (const row of rows) values.get(row.question_id)?.push(Number(row.number_value))
+  // A repeating group's numbers are its items' (one value per item).
+  for (const tables of [ORGANISATION_FACTS, ITEM_FACTS]) {
+    const rows = await db
+      .selectFrom(tables.values as 'answer_values')
+      .select(['question_id', 'number_value'])
+      .where('wave_id', '=', waveId)
+      .where('question_id', 'in', questionIds)
+      .where('number_value', 'is not', null)
+      .$if(!options.includePartial, (qb) => qb.where('partial', '=', 0))
+      .execute()
+    for (const row of rows) values.get(row.question_id)?.push(Number(row.number_value))
+  }
   return values
 }

@@ -37,12 +37,12 @@ const SERVICES: { code: string; answers: Answers; sites: Answers[] }[] = [
 ]
 
 /** Submits each service's answers and sites through the services a submission uses (no pages). */
-async function submittedWithSites(app: FastifyInstance): Promise<string> {
+async function submittedWithSites(app: FastifyInstance, label = 'Wave 1', organisations?: string[]): Promise<string> {
   const definition = app.catalogue.find('site-visits', '1')!.definition
   const group = findGroup(definition, 'sites')!
-  const ids: string[] = []
-  for (const s of SERVICES) ids.push(await createOrganisation(app.db, { code: s.code, name: `Service ${s.code}`, type: 'provider', attributes: {}, contacts: [{ name: 'C', email: `${s.code.toLowerCase()}@example.org` }] }))
-  const waveId = await createWave(app.db, { surveyId: 'site-visits', version: '1', label: 'Wave 1', teamName: 'Team', teamEmail: 'team@example.org' })
+  const ids: string[] = organisations ?? []
+  if (!organisations) for (const s of SERVICES) ids.push(await createOrganisation(app.db, { code: s.code, name: `Service ${s.code}`, type: 'provider', attributes: {}, contacts: [{ name: 'C', email: `${s.code.toLowerCase()}@example.org` }] }))
+  const waveId = await createWave(app.db, { surveyId: 'site-visits', version: '1', label, teamName: 'Team', teamEmail: 'team@example.org' })
   await inviteOrganisations(app.db, waveId, ids)
   for (const [i, s] of SERVICES.entries()) {
     const response = await app.db.selectFrom('responses').select('id').where('wave_id', '=', waveId).where('organisation_id', '=', ids[i]).executeTakeFirstOrThrow()
@@ -151,4 +151,19 @@ t.test('statistics of a group’s questions count items (n = items), and organis
   t.match(page.body, 'Asked once per item of the repeating group sites: asked of 4 items from 2 organisations, answered 4, missing 0.')
   t.match(page.body, 'Percentages of 4 items')
   t.match(page.body, `href="/admin/analysis/waves/${waveId}/groups/sites/raw.csv"`)
+})
+
+t.test('the comparison lines a group’s questions up across waves, per item', async (t) => {
+  const app = await buildTestApp(t, { surveysDir: `${FIXTURES}/surveys-groups`, mailWorker: false })
+  const first = await submittedWithSites(app, 'W1')
+  const organisations = (await app.db.selectFrom('responses').select('organisation_id').where('wave_id', '=', first).execute()).map((r) => r.organisation_id)
+  const second = await submittedWithSites(app, 'W2', organisations)
+  for (const id of [first, second]) await app.db.updateTable('waves').set({ launched_at: new Date().toISOString() }).where('id', '=', id).execute()
+  const res = await app.inject({ url: `/admin/analysis/compare.csv?waves=${first}&waves=${second}`, headers: { cookie: await signIn(app, 'analyst') } })
+  t.equal(res.statusCode, 200)
+  const rows = parse(res.body.replace(/^\uFEFF/, ''), { columns: true }) as Record<string, string>[]
+  const yes = rows.find((r) => r.population === 'all' && r.question_id === 'site_has_buddies' && r.code === '1')!
+  t.same([yes.status, yes.W1_count, yes.W1_base, yes.W2_count, yes.W2_base, yes.change_pp], ['comparable', '3', '4', '3', '4', '0.0'], 'the same 3 of 4 sites with a scheme in each wave')
+  const buddies = rows.find((r) => r.population === 'all' && r.question_id === 'site_buddies')!
+  t.equal(Number(buddies.W1_value).toFixed(2), '7.33', 'mean buddies per site: 22 / 3')
 })
