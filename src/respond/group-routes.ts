@@ -21,7 +21,7 @@ import { itemProgress, type GroupProgress, type ItemProgress } from './group-pro
 import { itemBase, itemTitle } from './group-summary.js'
 import { nextPageInSection, responseProgress, type ResponseProgress, type SectionProgress } from './progress.js'
 import { loadResponse, type StoredResponse } from './responses.js'
-import type { Journey, TokenParams } from './routes.js'
+import { pageBody, type Journey, type TokenParams } from './routes.js'
 
 /** What the respondent journey lends the group pages: finding the response, and its page template. */
 export interface JourneyPages {
@@ -63,15 +63,6 @@ const itemParams = {
 } as const
 const itemPageParams = { ...itemParams, required: [...itemParams.required, 'pageId'], properties: { ...itemParams.properties, pageId: pageIdParam } } as const
 const yesNoBody = { type: 'object', properties: { _csrf: { type: 'string', maxLength: 200 }, answer: { type: 'string', enum: ['yes', 'no'] } } } as const
-const pageBody = {
-  type: 'object',
-  properties: {
-    _csrf: { type: 'string', maxLength: 200 },
-    _action: { type: 'string', enum: ['continue', 'later'] },
-    _page_version: { type: 'string', pattern: '^[0-9]{1,9}$' },
-    _return: { type: 'string', enum: ['check', ''] },
-  },
-} as const
 const langQuery = { type: 'object', properties: { lang: { type: 'string' }, removed: { type: 'string', enum: ['1'] }, return: { type: 'string', enum: ['check'] } } } as const
 
 export function listHref(responseBase: string, groupId: string): string {

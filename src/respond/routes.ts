@@ -50,7 +50,7 @@ const pageParams = {
   properties: { ...tokenParams.properties, pageId: pageIdParam },
 } as const
 
-const pageBody = {
+export const pageBody = {
   type: 'object',
   properties: {
     _csrf: { type: 'string', maxLength: 200 },

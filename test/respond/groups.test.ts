@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify'
 import { buildTestApp, FIXTURES, form, formSession } from '../helpers/app.js'
 import { testDatabases, type TestDatabase } from '../helpers/databases.js'
 import { openTestWave } from '../helpers/waves.js'
+import { closeWave } from '../../src/waves/waves.js'
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' }
 const { databases, skipped } = testDatabases()
@@ -179,4 +180,18 @@ t.test('bad requests get a 4xx and change nothing', async (t) => {
   const odd = await post(app, `${base}/groups/sites`, { answer: 'maybe' })
   t.equal(odd.statusCode, 400)
   t.same(await app.db.selectFrom('response_group_lists').selectAll().execute(), [])
+})
+
+t.test('a wave closed with responses kept as partial keeps their items, with facts flagged partial', async (t) => {
+  const { app, wave, base } = await sitesWave(t)
+  await post(app, `${base}/pages/about_page`, { _page_version: '0', has_sites: '1', staff_total: '5' })
+  await addSite(t, app, base, { site_name: 'HMP Leeds', site_has_buddies: '2', site_buddies: '' })
+  await closeWave(app.db, wave.waveId, { inProgress: 'keep_partial', catalogue: app.catalogue })
+  const response = await app.db.selectFrom('responses').select(['id', 'status']).where('wave_id', '=', wave.waveId).executeTakeFirstOrThrow()
+  t.equal(response.status, 'partial')
+  const facts = await app.db.selectFrom('item_asked_questions').select(['question_id', 'item_number', 'partial']).where('response_id', '=', response.id).orderBy('question_id').execute()
+  t.same(facts, [
+    { question_id: 'site_has_buddies', item_number: 1, partial: 1 },
+    { question_id: 'site_name', item_number: 1, partial: 1 },
+  ], 'the site kept as partial: its name and its scheme (no buddies: the count was not asked)')
 })
