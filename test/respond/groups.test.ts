@@ -4,7 +4,7 @@
 // per item. Also: none to add, a group no longer asked, and bad requests.
 import t, { type Test } from 'tap'
 import type { FastifyInstance } from 'fastify'
-import { buildTestApp, FIXTURES, form, formSession } from '../helpers/app.js'
+import { buildTestApp, FIXTURES, form, formSession, signIn } from '../helpers/app.js'
 import { testDatabases, type TestDatabase } from '../helpers/databases.js'
 import { openTestWave } from '../helpers/waves.js'
 import { closeWave } from '../../src/waves/waves.js'
@@ -194,4 +194,15 @@ t.test('a wave closed with responses kept as partial keeps their items, with fac
     { question_id: 'site_has_buddies', item_number: 1, partial: 1 },
     { question_id: 'site_name', item_number: 1, partial: 1 },
   ], 'the site kept as partial: its name and its scheme (no buddies: the count was not asked)')
+})
+
+t.test('the version page says which section repeats, and the preview pages through one item', async (t) => {
+  const { app } = await sitesWave(t)
+  const cookie = await signIn(app, 'analyst')
+  const page = await app.inject({ url: '/surveys/site-visits/1', headers: { cookie } })
+  t.equal(page.statusCode, 200)
+  t.match(page.body, 'A repeating group: asked once per item (sites), each named by site_name; 0 to 5 items; then “Do you need to add another site?”')
+  const first = await formSession(app, '/preview/site-visits/1/pages/about_page', cookie)
+  const next = await app.inject({ method: 'POST', url: '/preview/site-visits/1/pages/about_page', headers: { ...FORM, cookie: first.cookie }, payload: form({ _csrf: first.token, _state: '', has_sites: '1', staff_total: '3' }) })
+  t.match(next.body, 'What is the name of the site?', 'after "yes", the preview goes on to the first item’s page')
 })
