@@ -427,23 +427,13 @@ export interface ResponseItemTable {
 }
 
 /** An answer to a question of a repeating group, for one item. */
-export interface ResponseItemAnswerTable {
-  response_id: string
+export interface ResponseItemAnswerTable extends ResponseAnswerTable {
   item_id: string
-  question_id: string
-  page_id: string
-  answer_json: string
-  updated_at: string
 }
 
 /** A page of a repeating group, for one item: its version and whether it was completed, as response_pages. */
-export interface ResponseItemPageTable {
-  response_id: string
+export interface ResponseItemPageTable extends ResponsePageTable {
   item_id: string
-  page_id: string
-  version: number
-  completed: number
-  updated_at: string
 }
 
 /** 1 once the respondent said they had no more items to add to a repeating group. */
@@ -455,30 +445,16 @@ export interface ResponseGroupListTable {
 }
 
 /** A question of a repeating group asked of one submitted item, as asked_questions. */
-export interface ItemAskedQuestionTable {
-  wave_id: string
-  response_id: string
+export interface ItemAskedQuestionTable extends AskedQuestionTable {
   group_id: string
   item_id: string
   /** 1, 2, 3… within the response, in the order the items were added. */
   item_number: number
-  question_id: string
-  answered: number
-  partial: number
 }
 
 /** A value given for one submitted item, as answer_values. */
-export interface ItemAnswerValueTable {
-  wave_id: string
-  response_id: string
+export interface ItemAnswerValueTable extends AnswerValueTable {
   item_id: string
-  question_id: string
-  row_id: string
-  code: number | null
-  number_value: number | null
-  special: string | null
-  text_value: string | null
-  partial: number
 }
 
 export interface Database {
