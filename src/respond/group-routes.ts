@@ -40,6 +40,8 @@ export interface JourneyPages {
   common(journey: Journey): Record<string, unknown>
   pageContext(journey: Journey, status?: number): { language: Language; languages: Language[]; status: number }
   renderSubmittedRefusal(request: FastifyRequest, reply: FastifyReply, journey: Journey): Promise<unknown>
+  /** A save that arrived after the wave closed: says so, and gives back what was typed. */
+  showNotSaved(request: FastifyRequest<{ Params: { token: string; pageId: string }; Body: FormFields }>, reply: FastifyReply, journey: Journey): Promise<unknown>
   routeLimit: { rateLimit: { max: number; timeWindow: string } }
 }
 
@@ -89,7 +91,7 @@ export function taskListEntries(progress: ResponseProgress, responseBase: string
 }
 
 export async function groupRoutes(app: FastifyInstance, journeys: JourneyPages) {
-  const { openLink, showPage, common, pageContext, renderSubmittedRefusal, routeLimit } = journeys
+  const { openLink, showPage, common, pageContext, renderSubmittedRefusal, showNotSaved, routeLimit } = journeys
 
   /** The response and the group, when the group is asked; otherwise the reply already sent. */
   async function openGroup(request: FastifyRequest<{ Params: GroupParams }>, reply: FastifyReply, options: { allowClosed?: boolean } = {}) {
@@ -243,6 +245,9 @@ export async function groupRoutes(app: FastifyInstance, journeys: JourneyPages) 
       },
     },
     async (request, reply) => {
+      const closing = await openLink(request, reply, { allowClosed: true })
+      if (!closing) return reply
+      if (closing.closed) return showNotSaved(request as FastifyRequest<{ Params: ItemPageParams; Body: FormFields }>, reply, closing)
       const opened = await openItemPage(request, reply)
       if (!opened) return reply
       const { journey, stored, progress, group, item, visible, isNew, itemJourney, itemStored, itemView } = opened

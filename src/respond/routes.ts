@@ -391,7 +391,7 @@ export async function respondRoutes(app: FastifyInstance) {
     return renderPage(request, reply, 'respond/privacy', { ...data, blocks: noticeBlocks(notice) }, pageContext(journey))
   })
 
-  await groupRoutes(app, { openLink, showPage, common, pageContext, renderSubmittedRefusal, routeLimit })
+  await groupRoutes(app, { openLink, showPage, common, pageContext, renderSubmittedRefusal, showNotSaved, routeLimit })
 
   async function progressOf(journey: Journey) {
     return responseProgress(journey.version.definition, await loadResponse(app.db, journey.link.response.id))

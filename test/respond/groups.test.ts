@@ -206,3 +206,14 @@ t.test('the version page says which section repeats, and the preview pages throu
   const next = await app.inject({ method: 'POST', url: '/preview/site-visits/1/pages/about_page', headers: { ...FORM, cookie: first.cookie }, payload: form({ _csrf: first.token, _state: '', has_sites: '1', staff_total: '3' }) })
   t.match(next.body, 'What is the name of the site?', 'after "yes", the preview goes on to the first item’s page')
 })
+
+t.test('a site saved after the wave closed is not lost: the page says so and shows what was typed', async (t) => {
+  const { app, wave, base } = await sitesWave(t)
+  await post(app, `${base}/pages/about_page`, { _page_version: '0', has_sites: '1', staff_total: '5' })
+  const session = await formSession(app, `${base}/groups/sites/items/new/pages/site_page`)
+  await closeWave(app.db, wave.waveId)
+  const late = await app.inject({ method: 'POST', url: `${base}/groups/sites/items/new/pages/site_page`, headers: { ...FORM, cookie: session.cookie }, payload: form({ _csrf: session.token, _page_version: '0', site_name: 'HMP Usk', site_has_buddies: '2' }) })
+  t.equal(late.statusCode, 410)
+  t.match(late.body, 'HMP Usk', 'what was typed is shown to copy')
+  t.same(await app.db.selectFrom('response_items').select('id').execute(), [], 'nothing saved')
+})
