@@ -53,4 +53,7 @@ export async function insertFacts(db: Db, facts: FactRows[]): Promise<void> {
 export async function clearFacts(db: Db, responseId: string): Promise<void> {
   await db.deleteFrom('answer_values').where('response_id', '=', responseId).execute()
   await db.deleteFrom('asked_questions').where('response_id', '=', responseId).execute()
+  // The items of its repeating groups (item-facts.ts) count with it, and go with it.
+  await db.deleteFrom('item_answer_values').where('response_id', '=', responseId).execute()
+  await db.deleteFrom('item_asked_questions').where('response_id', '=', responseId).execute()
 }

@@ -28,6 +28,7 @@ type Source =
   | { kind: 'special'; special: MissingReason }
   | { kind: 'row'; rowId: string }
   | { kind: 'other' }
+  | { kind: 'items'; groupId: string }
 
 export interface Variable {
   name: string
@@ -132,10 +133,10 @@ export function partialVariables(): Variable[] {
 }
 
 /** The columns before the questions (names only with ?names=1); with the last two, never a question's name. */
-const FIXED_COLUMNS = ['respondent_id', 'organisation_code', 'organisation_name', 'response_status', 'organisation_type', 'partial_responses', 'partial_included']
+export const FIXED_COLUMNS = ['respondent_id', 'organisation_code', 'organisation_name', 'response_status', 'organisation_type', 'partial_responses', 'partial_included']
 
 /** Names for the raw data's columns, the fixed ones taken first so no question can take them. */
-function namesWithFixedColumns(): VariableNames {
+export function namesWithFixedColumns(): VariableNames {
   const names = new VariableNames()
   for (const column of FIXED_COLUMNS) names.take(column)
   return names
@@ -144,10 +145,13 @@ function namesWithFixedColumns(): VariableNames {
 const textWidth = (characters: number) => Math.min(32767, characters * 4)
 
 /** The question variables of the raw data, in questionnaire order, with names valid in SPSS, Stata and R. */
-export function variables(definition: Definition, names = namesWithFixedColumns()): Variable[] {
+export function variables(definition: Definition, names = namesWithFixedColumns(), only: { group?: string } = {}): Variable[] {
   const out: Variable[] = []
-  for (const { question } of placedQuestions(definition)) {
-    if (!isAnswerable(question)) continue
+  for (const { question, section } of placedQuestions(definition)) {
+    // A repeating group's questions have one answer per item: they are the columns of its long
+    // file (group-data.ts); the wide file counts the organisation's items instead.
+    if (only.group === undefined && section.repeat && section.pages[0].questions[0] === question) out.push(itemCountVariable(section.id, names))
+    if (!isAnswerable(question) || (section.repeat ? section.id : undefined) !== only.group) continue
     const q = question
     const text = localize(q.text, 'en')
     const lineage = lineageText(q)
@@ -215,6 +219,21 @@ export function variables(definition: Definition, names = namesWithFixedColumns(
   return out
 }
 
+function itemCountVariable(groupId: string, names: VariableNames): Variable {
+  return {
+    name: names.take(`${groupId}_items`),
+    questionId: '',
+    label: `Items of the repeating group ${groupId} (one row each in its long file)`,
+    type: 'number',
+    values: [],
+    missing: [],
+    level: 'scale',
+    derivation: `the number of items the organisation gave in the repeating group ${groupId}; 0 when it gave none or was not asked`,
+    lineage: '',
+    source: { kind: 'items', groupId },
+  }
+}
+
 /** A stable pseudonym for an organisation: the same in every wave and export, meaningless outside. */
 export function pseudonym(organisationId: string): string {
   return `R${createHash('sha256').update(`organisation:${organisationId}`).digest('hex').slice(0, 10)}`
@@ -223,6 +242,11 @@ export function pseudonym(organisationId: string): string {
 export async function attributeNames(db: Kysely<Database>, waveId: string): Promise<string[]> {
   const rows = await db.selectFrom('responses').innerJoin('organisations', 'organisations.id', 'responses.organisation_id').select('organisations.attributes_json').where('responses.wave_id', '=', waveId).distinct().execute()
   return [...new Set(rows.flatMap((r) => Object.keys(JSON.parse(r.attributes_json) as Record<string, string>)))].sort()
+}
+
+/** The long file's item number: 1, 2, 3… within the organisation, in the order the items were added. */
+export function itemNumberVariable(): Variable {
+  return { name: 'item_number', questionId: '', label: 'Item number within the organisation (in the order added)', type: 'number', values: [], missing: [], level: 'scale', derivation: '1, 2, 3… in the order the organisation added its items', lineage: '' }
 }
 
 /** The raw data's columns: every name valid in SPSS, Stata and R, organisation attributes included. */
@@ -272,7 +296,7 @@ type Fact = { code: number | null; row_id: string; number_value: number | null; 
 const exportCodesOf = (q: AnswerableQuestion) => new Map(questionOptions(q).map((o) => [o.code, exportCode(o)]))
 
 /** One variable's cell for a question that was asked and answered (`exportCodes`: the question's, from exportCodesOf). */
-function answeredCell(v: Variable, q: AnswerableQuestion, facts: Fact[], exportCodes: Map<number, number>): string | number {
+export function answeredCell(v: Variable, q: AnswerableQuestion, facts: Fact[], exportCodes: Map<number, number>): string | number {
   const source = v.source!
   const coded = (code: number | null | undefined) => (code === null || code === undefined ? NOT_ANSWERED : (exportCodes.get(code) ?? code))
   switch (source.kind) {
@@ -296,6 +320,8 @@ function answeredCell(v: Variable, q: AnswerableQuestion, facts: Fact[], exportC
         return facts.some((f) => f.special === 'dont_know') ? MISSING_CODES.dont_know : NOT_ANSWERED
       }
       return facts[0]?.text_value ?? NOT_ANSWERED
+    case 'items':
+      return facts.length
   }
 }
 
@@ -333,6 +359,7 @@ async function* rowsWithStatus(
     const asked = await db.selectFrom('asked_questions').select(['response_id', 'question_id', 'answered']).where('response_id', 'in', ids).execute()
     const values = await db.selectFrom('answer_values').selectAll().where('response_id', 'in', ids).execute()
     const carriedStatuses = await carriedStatusesOf(db, ids, carried)
+    const items = vars.some((v) => v.source?.kind === 'items') ? await itemCounts(db, ids) : new Map<string, Map<string, number>>()
     // Grouped once per batch: looking facts up per response must not scan the whole batch.
     const askedBy = new Map<string, Map<string, boolean>>()
     for (const a of asked) {
@@ -352,6 +379,10 @@ async function* rowsWithStatus(
       const attrs = JSON.parse(response.attributes_json) as Record<string, string>
       const cells: (string | number)[] = [pseudonym(response.organisation_id), ...(withNames ? [response.code, response.name] : []), RESPONSE_STATUS_CODES[status], response.type, ...attributes.map((a) => attrs[a] ?? '')]
       for (const v of vars) {
+        if (v.source?.kind === 'items') {
+          cells.push(items.get(response.id)?.get(v.source.groupId) ?? 0)
+          continue
+        }
         const wasAsked = askedHere.get(v.questionId)
         // Blank: not asked. The "please specify" text is asked only when its option was chosen.
         if (wasAsked === undefined || (!wasAsked && v.source?.kind === 'other')) cells.push('')
@@ -365,6 +396,19 @@ async function* rowsWithStatus(
   }
 }
 
+/** How many items each response gave in each repeating group, from the facts recorded at submission. */
+async function itemCounts(db: Kysely<Database>, responseIds: string[]): Promise<Map<string, Map<string, number>>> {
+  const rows = await db
+    .selectFrom('item_asked_questions')
+    .select(['response_id', 'group_id', (eb) => eb.fn.count<string | number>('item_id').distinct().as('n')])
+    .where('response_id', 'in', responseIds)
+    .groupBy(['response_id', 'group_id'])
+    .execute()
+  const out = new Map<string, Map<string, number>>()
+  for (const r of rows) out.set(r.response_id, (out.get(r.response_id) ?? new Map()).set(r.group_id, Number(r.n)))
+  return out
+}
+
 /** A quoted SPSS string on one line (labels are at most 255 bytes in SPSS; 250 characters leave room). */
 const spssString = (s: string) => `"${s.replace(/"/g, '""').replace(/\s+/g, ' ').slice(0, 250)}"`
 
@@ -376,6 +420,7 @@ function columnVariables(layout: RawLayout): Variable[] {
     text('organisation_code', 'Organisation code', 200),
     text('organisation_name', 'Organisation name', 1000),
     responseStatusVariable(),
+    itemNumberVariable(),
     text('organisation_type', 'Organisation type', 1000),
     ...layout.attributes.map((a) => text(a.name, `Organisation attribute: ${a.key}`, 2000)),
     ...layout.variables,

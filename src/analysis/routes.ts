@@ -22,7 +22,9 @@ import { freeTextAnswers } from './free-text.js'
 import { organisationAnswerRoutes } from './organisation-answers.js'
 import { partialResponses } from './partial.js'
 import { countedOrganisations, panelOf, waveOrganisations } from './panel.js'
-import { attributeNames, partialVariables, rawLayout, rawRows, responseStatusVariable, spssSyntax, type Variable } from './raw-data.js'
+import { attributeNames, itemNumberVariable, partialVariables, rawLayout, rawRows, responseStatusVariable, spssSyntax, type Variable } from './raw-data.js'
+import { groupLayout, groupRows, hasGroup } from './group-data.js'
+import { repeatingGroups } from '../questionnaire/groups.js'
 import { qdpxArchive, type ProjectCodingXml } from './refi-qda.js'
 import { freeTextWorkbook, nvivoWorkbook, statisticsWorkbook } from './spreadsheets.js'
 import { numberValues, waveStatistics, type WaveStatistics } from './statistics.js'
@@ -131,7 +133,7 @@ export async function analysisRoutes(app: FastifyInstance, options: AnalysisOpti
     const breakdown = request.query.by && attributes.includes(request.query.by) ? await breakdownBy(loaded.wave.id, request.query.by, loaded.definition, includeSpecial, includePartial) : undefined
     const link = (params: Record<string, string | undefined> = {}) => linkQuery(includePartial, params)
     const carried = await carriedSplit(app.db, app.catalogue, loaded.wave, { includeSpecial, includePartial })
-    return renderTeamPage(request, reply, 'analysis/wave', { wave: loaded.wave, imported: await importNote(loaded.wave.id), title: localize(loaded.definition.title, 'en'), stats, includeSpecial, includePartial, attributes, by: request.query.by ?? '', breakdown, percent, link, carried })
+    return renderTeamPage(request, reply, 'analysis/wave', { wave: loaded.wave, imported: await importNote(loaded.wave.id), title: localize(loaded.definition.title, 'en'), stats, includeSpecial, includePartial, attributes, by: request.query.by ?? '', breakdown, percent, link, carried, groups: repeatingGroups(loaded.definition).map((g) => ({ id: g.id, title: localize(g.title, 'en') })) })
   })
 
   /** Statistics of every closed question (choices, yes/no, each grid row) for each value of an organisation attribute. */
@@ -283,6 +285,44 @@ export async function analysisRoutes(app: FastifyInstance, options: AnalysisOpti
     const layout = rawLayout(loaded.definition, await attributeNames(app.db, loaded.wave.id), withNames, await carriedColumnsOf(app.db, app.catalogue, loaded.wave))
     const syntax = spssSyntax(loaded.definition, layout, rawFileName(loaded.wave, withNames), await rawDataNote(loaded.wave.id, request.query))
     return download(request, reply, loaded.wave, named('spss_syntax', withNames), fileName('labels', loaded.wave, 'sps', { withNames }), 'text/plain; charset=utf-8', syntax)
+  })
+
+  // A repeating group's long file (one row per item, keyed by respondent_id and item_number), its
+  // codebook and its SPSS syntax: the wide file counts each organisation's items.
+  type GroupParams = WaveParams & { groupId: string }
+  const groupParams = { type: 'object', required: ['waveId', 'groupId'], properties: { ...waveParams.properties, groupId: { type: 'string', pattern: '^[a-z][a-z0-9_]*$', maxLength: 24 } } } as const
+  const loadGroup = async (request: FastifyRequest<{ Params: GroupParams; Querystring: ReportQuery }>, reply: FastifyReply) => {
+    const loaded = await loadWave(request, reply)
+    if (!loaded) return undefined
+    if (!hasGroup(loaded.definition, request.params.groupId)) {
+      await reply.callNotFound()
+      return undefined
+    }
+    const withNames = request.query.names === '1'
+    return { ...loaded, groupId: request.params.groupId, withNames, layout: groupLayout(loaded.definition, request.params.groupId, withNames), file: fileName(`raw-${request.params.groupId}`, loaded.wave, 'csv', { withNames }) }
+  }
+  app.get<{ Params: GroupParams; Querystring: ReportQuery }>('/admin/analysis/waves/:waveId/groups/:groupId/raw.csv', { schema: { params: groupParams, querystring: reportQuery } }, async (request, reply) => {
+    const group = await loadGroup(request, reply)
+    if (!group) return reply
+    const rows: (string | number)[][] = [group.layout.header]
+    for await (const row of groupRows(app.db, group.wave.id, group.definition, group.groupId, group.withNames, { includePartial: includePartialOf(request.query) })) rows.push(row)
+    const csv = await new Promise<string>((resolve, reject) => stringify(rows, CSV_OPTIONS, (err, out) => (err ? reject(err) : resolve(out))))
+    return download(request, reply, group.wave, group.withNames ? 'group_raw_csv_with_names' : 'group_raw_csv', group.file, 'text/csv; charset=utf-8', UTF8_BOM + csv)
+  })
+  app.get<{ Params: GroupParams; Querystring: ReportQuery }>('/admin/analysis/waves/:waveId/groups/:groupId/codebook.csv', { schema: { params: groupParams, querystring: reportQuery } }, async (request, reply) => {
+    const group = await loadGroup(request, reply)
+    if (!group) return reply
+    const row = (v: Variable, missing: string) => [v.name, v.questionId, v.label, v.type, v.values.map((x) => `${x.code}=${x.label}`).join('; '), v.derivation, v.lineage, missing]
+    const missing = (v: Variable) => ['blank = not asked', ...v.missing.map((m) => `${MISSING_CODES[m]} = ${MISSING_LABELS[m].toLowerCase()}`)].join('; ')
+    const rows = [row(itemNumberVariable(), 'never missing'), ...group.layout.variables.map((v) => row(v, missing(v))), ...partialVariables().map((v) => row(v, 'never missing'))]
+    const csv = toCsv(['variable', 'question_id', 'label', 'type', 'values', 'derivation', 'lineage', 'missing'], rows)
+    return download(request, reply, group.wave, 'group_codebook_csv', fileName(`codebook-${group.groupId}`, group.wave, 'csv'), 'text/csv; charset=utf-8', csv)
+  })
+  app.get<{ Params: GroupParams; Querystring: ReportQuery }>('/admin/analysis/waves/:waveId/groups/:groupId/labels.sps', { schema: { params: groupParams, querystring: reportQuery } }, async (request, reply) => {
+    const group = await loadGroup(request, reply)
+    if (!group) return reply
+    const syntax = spssSyntax(group.definition, group.layout, group.file, await rawDataNote(group.wave.id, request.query))
+    return download(request, reply, group.wave, named('group_spss_syntax', group.withNames), fileName(`labels-${group.groupId}`, group.wave, 'sps', { withNames: group.withNames }), 'text/plain; charset=utf-8', syntax)
   })
 
   const freeText = async (request: FastifyRequest<{ Params: WaveParams; Querystring: ReportQuery }>, reply: FastifyReply) => {

@@ -9,6 +9,7 @@ import type { Database } from '../db/schema.js'
 import { isAnswerable, localize, placedQuestions, questionOptions } from '../questionnaire/model.js'
 import type { AnswerableQuestion, Definition, Option } from '../questionnaire/schema.js'
 import { quantilePosition, wilson } from './tests-of-difference.js'
+import { groupOfQuestion } from '../questionnaire/groups.js'
 
 export interface OptionStat {
   code: number
@@ -50,6 +51,10 @@ export interface QuestionStats {
   rows?: { id: string; text: string; answered: number; choice: ChoiceStats }[]
   number?: NumberStats
   texts?: number
+  /** A question of this repeating group: asked, answered and every figure count its items (n = items). */
+  group?: string
+  /** For a group's question, per organisation: how many gave items, and how many gave at least one item each answer code. */
+  organisations?: { withItems: number; byCode: Map<number, number> }
 }
 
 export interface WaveStatistics {
@@ -95,61 +100,13 @@ export async function waveStatistics(db: Kysely<Database>, waveId: string, defin
   const includeSpecial = options.includeSpecial ?? false
   const includePartial = options.includePartial ?? false
   const excludePartial = !includePartial
-  const asked = await db
-    .selectFrom('asked_questions')
-    .select(['question_id', (eb) => eb.fn.countAll<string | number>().as('asked'), (eb) => eb.fn.sum<string | number>('answered').as('answered')])
-    .where('wave_id', '=', waveId)
-    .$if(excludePartial, (qb) => qb.where('partial', '=', 0))
-    .groupBy('question_id')
-    .execute()
-  const codes = await db
-    .selectFrom('answer_values')
-    .select(['question_id', 'row_id', 'code', (eb) => eb.fn.countAll<string | number>().as('n')])
-    .where('wave_id', '=', waveId)
-    .where('code', 'is not', null)
-    .$if(excludePartial, (qb) => qb.where('partial', '=', 0))
-    .groupBy(['question_id', 'row_id', 'code'])
-    .execute()
-  const rowAnswered = await db
-    .selectFrom('answer_values')
-    .select(['question_id', 'row_id', (eb) => eb.fn.count<string | number>('response_id').distinct().as('n')])
-    .where('wave_id', '=', waveId)
-    .where('row_id', '!=', '')
-    .$if(excludePartial, (qb) => qb.where('partial', '=', 0))
-    .groupBy(['question_id', 'row_id'])
-    .execute()
-  const numbers = await db
-    .selectFrom('answer_values')
-    .select([
-      'question_id',
-      (eb) => eb.fn.count<string | number>('number_value').as('n'),
-      (eb) => eb.fn.avg<string | number>('number_value').as('mean'),
-      (eb) => eb.fn.min<number>('number_value').as('min'),
-      (eb) => eb.fn.max<number>('number_value').as('max'),
-    ])
-    .where('wave_id', '=', waveId)
-    .where('number_value', 'is not', null)
-    .$if(excludePartial, (qb) => qb.where('partial', '=', 0))
-    .groupBy('question_id')
-    .execute()
-  const dontKnow = await db
-    .selectFrom('answer_values')
-    .select(['question_id', (eb) => eb.fn.countAll<string | number>().as('n')])
-    .where('wave_id', '=', waveId)
-    .where('code', 'is', null)
-    .where('special', '=', 'dont_know')
-    .$if(excludePartial, (qb) => qb.where('partial', '=', 0))
-    .groupBy('question_id')
-    .execute()
-  const texts = await db
-    .selectFrom('answer_values')
-    .select(['question_id', (eb) => eb.fn.countAll<string | number>().as('n')])
-    .where('wave_id', '=', waveId)
-    .where('code', 'is', null)
-    .where('text_value', 'is not', null)
-    .$if(excludePartial, (qb) => qb.where('partial', '=', 0))
-    .groupBy('question_id')
-    .execute()
+  // The organisation's questions from its facts; a repeating group's from its items' (unit: item).
+  const organisationFacts = await factAggregates(db, waveId, ORGANISATION_FACTS, excludePartial)
+  const itemFacts = await factAggregates(db, waveId, ITEM_FACTS, excludePartial)
+  const [asked, codes, rowAnswered, numbers, dontKnow, texts] = (['asked', 'codes', 'rowAnswered', 'numbers', 'dontKnow', 'texts'] as const).map((k) => [...organisationFacts[k], ...itemFacts[k]]) as [
+    FactAggregates['asked'], FactAggregates['codes'], FactAggregates['rowAnswered'], FactAggregates['numbers'], FactAggregates['dontKnow'], FactAggregates['texts'],
+  ]
+  const reached = await itemsReached(db, waveId, excludePartial)
   const responses = await db
     .selectFrom('responses')
     .select(['status', (eb) => eb.fn.countAll<string | number>().as('n')])
@@ -172,7 +129,13 @@ export async function waveStatistics(db: Kysely<Database>, waveId: string, defin
     const a = asked.find((r) => r.question_id === q.id)
     const askedCount = Number(a?.asked ?? 0)
     const answered = Number(a?.answered ?? 0)
+    const group = groupOfQuestion(definition, q.id)
     const stats: QuestionStats = { id: q.id, type: q.type, text: localize(q.text, 'en'), section: localize(placed.section.title, 'en'), asked: askedCount, answered, missing: askedCount - answered }
+    if (group) {
+      stats.group = group
+      const codesReached = new Map(reached.byCode.filter((r) => r.question_id === q.id).map((r) => [Number(r.code), Number(r.n)]))
+      stats.organisations = { withItems: Number(reached.organisations.find((r) => r.question_id === q.id)?.n ?? 0), byCode: codesReached }
+    }
     switch (q.type) {
       case 'single_choice':
       case 'yes_no':
@@ -187,7 +150,7 @@ export async function waveStatistics(db: Kysely<Database>, waveId: string, defin
         break
       case 'number': {
         const n = numbers.find((r) => r.question_id === q.id)
-        stats.number = await numberStats(db, waveId, q.id, n, Number(dontKnow.find((r) => r.question_id === q.id)?.n ?? 0), includePartial)
+        stats.number = await numberStats(db, waveId, q.id, n, Number(dontKnow.find((r) => r.question_id === q.id)?.n ?? 0), includePartial, group ? ITEM_FACTS.values : ORGANISATION_FACTS.values)
         break
       }
       default:
@@ -201,6 +164,103 @@ export async function waveStatistics(db: Kysely<Database>, waveId: string, defin
   return { invited, submitted, partial, questions, includeSpecial, includePartial }
 }
 
+interface FactTables {
+  asked: 'asked_questions' | 'item_asked_questions'
+  values: 'answer_values' | 'item_answer_values'
+  /** What one answer belongs to: an organisation's response, or an item of a repeating group. */
+  unit: 'response_id' | 'item_id'
+}
+const ORGANISATION_FACTS: FactTables = { asked: 'asked_questions', values: 'answer_values', unit: 'response_id' }
+const ITEM_FACTS: FactTables = { asked: 'item_asked_questions', values: 'item_answer_values', unit: 'item_id' }
+
+type FactAggregates = Awaited<ReturnType<typeof factAggregates>>
+
+// The item tables have the columns of the organisation's (and an item id): the same grouped
+// queries serve both, the table named by `tables`.
+async function factAggregates(db: Kysely<Database>, waveId: string, tables: FactTables, excludePartial: boolean) {
+  const asked = await db
+    .selectFrom(tables.asked as 'asked_questions')
+    .select(['question_id', (eb) => eb.fn.countAll<string | number>().as('asked'), (eb) => eb.fn.sum<string | number>('answered').as('answered')])
+    .where('wave_id', '=', waveId)
+    .$if(excludePartial, (qb) => qb.where('partial', '=', 0))
+    .groupBy('question_id')
+    .execute()
+  const codes = await db
+    .selectFrom(tables.values as 'answer_values')
+    .select(['question_id', 'row_id', 'code', (eb) => eb.fn.countAll<string | number>().as('n')])
+    .where('wave_id', '=', waveId)
+    .where('code', 'is not', null)
+    .$if(excludePartial, (qb) => qb.where('partial', '=', 0))
+    .groupBy(['question_id', 'row_id', 'code'])
+    .execute()
+  const rowAnswered = await db
+    .selectFrom(tables.values as 'answer_values')
+    .select(['question_id', 'row_id', (eb) => eb.fn.count<string | number>(tables.unit as 'response_id').distinct().as('n')])
+    .where('wave_id', '=', waveId)
+    .where('row_id', '!=', '')
+    .$if(excludePartial, (qb) => qb.where('partial', '=', 0))
+    .groupBy(['question_id', 'row_id'])
+    .execute()
+  const numbers = await db
+    .selectFrom(tables.values as 'answer_values')
+    .select([
+      'question_id',
+      (eb) => eb.fn.count<string | number>('number_value').as('n'),
+      (eb) => eb.fn.avg<string | number>('number_value').as('mean'),
+      (eb) => eb.fn.min<number>('number_value').as('min'),
+      (eb) => eb.fn.max<number>('number_value').as('max'),
+    ])
+    .where('wave_id', '=', waveId)
+    .where('number_value', 'is not', null)
+    .$if(excludePartial, (qb) => qb.where('partial', '=', 0))
+    .groupBy('question_id')
+    .execute()
+  const dontKnow = await db
+    .selectFrom(tables.values as 'answer_values')
+    .select(['question_id', (eb) => eb.fn.countAll<string | number>().as('n')])
+    .where('wave_id', '=', waveId)
+    .where('code', 'is', null)
+    .where('special', '=', 'dont_know')
+    .$if(excludePartial, (qb) => qb.where('partial', '=', 0))
+    .groupBy('question_id')
+    .execute()
+  const texts = await db
+    .selectFrom(tables.values as 'answer_values')
+    .select(['question_id', (eb) => eb.fn.countAll<string | number>().as('n')])
+    .where('wave_id', '=', waveId)
+    .where('code', 'is', null)
+    .where('text_value', 'is not', null)
+    .$if(excludePartial, (qb) => qb.where('partial', '=', 0))
+    .groupBy('question_id')
+    .execute()
+  return { asked, codes, rowAnswered, numbers, dontKnow, texts }
+}
+
+/**
+ * Per organisation, for each repeating group's choice questions: how many organisations gave at
+ * least one item each answer ("authorities with at least one prison that has a named contact"), and
+ * how many organisations gave items at all.
+ */
+async function itemsReached(db: Kysely<Database>, waveId: string, excludePartial: boolean) {
+  const byCode = await db
+    .selectFrom('item_answer_values')
+    .select(['question_id', 'code', (eb) => eb.fn.count<string | number>('response_id').distinct().as('n')])
+    .where('wave_id', '=', waveId)
+    .where('code', 'is not', null)
+    .where('row_id', '=', '')
+    .$if(excludePartial, (qb) => qb.where('partial', '=', 0))
+    .groupBy(['question_id', 'code'])
+    .execute()
+  const organisations = await db
+    .selectFrom('item_asked_questions')
+    .select(['question_id', (eb) => eb.fn.count<string | number>('response_id').distinct().as('n')])
+    .where('wave_id', '=', waveId)
+    .$if(excludePartial, (qb) => qb.where('partial', '=', 0))
+    .groupBy('question_id')
+    .execute()
+  return { byCode, organisations }
+}
+
 async function numberStats(
   db: Kysely<Database>,
   waveId: string,
@@ -208,6 +268,7 @@ async function numberStats(
   row: { n: string | number; mean: string | number; min: number; max: number } | undefined,
   dontKnow: number,
   includePartial: boolean,
+  table: FactTables['values'] = 'answer_values',
 ): Promise<NumberStats> {
   const n = Number(row?.n ?? 0)
   if (!row || n === 0) return { n: 0, dontKnow, mean: null, sd: null, median: null, q1: null, q3: null, min: null, max: null }
@@ -217,7 +278,7 @@ async function numberStats(
   // (0.8336 for 0.8367 around ten million).
   const deviations = n > 1
     ? await db
-        .selectFrom('answer_values')
+        .selectFrom(table as 'answer_values')
         .select(sql<string | number>`sum((number_value - ${mean}) * (number_value - ${mean}))`.as('ss'))
         .where('wave_id', '=', waveId)
         .where('question_id', '=', questionId)
@@ -231,7 +292,7 @@ async function numberStats(
     Number(
       (
         await db
-          .selectFrom('answer_values')
+          .selectFrom(table as 'answer_values')
           .select('number_value')
           .where('wave_id', '=', waveId)
           .where('question_id', '=', questionId)
@@ -255,14 +316,17 @@ async function numberStats(
 export async function numberValues(db: Kysely<Database>, waveId: string, questionIds: string[], options: StatisticsOptions = {}): Promise<Map<string, number[]>> {
   const values = new Map<string, number[]>(questionIds.map((id) => [id, []]))
   if (!questionIds.length) return values
-  const rows = await db
-    .selectFrom('answer_values')
-    .select(['question_id', 'number_value'])
-    .where('wave_id', '=', waveId)
-    .where('question_id', 'in', questionIds)
-    .where('number_value', 'is not', null)
-    .$if(!options.includePartial, (qb) => qb.where('partial', '=', 0))
-    .execute()
-  for (const row of rows) values.get(row.question_id)?.push(Number(row.number_value))
+  // A repeating group's numbers are its items' (one value per item).
+  for (const tables of [ORGANISATION_FACTS, ITEM_FACTS]) {
+    const rows = await db
+      .selectFrom(tables.values as 'answer_values')
+      .select(['question_id', 'number_value'])
+      .where('wave_id', '=', waveId)
+      .where('question_id', 'in', questionIds)
+      .where('number_value', 'is not', null)
+      .$if(!options.includePartial, (qb) => qb.where('partial', '=', 0))
+      .execute()
+    for (const row of rows) values.get(row.question_id)?.push(Number(row.number_value))
+  }
   return values
 }

@@ -438,9 +438,56 @@ export interface CarriedAnswerTable {
   updated_at: string
 }
 
+/** An item of a repeating group in a response (one prison of the area), in the order added (migration 0023). */
+export interface ResponseItemTable {
+  id: string
+  response_id: string
+  /** The repeating group: the id of its section. */
+  group_id: string
+  position: number
+  created_at: string
+}
+
+/** An answer to a question of a repeating group, for one item. */
+export interface ResponseItemAnswerTable extends ResponseAnswerTable {
+  item_id: string
+}
+
+/** A page of a repeating group, for one item: its version and whether it was completed, as response_pages. */
+export interface ResponseItemPageTable extends ResponsePageTable {
+  item_id: string
+}
+
+/** 1 once the respondent said they had no more items to add to a repeating group. */
+export interface ResponseGroupListTable {
+  response_id: string
+  group_id: string
+  finished: number
+  updated_at: string
+}
+
+/** A question of a repeating group asked of one submitted item, as asked_questions. */
+export interface ItemAskedQuestionTable extends AskedQuestionTable {
+  group_id: string
+  item_id: string
+  /** 1, 2, 3… within the response, in the order the items were added. */
+  item_number: number
+}
+
+/** A value given for one submitted item, as answer_values. */
+export interface ItemAnswerValueTable extends AnswerValueTable {
+  item_id: string
+}
+
 export interface Database {
   wave_carry_forward: WaveCarryForwardTable
   carried_answers: CarriedAnswerTable
+  response_items: ResponseItemTable
+  response_item_answers: ResponseItemAnswerTable
+  response_item_pages: ResponseItemPageTable
+  response_group_lists: ResponseGroupListTable
+  item_asked_questions: ItemAskedQuestionTable
+  item_answer_values: ItemAnswerValueTable
   wave_imports: WaveImportTable
   pending_wave_imports: PendingWaveImportTable
   import_column_matches: ImportColumnMatchTable

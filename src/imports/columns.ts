@@ -21,7 +21,8 @@ const cache = new WeakMap<Definition, Variable[]>()
 export function importVariables(definition: Definition): Variable[] {
   let found = cache.get(definition)
   if (!found) {
-    found = variables(definition)
+    // A past wave's file has the organisation's answers; the items of repeating groups are not imported.
+    found = variables(definition).filter((v) => v.source?.kind !== 'items')
     cache.set(definition, found)
   }
   return found

@@ -7,7 +7,8 @@ import { describeAnswer, parsePage, answerToFields, sanitizeAnswers, type Answer
 import type { SurveyVersion } from '../questionnaire/catalogue.js'
 import { allPages, isAnswerable, languagesOf, localize } from '../questionnaire/model.js'
 import type { Language } from '../questionnaire/schema.js'
-import { questionIndex, questionsOnForm, walkVisible } from '../questionnaire/skip-logic.js'
+import { questionIndex, questionsOnForm } from '../questionnaire/skip-logic.js'
+import { walkWithOneItem } from '../questionnaire/groups.js'
 import { chooseLanguage } from '../web/language.js'
 import { renderPage } from '../web/render.js'
 import { errorSummary, pageQuestionViews } from '../web/question-view.js'
@@ -102,7 +103,7 @@ export async function previewRoutes(app: FastifyInstance) {
       const answers = decodeState(version, request.body._state as string | undefined)
       const pageId = request.params.pageId
       const action = request.body._action ?? 'continue'
-      const { pages } = walkVisible(definition, answers)
+      const { pages } = walkWithOneItem(definition, answers)
       const index = pages.findIndex((p) => p.page.id === pageId)
 
       if (action === 'show') return showPage(request, reply, version, pageId, answers, undefined, [], language)
@@ -117,12 +118,12 @@ export async function previewRoutes(app: FastifyInstance) {
       const shown = index >= 0 ? questionsOnForm(pages[index]) : page.page.questions
       const t = translator(language)
       const parsed = parsePage(shown, request.body as FormFields, t, language)
-      const checks = checkPage(definition, page.page, parsed.answers, answers, walkVisible(definition, answers).answers, request.body as FormFields, t, language)
+      const checks = checkPage(definition, page.page, parsed.answers, answers, walkWithOneItem(definition, answers).answers, request.body as FormFields, t, language)
       const errors = [...parsed.errors, ...checks.errors]
       if (errors.length || checks.warnings.length) return showPage(request, reply, version, pageId, answers, parsed.values, errors, language, errors.length ? 400 : 200, checks.warnings)
 
       const merged = withPageAnswers(answers, page.page, withConfirmations(parsed.answers, checks.confirmed))
-      const after = walkVisible(definition, merged)
+      const after = walkWithOneItem(definition, merged)
       const position = after.pages.findIndex((p) => p.page.id === pageId)
       const order = allPages(definition).findIndex((p) => p.page.id === pageId)
       // A page reached directly may itself be hidden: go on to the next visible page after it.
@@ -152,7 +153,7 @@ async function showPage(
   const located = allPages(definition).find((p) => p.page.id === pageId)
   if (!located) return reply.callNotFound()
   const t = translator(language)
-  const { pages } = walkVisible(definition, answers)
+  const { pages } = walkWithOneItem(definition, answers)
   const index = pages.findIndex((p) => p.page.id === pageId)
   const questions = index >= 0 ? questionsOnForm(pages[index]) : located.page.questions
   const values: FormFields = typed ?? Object.assign({}, ...questions.filter(isAnswerable).map((q) => answerToFields(q, answers[q.id])))
@@ -183,7 +184,7 @@ async function showPage(
 async function showCheckAnswers(request: FastifyRequest, reply: FastifyReply, version: SurveyVersion, answers: Answers, language: Language) {
   const definition = version.definition
   const t = translator(language)
-  const { pages } = walkVisible(definition, answers)
+  const { pages } = walkWithOneItem(definition, answers)
   const pipe = previewPipe(definition, answers, language)
   const sections: { title: string; rows: { question: string; answer: string[]; pageId: string }[] }[] = []
   for (const visible of pages) {
@@ -210,5 +211,5 @@ async function showCheckAnswers(request: FastifyRequest, reply: FastifyReply, ve
  * what is piped where.
  */
 function previewPipe(definition: SurveyVersion['definition'], answers: Answers, language: Language) {
-  return piping({ answers: walkVisible(definition, answers).answers, questions: questionIndex(definition), t: translator(language), language, showNames: true })
+  return piping({ answers: walkWithOneItem(definition, answers).answers, questions: questionIndex(definition), t: translator(language), language, showNames: true })
 }

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { extname, join, relative, basename } from 'node:path'
 import { checkLineage } from './check-lineage.js'
+import { checkGroupLineage } from './check-groups.js'
 import { checkEditorial } from './editorial.js'
 import { findingsToProblems, loadDefinitionFile, sortByPosition, type LoadedDefinition } from './load-definition.js'
 import { hasErrors, type Problem } from './problems.js'
@@ -131,6 +132,7 @@ function orderVersions(folder: string, loaded: Map<string, LoadedDefinition>, pr
     next.set(previousName, [...(next.get(previousName) ?? []), version])
     if (previous.definition) {
       problems.push(...findingsToProblems(result.file, result.locator, checkLineage(definition, previous.definition)))
+      problems.push(...findingsToProblems(result.file, result.locator, checkGroupLineage(definition, previous.definition)))
       if (definition.editorial) problems.push(...findingsToProblems(result.file, result.locator, checkEditorial(definition, previous.definition)))
     }
   }

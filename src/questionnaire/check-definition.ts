@@ -9,6 +9,7 @@ import { checkPlaceholders } from './checks.js'
 import { languageMismatches, mismatchMessage, placeholdersIn, textsByLanguage } from './placeholders.js'
 import { checkAnswerTypes } from './check-answer-types.js'
 import { checkPiping } from './check-piping.js'
+import { checkGroups } from './check-groups.js'
 
 export interface Finding {
   path: Path
@@ -93,6 +94,7 @@ export function checkDefinition(definition: Definition, expected: { survey?: str
   checkAnswerTypes(placed, error, warning)
   checkPiping(definition, byId, error, unchecked)
   checkLanguages(definition, findings)
+  findings.push(...checkGroups(definition))
   return findings
 }
 
@@ -368,7 +370,7 @@ function checkLanguages(definition: Definition, findings: Finding[]) {
 
 // Plural forms are all or nothing in a language: a missing one would quietly show "other" after
 // the numbers it covers, which in Welsh is the very mistake the forms are there to avoid.
-function checkUnitForms(unit: Unit | undefined, declared: Language[], path: Path, findings: Finding[]) {
+export function checkUnitForms(unit: Unit | undefined, declared: Language[], path: Path, findings: Finding[]) {
   if (unit === undefined || typeof unit === 'string') return
   const withForms = LANGUAGES.filter((l) => typeof unit[l] === 'object')
   for (const language of LANGUAGES) {

@@ -70,6 +70,14 @@ function meaningOf(definition: Definition): unknown {
     ...section,
     title: plainText(section.title),
     intro: plainText(section.intro),
+    repeat: section.repeat && {
+      ...section.repeat,
+      items: plainText(section.repeat.items as Record<string, unknown>),
+      add_item: plainText(section.repeat.add_item),
+      add_another: plainText(section.repeat.add_another),
+      lineage: lineageMeaning(section.repeat.lineage),
+      min_items: section.repeat.min_items || undefined,
+    },
     pages: section.pages.map((page) => ({
       ...page,
       title: plainText(page.title),

@@ -6,7 +6,8 @@ import { canonicalJson, questionMeaning } from './content-hash.js'
 import type { Finding } from './check-definition.js'
 import { languagesOf } from './model.js'
 import type { Path } from './problems.js'
-import type { Definition, Question } from './schema.js'
+import type { Definition, Question, Section } from './schema.js'
+import { DEFAULT_MAX_ITEMS } from './groups.js'
 
 const WORDING = new Set(['text', 'hint', 'title', 'intro', 'label', 'unit'])
 
@@ -23,6 +24,13 @@ function substance(question: Question): Record<string, unknown> {
     else out[key] = value
   }
   return out
+}
+
+/** A repeating group without its wording (items, add_item, add_another) or lineage. */
+function groupSubstance(section: Section): unknown {
+  if (!section.repeat) return undefined
+  const { item_label, min_items, max_items } = section.repeat
+  return { item_label, min_items: min_items ?? 0, max_items: max_items ?? DEFAULT_MAX_ITEMS }
 }
 
 const shown = (value: unknown) => (value === undefined ? 'nothing' : canonicalJson(value))
@@ -44,6 +52,7 @@ export function nonEditorialChanges(from: Definition, to: Definition): string[] 
   from.sections.forEach((section, s) => {
     const other = to.sections[s]
     if (canonicalJson(section.show_if) !== canonicalJson(other.show_if)) changes.push(`the skip logic of section "${section.id}" changed`)
+    if (canonicalJson(groupSubstance(section)) !== canonicalJson(groupSubstance(other))) changes.push(`the repeating group of section "${section.id}" changed (repeat: its item_label, min_items or max_items, or whether it repeats)`)
     section.pages.forEach((page, p) => {
       const otherPage = other.pages[p]
       if (canonicalJson(page.show_if) !== canonicalJson(otherPage.show_if)) changes.push(`the skip logic of page "${page.id}" changed`)

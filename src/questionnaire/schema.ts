@@ -331,12 +331,35 @@ export const Page = Type.Object(
 )
 export type Page = Static<typeof Page>
 
+// A repeating group: a section asked once per item the respondent adds (each prison in the
+// area, each site), in the GOV.UK "add multiple things" pattern. The section's id is the group's
+// id; its questions are answered per item, and one of them names each item.
+export const RepeatingGroup = Type.Object(
+  {
+    item_label: Identifier,
+    // What an item is called, with plural forms per language as a unit has: "You have added 3 prisons".
+    items: Unit,
+    add_item: Text,
+    add_another: Text,
+    min_items: Type.Optional(Type.Integer({ minimum: 0, maximum: 200, description: 'Fewest items a respondent may give. Default 0.' })),
+    max_items: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, description: 'Most items a respondent may give. Default 50.' })),
+    lineage: Type.Optional(Lineage),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'Ask this section once per item: item_label names the short_text question (on its first page) that names each item; items is what an item is called ({ en: { one: prison, other: prisons } }); add_item the button that adds the first ("Add a prison"); add_another the question "Do you need to add another prison?".',
+  },
+)
+export type RepeatingGroup = Static<typeof RepeatingGroup>
+
 export const Section = Type.Object(
   {
     id: Identifier,
     title: Text,
     intro: Type.Optional(Text),
     show_if: Type.Optional(Type.Ref(Condition)),
+    repeat: Type.Optional(RepeatingGroup),
     pages: Type.Array(Page, { minItems: 1 }),
   },
   { additionalProperties: false },

@@ -128,6 +128,14 @@ export interface Walk {
    * Nothing inside a hidden section or page ever counts here: its questions can never be answered.
    */
   waiting: Set<string>
+  /** Repeating groups (by section id) and whether they are asked: their pages are walked per item (walkItem in groups.ts). */
+  groups: Map<string, Visibility>
+}
+
+/** Walking the pages of one item of a repeating group: the organisation's answers that count are given, not walked. */
+export interface ItemScope {
+  group: Section
+  given: Answers
 }
 
 /**
@@ -135,15 +143,22 @@ export interface Walk {
  * ones removed). `settledPages` are pages the respondent has completed: a question left
  * unanswered on such a page is taken as finally unanswered, not as an answer still to come.
  */
-export function walkVisible(definition: Definition, answers: Answers, settledPages: ReadonlySet<string> = new Set()): Walk {
+export function walkVisible(definition: Definition, answers: Answers, settledPages: ReadonlySet<string> = new Set(), item?: ItemScope): Walk {
   const questions = questionIndex(definition)
-  const kept: Answers = {}
+  const kept: Answers = { ...item?.given }
   const pages: VisiblePage[] = []
   const pending = new Set<string>()
   const waiting = new Set<string>()
-  for (const section of definition.sections) {
-    const sectionVisibility = visibilityOf('shown', section.show_if, kept, questions, pending)
+  const groups = new Map<string, Visibility>()
+  for (const section of item ? [item.group] : definition.sections) {
+    // An item's group was asked (the organisation's walk decided it); otherwise a group's pages
+    // belong to its items, and the organisation's walk only says whether it is asked.
+    const sectionVisibility = item ? 'shown' : visibilityOf('shown', section.show_if, kept, questions, pending)
     if (sectionVisibility === 'pending') waiting.add(section.id)
+    if (section.repeat && !item) {
+      groups.set(section.id, sectionVisibility)
+      continue
+    }
     for (const page of section.pages) {
       const pageVisibility = visibilityOf(sectionVisibility, page.show_if, kept, questions, pending)
       if (pageVisibility === 'hidden') continue
@@ -164,5 +179,6 @@ export function walkVisible(definition: Definition, answers: Answers, settledPag
       }
     }
   }
-  return { pages, answers: kept, waiting }
+  for (const id of Object.keys(item?.given ?? {})) delete kept[id]
+  return { pages, answers: kept, waiting, groups }
 }

@@ -11,6 +11,8 @@ export interface SummarySection {
   id: string
   title: string
   rows: { questionId: string; question: string; answer: string[]; pageId: string; confirmed?: string }[]
+  /** Where the change links of an item of a repeating group lead (its pages), instead of the response's. */
+  base?: string
 }
 
 /**

@@ -6,6 +6,8 @@ import { isAnswerable } from '../questionnaire/model.js'
 import type { Definition, Section } from '../questionnaire/schema.js'
 import { walkVisible, type VisiblePage } from '../questionnaire/skip-logic.js'
 import type { StoredResponse } from './responses.js'
+import { groupProgress, type GroupProgress } from './group-progress.js'
+import { isGroup } from '../questionnaire/groups.js'
 
 export type SectionStatus = 'not_started' | 'in_progress' | 'completed' | 'not_needed' | 'cannot_start'
 
@@ -15,6 +17,8 @@ export interface SectionProgress {
   pages: VisiblePage[]
   /** The first page still to do, or the first page when all are done. */
   resumePageId?: string
+  /** A repeating group that is asked: its items (group-progress.ts). Its entry leads to its list page. */
+  group?: GroupProgress
 }
 
 export interface ResponseProgress {
@@ -27,15 +31,19 @@ export interface ResponseProgress {
   complete: boolean
 }
 
-export function pageDone(page: VisiblePage, stored: StoredResponse, answers: Answers): boolean {
+export function pageDone(page: VisiblePage, stored: Pick<StoredResponse, 'pages'>, answers: Answers): boolean {
   if (!stored.pages.get(page.page.id)?.completed) return false
   return page.questions.every((q) => !isAnswerable(q) || !isRequired(q) || isComplete(q, answers[q.id]))
 }
 
 export function responseProgress(definition: Definition, stored: StoredResponse): ResponseProgress {
   const settled = new Set([...stored.pages].filter(([, state]) => state.completed).map(([id]) => id))
-  const { pages, answers, waiting } = walkVisible(definition, stored.answers, settled)
+  const { pages, answers, waiting, groups } = walkVisible(definition, stored.answers, settled)
   const sections = definition.sections.map<SectionProgress>((section) => {
+    if (isGroup(section) && groups.get(section.id) === 'shown') {
+      const group = groupProgress(definition, section, answers, stored.items)
+      return { section, status: group.status, pages: [], group }
+    }
     const mine = pages.filter((p) => p.section.id === section.id)
     if (mine.length === 0) {
       // Nothing to show: either an answer still to come may open it, or the answers given close it.

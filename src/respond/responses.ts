@@ -9,6 +9,10 @@ import type { Answer, Answers } from '../questionnaire/answers.js'
 import type { Definition } from '../questionnaire/schema.js'
 import { walkVisible } from '../questionnaire/skip-logic.js'
 import { hashLinkToken } from './link-tokens.js'
+import { loadItems, type StoredItems } from './group-items.js'
+import { groupProgress } from './group-progress.js'
+import { submitItems } from './group-submission.js'
+import { repeatingGroups } from '../questionnaire/groups.js'
 
 type Db = Kysely<Database> | Transaction<Database>
 
@@ -68,6 +72,8 @@ export interface PageState {
 export interface StoredResponse {
   answers: Answers
   pages: Map<string, PageState>
+  /** The items of its repeating groups (group-items.ts); none when left out. */
+  items?: StoredItems
 }
 
 const answersOf = prepared((db, responseId: string) => db.selectFrom('response_answers').select(['question_id', 'answer_json']).where('response_id', '=', responseId))
@@ -82,6 +88,7 @@ export async function loadResponse(db: Db, responseId: string): Promise<StoredRe
   return {
     answers: Object.fromEntries(answers.map((r) => [r.question_id, JSON.parse(r.answer_json) as Answer])),
     pages: new Map(pages.map((p) => [p.page_id, { version: p.version, completed: p.completed === 1, updatedAt: p.updated_at }])),
+    items: await loadItems(db, responseId),
   }
 }
 
@@ -216,7 +223,8 @@ export async function keepPartialResponses(trx: Transaction<Database>, waveId: s
   let withoutAnswers = 0
   for (const { id } of inProgress) {
     const stored = await loadResponse(trx, id)
-    const { pages, answers } = walkVisible(definition, stored.answers, everyPage)
+    const walk = walkVisible(definition, stored.answers, everyPage)
+    const { pages, answers } = walk
     if (Object.keys(answers).length === 0) {
       withoutAnswers++
       continue
@@ -225,6 +233,8 @@ export async function keepPartialResponses(trx: Transaction<Database>, waveId: s
     const marked = await trx.updateTable('responses').set({ status: 'partial', updated_at: now }).where('id', '=', id).where('status', '=', 'in_progress').executeTakeFirst()
     if (Number(marked.numUpdatedRows) !== 1) continue
     await recordFacts(trx, waveId, id, pages.flatMap((p) => p.questions), answers, { partial: true })
+    const groups = repeatingGroups(definition).filter((g) => walk.groups.get(g.id) === 'shown').map((g) => groupProgress(definition, g, answers, stored.items))
+    await submitItems(trx, waveId, id, groups, { partial: true })
     kept++
   }
   return { kept, withoutAnswers }

@@ -25,13 +25,15 @@ import { piping } from '../questionnaire/piping.js'
 import { checkPage, withConfirmations, withPageAnswers, type SoftWarning } from '../questionnaire/checks.js'
 import { renderPage } from '../web/render.js'
 import { pageIdParam } from '../surveys/params.js'
-import { summariseAnswers } from './answer-summary.js'
+import { summariseResponse } from './group-summary.js'
+import { groupRoutes, sectionHref, taskListEntries } from './group-routes.js'
+import { submitItems } from './group-submission.js'
 import { confirmationMessage } from './confirmation-mail.js'
 import { nextPageInSection, previousPageInSection, responseProgress, type ResponseProgress } from './progress.js'
 import { carriedOnPage, carriedStatusNotes, carriedStatusWriter, previousResponse } from '../carry/respondent.js'
 import { findByToken, loadResponse, recordOpened, savePage, submitResponse, type LinkContext, type StoredResponse } from './responses.js'
 
-interface TokenParams {
+export interface TokenParams {
   token: string
 }
 interface PageParams extends TokenParams {
@@ -50,7 +52,7 @@ const pageParams = {
   properties: { ...tokenParams.properties, pageId: pageIdParam },
 } as const
 
-const pageBody = {
+export const pageBody = {
   type: 'object',
   properties: {
     _csrf: { type: 'string', maxLength: 200 },
@@ -69,7 +71,7 @@ const submitBody = {
 } as const
 
 
-interface Journey {
+export interface Journey {
   link: LinkContext
   version: SurveyVersion
   language: Language
@@ -77,6 +79,8 @@ interface Journey {
   base: string
   /** Closed by the team or past the deadline: nothing more can be saved. */
   closed: boolean
+  /** The response's own address when `base` is an item's of a repeating group (group-routes.ts). */
+  home?: string
 }
 
 export async function respondRoutes(app: FastifyInstance) {
@@ -154,7 +158,7 @@ export async function respondRoutes(app: FastifyInstance) {
     // Once anything is saved, "continue" leads to the first section still to do, never back
     // into a finished one (the page saved last may be the last page of a completed section).
     const toDo = stored.pages.size > 0 ? progress.sections.find((s) => s.status === 'in_progress' || s.status === 'not_started') : undefined
-    const resume = toDo && progress.pages.find((p) => p.page.id === toDo.resumePageId)
+    const resume = toDo && (toDo.group ? { href: sectionHref(journey.base, toDo), title: localize(toDo.section.title, language) } : progress.pages.find((p) => p.page.id === toDo.resumePageId))
     return renderPage(
       request,
       reply,
@@ -162,11 +166,11 @@ export async function respondRoutes(app: FastifyInstance) {
       {
         ...common(journey),
         intro: localize(version.definition.intro, language),
-        sections: progress.sections.map((s) => ({ id: s.section.id, title: localize(s.section.title, language), status: s.status, href: s.resumePageId ? `${journey.base}/pages/${s.resumePageId}` : undefined })),
+        sections: taskListEntries(progress, journey.base, t, language),
         completedCount: progress.completedCount,
         neededCount: progress.neededCount,
         complete: progress.complete,
-        resume: resume ? { href: `${journey.base}/pages/${resume.page.id}`, title: localize(resume.page.title ?? resume.section.title, language) } : undefined,
+        resume: resume && 'href' in resume ? resume : resume ? { href: `${journey.base}/pages/${resume.page.id}`, title: localize(resume.page.title ?? resume.section.title, language) } : undefined,
         deadline: link.wave.closes_at ? formatUkDate(link.wave.closes_at, t) : undefined,
         previous: await previousResponse(app.db, app.catalogue, link),
       },
@@ -317,6 +321,7 @@ export async function respondRoutes(app: FastifyInstance) {
       const recipients = [...new Set([...contacts.map((c) => c.email), ...(copyTo ? [copyTo] : [])])]
       await submitResponse(app.db, link.response.id, Object.keys(progress.answers), async (trx, submittedAt) => {
         await recordFacts(trx, link.wave.id, link.response.id, progress.pages.flatMap((p) => p.questions), progress.answers)
+        await submitItems(trx, link.wave.id, link.response.id, progress.sections.flatMap((s) => s.group ?? []))
         if (recipients.length === 0) return
         await queueMessage(
           trx,
@@ -332,7 +337,7 @@ export async function respondRoutes(app: FastifyInstance) {
             teamName: link.wave.team_name,
             teamEmail: link.wave.team_email,
             to: recipients,
-            sections: summariseAnswers(progress.pages, progress.answers, t, language, pipeFor(journey, progress.answers)),
+            sections: summariseResponse(progress, t, language, journey.base, pipeFor(journey, progress.answers)),
             t,
           }),
         )
@@ -376,7 +381,7 @@ export async function respondRoutes(app: FastifyInstance) {
         reference: journey.link.response.reference,
         submitted: journey.link.response.status === 'submitted',
         submittedAt: formatUkDate(journey.link.response.submitted_at, t),
-        sections: summariseAnswers(progress.pages, progress.answers, t, journey.language, pipeFor(journey, progress.answers)),
+        sections: summariseResponse(progress, t, journey.language, journey.base, pipeFor(journey, progress.answers)),
         carriedStatus: await carriedStatusNotes(app.db, journey.link.wave.id, journey.link.response.id, t),
       },
       pageContext(journey),
@@ -404,7 +409,7 @@ export async function respondRoutes(app: FastifyInstance) {
         reference: previous.reference,
         submitted: true,
         submittedAt: formatUkDate(previous.submittedAt, t),
-        sections: summariseAnswers(progress.pages, progress.answers, t, journey.language),
+        sections: summariseResponse(progress, t, journey.language, journey.base),
         previousWave: previous.wave.label,
       },
       pageContext(journey),
@@ -420,6 +425,8 @@ export async function respondRoutes(app: FastifyInstance) {
     const notice = await privacyNoticeFor(app.db, journey.link.wave.id, journey.language, { team: data.teamName, email: data.teamEmail, survey: data.surveyTitle })
     return renderPage(request, reply, 'respond/privacy', { ...data, blocks: noticeBlocks(notice) }, pageContext(journey))
   })
+
+  await groupRoutes(app, { openLink, showPage, common, pageContext, renderSubmittedRefusal, showNotSaved, routeLimit })
 
   async function progressOf(journey: Journey) {
     return responseProgress(journey.version.definition, await loadResponse(app.db, journey.link.response.id))
@@ -444,7 +451,7 @@ export async function respondRoutes(app: FastifyInstance) {
       organisation: journey.link.organisation.name,
       teamName: journey.link.wave.team_name,
       teamEmail: journey.link.wave.team_email,
-      privacyHref: `${journey.base}/privacy`,
+      privacyHref: `${journey.home ?? journey.base}/privacy`,
     }
   }
 
@@ -486,7 +493,7 @@ export async function respondRoutes(app: FastifyInstance) {
         pageId,
         pageVersion: options.baseVersion ?? stored.pages.get(pageId)?.version ?? 0,
         position: { current: sectionPages.findIndex((p) => p.page.id === pageId) + 1, total: sectionPages.length },
-        backHref: options.returnTo === 'check' ? `${journey.base}/check` : previous ? `${journey.base}/pages/${previous.page.id}` : journey.base,
+        backHref: options.returnTo === 'check' ? `${journey.home ?? journey.base}/check` : previous ? `${journey.base}/pages/${previous.page.id}` : journey.base,
         returnTo: options.returnTo ?? '',
         questions: pageQuestionViews(questions, values, errors, warnings, language, t, pipe),
         errorSummary: errorSummary(errors, questions, language, t, pipe),
@@ -507,11 +514,11 @@ export async function respondRoutes(app: FastifyInstance) {
       'respond/check',
       {
         ...common(journey),
-        sections: summariseAnswers(progress.pages, progress.answers, t, journey.language, pipeFor(journey, progress.answers)),
+        sections: summariseResponse(progress, t, journey.language, journey.base, pipeFor(journey, progress.answers)),
         // Every section still to do, so a response that cannot be submitted always says why.
         incomplete: progress.sections
           .filter((s) => s.status !== 'completed' && s.status !== 'not_needed')
-          .map((s) => ({ title: localize(s.section.title, journey.language), href: s.resumePageId ? `${journey.base}/pages/${s.resumePageId}` : journey.base })),
+          .map((s) => ({ title: localize(s.section.title, journey.language), href: sectionHref(journey.base, s) })),
         complete: progress.complete,
         copyTo,
         copyError: errors.find((e) => e.fieldId === 'copy_to')?.message,

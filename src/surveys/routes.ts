@@ -1,5 +1,7 @@
 // The research team's view of the questionnaires: every survey and version, what each asks,
 // and what changed between two versions (to check the lineage before a wave goes out).
+import { DEFAULT_MAX_ITEMS } from '../questionnaire/groups.js'
+import { unitLabel } from '../questionnaire/units.js'
 import type { FastifyInstance } from 'fastify'
 import { describeCheck, describeCondition } from '../questionnaire/diff.js'
 import { followUpCondition, isAnswerable, languagesOf, localize } from '../questionnaire/model.js'
@@ -41,6 +43,13 @@ export async function surveyRoutes(app: FastifyInstance) {
       id: section.id,
       title: localize(section.title, 'en'),
       condition: describeCondition(section.show_if, definition),
+      repeat: section.repeat && {
+        itemLabel: section.repeat.item_label,
+        items: unitLabel(section.repeat.items, 'en'),
+        min: section.repeat.min_items ?? 0,
+        max: section.repeat.max_items ?? DEFAULT_MAX_ITEMS,
+        addAnother: localize(section.repeat.add_another, 'en'),
+      },
       pages: section.pages.map((page) => ({
         id: page.id,
         title: localize(page.title, 'en'),

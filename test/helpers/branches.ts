@@ -201,7 +201,7 @@ export function answerOnBranch(question: AnswerableQuestion, branch: Branch, def
 
 // ---- the oracle: the definition's visibility rules, written out plainly ----
 
-function holds(condition: Condition, seen: Answers, questions: Map<string, Question>): boolean {
+export function holds(condition: Condition, seen: Answers, questions: Map<string, Question>): boolean {
   if (condition.all) return condition.all.every((c) => holds(c, seen, questions))
   if (condition.any) return condition.any.some((c) => holds(c, seen, questions))
   const answer = seen[condition.question!] as Record<string, unknown> | undefined
@@ -230,6 +230,8 @@ export function expectedVisible(definition: Definition, branch: Branch): { quest
   const seen: Answers = {}
   const visible: AnswerableQuestion[] = []
   for (const section of definition.sections) {
+    // A repeating group's questions are asked per item (group-branches.ts), not of the organisation.
+    if (section.repeat) continue
     if (section.show_if && !holds(section.show_if, seen, questions)) continue
     for (const page of section.pages) {
       if (page.show_if && !holds(page.show_if, seen, questions)) continue

@@ -16,7 +16,7 @@ const ids = (list: { id: string }[]) => list.map((q) => q.id).sort()
 
 t.test('added and dropped questions, with the reason for dropping', async (t) => {
   t.ok(diff.lineageApplies)
-  t.same(ids(diff.added), ['accommodation_ease', 'data_recorded', 'information_timing', 'knowledge_of_population', 'multidisciplinary', 'peer_identification', 'peer_identify_effect', 'rotl_experience', 'rotl_used', 'self_referral', 'self_referral_how', 'technology_use'])
+  t.same(ids(diff.added), ['accommodation_ease', 'data_recorded', 'information_timing', 'knowledge_of_population', 'multidisciplinary', 'peer_identification', 'peer_identify_effect', 'prison_comments', 'prison_name', 'prison_named_contact', 'prison_referrals_12m', 'rotl_experience', 'rotl_used', 'self_referral', 'self_referral_how', 'technology_use'], 'the questions of the repeating group "each prison in your area" are new in 2020')
   t.same(ids(diff.dropped), ['annual_spend', 'equipment_delays'])
   t.match(diff.dropped.find((d) => d.id === 'annual_spend')!.reason, /could separate this spending/)
 })
@@ -58,7 +58,7 @@ t.test('an undeclared change of wording is flagged', async (t) => {
 
 t.test('skip logic changes are described in words', async (t) => {
   const changed = structuredClone(to)
-  const page = changed.sections[2].pages.find((p) => p.id === 'after_release_details')!
+  const page = changed.sections.find((s) => s.id === 'release')!.pages.find((p) => p.id === 'after_release_details')!
   const disputes = page.questions.find((x) => x.id === 'disputes_count')!
   disputes.show_if = { question: 'residence_disputes', in: ['yes', 'dont_know'] }
   const rule = diffVersions(from, changed).skipLogic.find((s) => s.id === 'disputes_count')!
@@ -68,7 +68,7 @@ t.test('skip logic changes are described in words', async (t) => {
 
 t.test('the command-line summary lists every kind of change', async (t) => {
   const text = formatDiff(diff)
-  t.match(text, /Added \(12\)/)
+  t.match(text, /Added \(16\)/)
   t.match(text, /Dropped \(2\)/)
   t.match(text, /eligible_needs \(not comparable\)\n\s+was: How many of the people assessed/)
   t.match(text, /4 Less than a week -> 3 Less than two weeks/)

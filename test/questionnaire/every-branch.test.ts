@@ -18,6 +18,14 @@ import type { StoredResponse } from '../../src/respond/responses.js'
 import { translator } from '../../src/i18n/catalogue.js'
 import { answerOnBranch, answersToHiddenQuestions, branchesOf, driversOf, expectedVisible, type Branch } from '../helpers/branches.js'
 import { FIXTURES, REAL_SURVEYS } from '../helpers/app.js'
+import { expectedItem, itemAnswerOnBranch, itemCountOnBranch, itemNameOnBranch } from '../helpers/group-branches.js'
+import { holds } from '../helpers/branches.js'
+import { canonicalJson } from '../../src/questionnaire/content-hash.js'
+import type { GroupSection } from '../../src/questionnaire/groups.js'
+import type { Section } from '../../src/questionnaire/schema.js'
+import { itemProgress } from '../../src/respond/group-progress.js'
+import type { StoredItem } from '../../src/respond/group-items.js'
+import { summariseResponse } from '../../src/respond/group-summary.js'
 
 const folders = [REAL_SURVEYS, ...readdirSync(FIXTURES).filter((name) => name.startsWith('surveys-')).map((name) => join(FIXTURES, name))]
 const definitions: Definition[] = folders.flatMap((folder) => {
@@ -59,6 +67,10 @@ function respond(definition: Definition, branch: Branch): Walked {
       problems.push(`still not complete after ${step} pages`)
       break
     }
+    if (next.group) {
+      addItems(definition, next.section, stored, progress.answers, branch)
+      continue
+    }
     const page = next.pages.find((p) => p.page.id === next.resumePageId)!
     // The form shows every follow-up beneath its option: the respondent answers those whose
     // option they chose, and leaves the others.
@@ -94,12 +106,69 @@ function respond(definition: Definition, branch: Branch): Walked {
   const counted = Object.keys(progress.answers).sort()
   const answered = Object.keys(expected.answers).sort()
   if (counted.join() !== answered.join()) problems.push(`answers that count [${counted}], expected [${answered}]`)
+  problems.push(...checkItems(definition, progress, branch))
   for (const s of progress.sections) {
-    const needed = expected.questions.some((q) => s.section.pages.some((p) => p.questions.includes(q)))
+    const needed = s.section.repeat
+      ? !s.section.show_if || holds(s.section.show_if, expected.answers, new Map(definition.sections.flatMap((x) => x.pages.flatMap((p) => p.questions.map((q) => [q.id, q] as const)))))
+      : expected.questions.some((q) => s.section.pages.some((p) => p.questions.includes(q)))
     const status = needed ? 'completed' : 'not_needed'
     if (s.status !== status) problems.push(`section ${s.section.id} ends ${s.status}, expected ${status}`)
   }
   return { problems, stored, warned }
+}
+
+/**
+ * An organisation with a repeating group adds the items its branch says (none, one or three), each
+ * answered page by page as its own pages are; with three, a fourth is added and removed again.
+ * Then it says there are no more to add.
+ */
+function addItems(definition: Definition, section: Section, stored: StoredResponse, organisation: Answers, branch: Branch) {
+  const group = section as GroupSection
+  const items = (stored.items ??= { items: [], finished: new Set() })
+  const count = itemCountOnBranch(branch, section)
+  const adds = count === 3 ? 4 : count
+  for (let k = 1; k <= adds; k++) {
+    const item: StoredItem = { id: `item-${k}`, groupId: section.id, position: k, answers: {}, pages: new Map() }
+    items.items.push(item)
+    for (let step = 0; step <= section.pages.length; step++) {
+      const now = itemProgress(definition, group, organisation, item, k)
+      if (now.status === 'completed') break
+      const page = now.pages.find((p) => p.page.id === now.resumePageId)!
+      for (const q of questionsOnForm(page).filter(isAnswerable)) {
+        delete item.answers[q.id]
+        if (q.follow_up_of && !optionChosen(item.answers[q.follow_up_of.question], q.follow_up_of.option)) continue
+        const answer = itemAnswerOnBranch(q, section, branch, k, definition)
+        if (answer !== undefined) item.answers[q.id] = answer
+      }
+      item.pages.set(page.page.id, { version: 1, completed: true, updatedAt: new Date(0).toISOString() })
+    }
+  }
+  if (adds === 4) items.items.splice(1, 1)
+  items.finished.add(section.id)
+}
+
+/** Each item kept is asked what the oracle says, its answers count, and check-your-answers lists them under its name. */
+function checkItems(definition: Definition, progress: ReturnType<typeof responseProgress>, branch: Branch): string[] {
+  const problems: string[] = []
+  const summary = summariseResponse(progress, translator('en'), 'en', '/r/x')
+  for (const s of progress.sections) {
+    if (!s.group) continue
+    const count = itemCountOnBranch(branch, s.section)
+    const kept = s.group.items.map((i) => Number(i.item.id.slice('item-'.length)))
+    const wanted = count === 3 ? [1, 3, 4] : Array.from({ length: count }, (_, i) => i + 1)
+    if (kept.join() !== wanted.join()) problems.push(`group ${s.section.id} keeps items [${kept}], expected [${wanted}]`)
+    for (const item of s.group.items) {
+      const added = Number(item.item.id.slice('item-'.length))
+      const expected = expectedItem(definition, s.section, progress.answers, branch, added)
+      const shown = item.pages.flatMap((p) => p.questions.filter(isAnswerable).map((q) => q.id))
+      if (shown.join() !== expected.questions.map((q) => q.id).join()) problems.push(`item ${added} of ${s.section.id} shows [${shown}], expected [${expected.questions.map((q) => q.id)}]`)
+      if (canonicalJson(item.answers) !== canonicalJson(expected.answers)) problems.push(`item ${added} of ${s.section.id}: answers that count ${canonicalJson(item.answers)}, expected ${canonicalJson(expected.answers)}`)
+      const listed = summary.find((x) => x.id === `${s.section.id}-${item.item.id}`)
+      if (!listed?.title.endsWith(`: ${itemNameOnBranch(added)}`)) problems.push(`item ${added} is not listed under its name on the check page (${listed?.title})`)
+      if (listed?.rows.map((r) => r.questionId).join() !== expected.questions.map((q) => q.id).join()) problems.push(`item ${added}: the check page lists [${listed?.rows.map((r) => r.questionId)}]`)
+    }
+  }
+  return problems
 }
 
 /** The soft checks some branch was asked to confirm, by questionnaire (filled by the walks above). */
@@ -161,7 +230,26 @@ t.test('a council with no prison is told the prison section is not needed, and c
   t.equal(progress.sections.find((s) => s.section.id === 'in_prison')?.status, 'not_needed')
   t.ok(progress.complete)
   t.equal(progress.completedCount, progress.neededCount)
-  t.equal(progress.neededCount, definition.sections.length - 1)
+  t.equal(progress.sections.find((s) => s.section.id === 'each_prison')?.status, 'not_needed', 'nor is the list of prisons')
+  t.equal(progress.neededCount, definition.sections.length - 2)
+})
+
+t.test('the branches add none, one and three items to a repeating group, and remove one', async (t) => {
+  const sites = definitions.find((d) => d.survey === 'site-visits')!
+  const group = sites.sections.find((s) => s.id === 'sites')!
+  const counts = new Set(branchesOf(sites).branches.map((b) => itemCountOnBranch(b, group)))
+  t.same([...counts].sort(), [0, 1, 3], 'a service with no site, one site, three sites (a fourth added and removed)')
+  const la = definitions.find((d) => d.survey === 'la-release-social-care' && d.version === '2020')!
+  const prisons = la.sections.find((s) => s.id === 'each_prison')!
+  const withPrisons = branchesOf(la).branches.filter((b) => (b.drivers.prisons_in_area as { value: number }).value > 0)
+  t.same([...new Set(withPrisons.map((b) => itemCountOnBranch(b, prisons)))].sort(), [1, 3], 'a council names one prison, or three (at least one: it said it has prisons)')
+  const branch = withPrisons.find((b) => itemCountOnBranch(b, prisons) === 3)!
+  const { problems, stored } = respond(la, branch)
+  t.same(problems, [])
+  const progress = responseProgress(la, stored)
+  const items = progress.sections.find((s) => s.section.id === 'each_prison')!.group!.items
+  t.same(items.map((i) => i.name), ['HMP Leeds', 'HMP Wakefield', 'HMP Doncaster'], 'the second prison was removed; the others keep their answers')
+  t.same(items.map((i) => i.number), [1, 2, 3])
 })
 
 t.test('a section waits ("cannot start yet") only on an answer that can still be given', async (t) => {

@@ -6,13 +6,14 @@ import t from 'tap'
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
-import { answerToFields } from '../../src/questionnaire/answers.js'
+import { answerToFields, type Answer } from '../../src/questionnaire/answers.js'
 import { isAnswerable, localize } from '../../src/questionnaire/model.js'
 import { piping, type PipingContext } from '../../src/questionnaire/piping.js'
 import { questionIndex } from '../../src/questionnaire/skip-logic.js'
 import { translator } from '../../src/i18n/catalogue.js'
-import type { Definition } from '../../src/questionnaire/schema.js'
-import { answerOnBranch, answersToHiddenQuestions, branchesOf, expectedVisible, seededRandom, type Branch } from '../helpers/branches.js'
+import type { AnswerableQuestion, Definition } from '../../src/questionnaire/schema.js'
+import { answerOnBranch, answersToHiddenQuestions, branchesOf, expectedVisible, holds, seededRandom, type Branch } from '../helpers/branches.js'
+import { expectedItem, itemAnswerOnBranch, itemCountOnBranch } from '../helpers/group-branches.js'
 import { buildTestApp, FIXTURES, form, formSession, REAL_SURVEYS } from '../helpers/app.js'
 import { testDatabases } from '../helpers/databases.js'
 import { openTestWave } from '../helpers/waves.js'
@@ -59,20 +60,15 @@ function sampleOf(definition: Definition): Branch[] {
 
 /** One organisation answering as the branch says, through the pages; returns what went wrong. */
 async function respondOverHttp(app: FastifyInstance, definition: Definition, base: string, branch: Branch, confirmed: string[] = [], organisation?: PipingContext['organisation']): Promise<string[]> {
-  const problems: string[] = []
   const pages = new Map(definition.sections.flatMap((s) => s.pages.map((p) => [p.id, p] as const)))
   let cookie = ''
   let visits = 0
-  for (;;) {
-    const start = await app.inject({ url: base, headers: { cookie } })
-    if (start.statusCode !== 200) return [`task list answered ${start.statusCode}`]
-    if (start.body.includes(`href="${base}/check"`)) break
-    const todo = sectionsToDo(start.body)
-    if (todo.length === 0) return [`the task list offers neither a section to do nor "check and submit"`]
-    let url: string | undefined = todo[0]
-    while (url && url.startsWith(`${base}/pages/`)) {
-      if (++visits > pages.size * 2) return [`more than ${pages.size * 2} page visits`]
-      const pageId = url.slice(`${base}/pages/`.length)
+  /** Posts the question pages from `url` on, answering as `answerOf` says, until a page leads elsewhere; returns where. */
+  const answerPages = async (url: string, answerOf: (q: AnswerableQuestion) => Answer | undefined): Promise<string> => {
+    for (;;) {
+      const pageId = /\/pages\/([a-z0-9_]+)$/.exec(url)?.[1]
+      if (!pageId || !pages.has(pageId)) return url
+      if (++visits > pages.size * 12) throw new Error(`more than ${pages.size * 12} page visits`)
       // A page that does not open (no form to post) fails here, naming its address and status.
       const session = await formSession(app, url, cookie)
       cookie = session.cookie
@@ -82,7 +78,7 @@ async function respondOverHttp(app: FastifyInstance, definition: Definition, bas
         // Only what the page shows: a browser never sends a hidden question's fields.
         if (!session.html.includes(`name="${q.id}`)) continue
         // A follow-up whose option is not chosen is filled in too: the page must ignore it.
-        for (const [name, value] of Object.entries(answerToFields(q, answerOnBranch(q, branch, definition)))) if (value !== undefined) fields[name] = value
+        for (const [name, value] of Object.entries(answerToFields(q, answerOf(q)))) if (value !== undefined) fields[name] = value
       }
       let saved = await app.inject({ method: 'POST', url, headers: { ...FORM, cookie }, payload: form(fields) })
       // "Is that right?": the page comes back with the answers kept and a box to tick for each.
@@ -92,17 +88,56 @@ async function respondOverHttp(app: FastifyInstance, definition: Definition, bas
         for (const [, name, value] of confirmations) fields[name] = value
         saved = await app.inject({ method: 'POST', url, headers: { ...FORM, cookie }, payload: form(fields) })
       }
-      if (saved.statusCode !== 303) return [`saving ${pageId} answered ${saved.statusCode}`]
+      if (saved.statusCode !== 303) throw new Error(`saving ${pageId} answered ${saved.statusCode}`)
       url = saved.headers.location as string
     }
   }
+  /** A repeating group's list: the items the branch adds (a fourth removed again when it adds three), then "no more". */
+  const addItems = async (list: string) => {
+    const section = definition.sections.find((s) => s.id === list.slice(`${base}/groups/`.length))!
+    const count = itemCountOnBranch(branch, section)
+    for (let k = 1; k <= (count === 3 ? 4 : count); k++) {
+      const back = await answerPages(`${list}/items/new/pages/${section.pages[0].id}`, (q) => itemAnswerOnBranch(q, section, branch, k, definition))
+      if (back !== list) throw new Error(`item ${k} of ${section.id} ended at ${back}`)
+    }
+    if (count === 3) {
+      const remove = /href="([^"]+\/remove)"/g
+      const links = [...(await app.inject({ url: list, headers: { cookie } })).body.matchAll(remove)].map((m) => m[1])
+      const session = await formSession(app, links[1], cookie)
+      const removed = await app.inject({ method: 'POST', url: links[1], headers: { ...FORM, cookie: session.cookie }, payload: form({ _csrf: session.token, answer: 'yes' }) })
+      if (removed.statusCode !== 303) throw new Error(`removing item 2 answered ${removed.statusCode}`)
+    }
+    const session = await formSession(app, list, cookie)
+    cookie = session.cookie
+    const done = await app.inject({ method: 'POST', url: list, headers: { ...FORM, cookie }, payload: form({ _csrf: session.token, answer: 'no' }) })
+    if (done.headers.location !== base) throw new Error(`"no more to add" answered ${done.statusCode}: ${done.body.slice(0, 300)}`)
+  }
+  try {
+    for (;;) {
+      const start = await app.inject({ url: base, headers: { cookie } })
+      if (start.statusCode !== 200) return [`task list answered ${start.statusCode}`]
+      if (start.body.includes(`href="${base}/check"`)) break
+      const todo = sectionsToDo(start.body)
+      if (todo.length === 0) return [`the task list offers neither a section to do nor "check and submit"`]
+      if (todo[0].startsWith(`${base}/groups/`) && !todo[0].includes('/items/')) await addItems(todo[0])
+      else await answerPages(todo[0], (q) => answerOnBranch(q, branch, definition))
+    }
+  } catch (error) {
+    return [(error as Error).message]
+  }
+  const problems: string[] = []
   const check = await formSession(app, `${base}/check`, cookie)
   cookie = check.cookie
   const listed = [...check.html.matchAll(/<dt class="govuk-summary-list__key">([\s\S]*?)<\/dt>/g)].map((m) => unescape(m[1].trim()))
   const expected = expectedVisible(definition, branch)
   // Questions that pipe the organisation or an earlier answer are listed with it filled in.
   const pipe = piping({ answers: expected.answers, questions: questionIndex(definition), organisation, t: translator('en'), language: 'en' })
-  const wanted = expected.questions.map((q) => pipe(localize(q.text, 'en')).trim())
+  const wanted = definition.sections.flatMap((section) => {
+    if (!section.repeat) return expected.questions.filter((q) => section.pages.some((p) => p.questions.includes(q)))
+    if (section.show_if && !holds(section.show_if, expected.answers, new Map([...pages.values()].flatMap((p) => p.questions.map((q) => [q.id, q] as const))))) return []
+    const count = itemCountOnBranch(branch, section)
+    return (count === 3 ? [1, 3, 4] : Array.from({ length: count }, (_, i) => i + 1)).flatMap((k) => expectedItem(definition, section, expected.answers, branch, k).questions)
+  }).map((q) => pipe(localize(q.text, 'en')).trim())
   if (listed.join('\n') !== wanted.join('\n')) problems.push(`check page lists:\n${listed.join('\n')}\nexpected:\n${wanted.join('\n')}`)
   const submitted = await app.inject({ method: 'POST', url: `${base}/submit`, headers: { ...FORM, cookie }, payload: form({ _csrf: check.token }) })
   if (submitted.statusCode !== 303 || submitted.headers.location !== `${base}/confirmation`) problems.push(`submit answered ${submitted.statusCode}: ${submitted.body.slice(0, 200)}`)

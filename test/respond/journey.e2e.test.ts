@@ -36,7 +36,7 @@ if (!available) {
     const officer = await (await browser.newContext()).newPage()
     await officer.goto(link)
     t.match(await officer.locator('h1').textContent(), 'Social care for people in prison and on release from prison')
-    t.match(await officer.textContent('main'), 'You have completed 0 of 5 sections')
+    t.match(await officer.textContent('main'), 'You have completed 0 of 6 sections')
     t.match(await officer.textContent('main'), 'Please respond by 31 March 2099')
     t.match(await officer.textContent('#status-in_prison'), 'Cannot start yet', 'the prison section waits for the number of prisons')
     await audit(officer, 'task list')
@@ -63,7 +63,7 @@ if (!available) {
     }
 
     await doSection(officer, 'About your authority and you')
-    t.match(await officer.textContent('main'), 'You have completed 1 of 5 sections')
+    t.match(await officer.textContent('main'), 'You have completed 1 of 6 sections')
     t.match(await officer.textContent('#status-in_prison'), 'Not yet started', 'with two prisons in the area, the prison section is needed')
 
     // A validation error on the way: the number is refused, what was typed is kept.
@@ -107,8 +107,22 @@ if (!available) {
       await fillPage(colleague, answers)
       await colleague.click('button[value=continue]')
     }
+    // Two prisons in the area: the questions about each prison, once per prison.
+    await colleague.click('a.govuk-task-list__link:has-text("Each prison in your area")')
+    for (const [i, prison] of ['HMP Leeds', 'HMP Wealstun'].entries()) {
+      await colleague.click(i === 0 ? 'a:has-text("Add a prison")' : 'form button.govuk-button')
+      await fillPage(colleague, { ...answers, prison_name: prison, prison_referrals_12m: String(12 - i) })
+      await colleague.click('button[value=continue]')
+      await fillPage(colleague, { ...answers, prison_referrals_12m: String(12 - i) })
+      await colleague.click('button[value=continue]')
+      t.match(await colleague.locator('h1').textContent(), `You have added ${i + 1} prison`)
+      if (i === 0) await colleague.check('#answer')
+    }
+    await colleague.check('#answer-no')
+    await colleague.click('form button.govuk-button')
+    t.match(await colleague.textContent('#status-each_prison'), 'Completed')
     for (const section of ['Planning for release', 'Training and data', 'Challenges and good practice']) await doSection(colleague, section)
-    t.match(await colleague.textContent('main'), 'You have completed 5 of 5 sections')
+    t.match(await colleague.textContent('main'), 'You have completed 6 of 6 sections')
     t.notOk(seen.includes('Accommodation and disagreements'), 'no follow-up when there were no disputes or accommodation problems')
     t.ok(seen.includes('Most recent training'), 'the training date page followed "yes"')
 
