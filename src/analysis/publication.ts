@@ -37,7 +37,8 @@ export function statisticsTable(stats: WaveStatistics, definition: Definition): 
   values.set('submitted', stats.submitted)
   for (const q of stats.questions) {
     const placed = questions.get(q.id)
-    if (!stats.includePartial && placed && askedWhen(placed).every((c) => c === undefined)) equations.push({ total: `${q.id}:asked`, parts: ['submitted'] })
+    // A repeating group's questions count items, not responses: they are asked as often as items were added.
+    if (!stats.includePartial && placed && !placed.section.repeat && askedWhen(placed).every((c) => c === undefined)) equations.push({ total: `${q.id}:asked`, parts: ['submitted'] })
     values.set(`${q.id}:asked`, q.asked)
     values.set(`${q.id}:answered`, q.answered)
     values.set(`${q.id}:missing`, q.missing)
@@ -74,6 +75,8 @@ export function statisticsTable(stats: WaveStatistics, definition: Definition): 
     const condition = placed && singleCondition(askedWhen(placed))
     const parent = condition && questions.get(condition.question!)?.question
     if (!condition || !parent || !isAnswerable(parent)) continue
+    // Items and organisations are not counted alike: a follow-up across a group's edge adds up to nothing.
+    if (Boolean(placed.section.repeat) !== Boolean(questions.get(parent.id)?.section.repeat)) continue
     const rowId = condition.row ?? ''
     if (condition.answered === true) equations.push({ total: `${q.id}:asked`, parts: [`${parent.id}:answered`] })
     const codes = questionOptions(parent).map((o) => o.code)
@@ -142,6 +145,8 @@ function followUps(rows: ComparisonRow[], definitions: Definition[], equations: 
       if (!placed || !condition || condition.in?.length !== 1 || !isAnswerable(placed.question) || (placed.question as { required?: boolean }).required === false) continue
       const parent = rows.find((r) => r.id === condition.question && (r.rowId ?? '') === (condition.row ?? '') && r.type !== 'multiple_choice')
       if (!parent || !row.waves[w]?.available || !parent.waves[w]?.available) continue
+      // As in statisticsTable: a group's items are not the organisations that opened it.
+      if (Boolean(placed.section.repeat) !== Boolean(questions.get(parent.id)?.section.repeat)) continue
       const opened = condition.in!.map(codeOf).map((c) => `${parent.id}|${parent.rowId ?? ''}|${w}:${c}`)
       const r = `${row.id}|${row.rowId ?? ''}|${w}`
       const answers = row.type === 'multiple_choice' ? [`${r}:base`, ...row.options.filter((o) => o.special).map((o) => `${r}:${o.code}`)] : row.options.length && row.type !== 'number' ? row.options.map((o) => `${r}:${o.code}`) : row.waves[w].answers ? [`${r}:asked`] : []

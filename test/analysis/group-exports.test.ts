@@ -11,6 +11,7 @@ import { parse } from 'csv-parse/sync'
 import type { FastifyInstance } from 'fastify'
 import { recordFacts } from '../../src/analysis/facts.js'
 import { waveStatistics } from '../../src/analysis/statistics.js'
+import { statisticsTable } from '../../src/analysis/publication.js'
 import type { Answers } from '../../src/questionnaire/answers.js'
 import { findGroup } from '../../src/questionnaire/groups.js'
 import { walkVisible } from '../../src/questionnaire/skip-logic.js'
@@ -166,4 +167,17 @@ t.test('the comparison lines a group’s questions up across waves, per item', a
   t.same([yes.status, yes.W1_count, yes.W1_base, yes.W2_count, yes.W2_base, yes.change_pp], ['comparable', '3', '4', '3', '4', '0.0'], 'the same 3 of 4 sites with a scheme in each wave')
   const buddies = rows.find((r) => r.population === 'all' && r.question_id === 'site_buddies')!
   t.equal(Number(buddies.W1_value).toFixed(2), '7.33', 'mean buddies per site: 22 / 3')
+})
+
+t.test('the equations the publication check relies on hold for a group: items are not organisations', async (t) => {
+  const app = await buildTestApp(t, { surveysDir: `${FIXTURES}/surveys-groups`, mailWorker: false })
+  const waveId = await submittedWithSites(app)
+  const definition = app.catalogue.find('site-visits', '1')!.definition
+  const table = statisticsTable(await waveStatistics(app.db, waveId, definition), definition)
+  // Two services said they have sites; they named four. Asked of the sites: four times.
+  t.equal(table.values.get('has_sites|:1'), 2)
+  t.equal(table.values.get('site_name:asked'), 4)
+  const wrong = table.equations.filter((e) => e.parts.every((p) => table.values.has(p)) && table.values.has(e.total) && table.values.get(e.total) !== e.parts.reduce((sum, p) => sum + table.values.get(p)!, 0))
+  t.same(wrong, [], 'every equation is true of the figures')
+  t.notOk(table.equations.some((e) => e.total.startsWith('site_') && e.total.endsWith(':asked') && e.parts.some((p) => p === 'submitted' || p.startsWith('has_sites'))), 'no group question is tied to the organisations\' counts')
 })
