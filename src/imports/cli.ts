@@ -8,7 +8,7 @@ import type { AppConfig } from '../config.js'
 import { CLI_ACTOR, withWorkspace } from '../cli-workspace.js'
 import { translator } from '../i18n/catalogue.js'
 import { proposeMatches } from './columns.js'
-import { importPastWave } from './import-wave.js'
+import { importPastWave, waveLabelTaken } from './import-wave.js'
 import { checkPastWaveFile, readPastWaveFile } from './past-wave-file.js'
 import { describeProblem } from './problem-text.js'
 
@@ -39,6 +39,10 @@ export async function runImportWave(args: string[], config: AppConfig, out: Prin
     const version = catalogue.find(values.survey!, values.version!)
     if (!version) {
       err(`No questionnaire ${values.survey} version ${values.version}: see "npm run cli -- versions"`)
+      return 1
+    }
+    if (await waveLabelTaken(db, values.survey!, label)) {
+      err(translator('en')('admin.past_wave.error.label_taken', { label }))
       return 1
     }
     const { file, problems: unreadable } = await readPastWaveFile(bytes)

@@ -35,6 +35,14 @@ export interface ImportedWave {
 /** Responses written per round of statements: small enough to keep memory flat for a national file. */
 const ROUND = 250
 
+/**
+ * Whether the survey already has a wave of this name: the same past wave imported twice would be
+ * counted twice by every comparison, and two waves of one name cannot be told apart in them.
+ */
+export async function waveLabelTaken(db: Kysely<Database>, surveyId: string, label: string): Promise<boolean> {
+  return Boolean(await db.selectFrom('waves').select('id').where('survey_id', '=', surveyId).where('label', '=', label).executeTakeFirst())
+}
+
 export async function importPastWave(db: Kysely<Database>, wave: PastWave, actor: Actor): Promise<ImportedWave> {
   const waveId = newId()
   const now = nowIso()

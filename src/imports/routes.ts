@@ -15,7 +15,7 @@ import { uploadedFileName } from '../web/upload-names.js'
 import { redirectDone } from '../web/done-notice.js'
 import { renderTeamPage } from '../web/render.js'
 import { CODE_COLUMN, headingKey, importVariables, isTemplateHeader, NAME_COLUMN, proposeMatches } from './columns.js'
-import { importPastWave } from './import-wave.js'
+import { importPastWave, waveLabelTaken } from './import-wave.js'
 import { checkPastWaveFile, readPastWaveFile, templateMatches, type CellProblem, type PastWaveFile } from './past-wave-file.js'
 import { describeProblem } from './problem-text.js'
 import { codesCsv, templateCsv, templateWorkbook } from './template.js'
@@ -112,6 +112,7 @@ export async function pastWaveRoutes(app: FastifyInstance) {
       if (!chosen) errors.version = t('admin.past_wave.error.version')
       if (!values.label) errors.label = t('admin.past_wave.error.label')
       else if (values.label.length > 100) errors.label = t('admin.past_wave.error.label_long')
+      else if (chosen && (await waveLabelTaken(app.db, chosen.surveyId, values.label))) errors.label = t('admin.past_wave.error.label_taken', { label: values.label })
       const upload = body.file
       const bytes = Buffer.isBuffer(upload) ? upload : Buffer.from(typeof upload === 'string' ? upload : '', 'utf8')
       if (bytes.length === 0) errors.file = t('admin.import.file.choose')
@@ -221,6 +222,8 @@ export async function pastWaveRoutes(app: FastifyInstance) {
       await audit(app.db, request.user!, 'wave_import_refused', { survey: row.survey_id, version: row.version, label: row.label, file: row.source_file, problems: checked.problems.length })
       return uploadPage(request, reply, values, {}, checked.problems, confirming ? 409 : 400)
     }
+    // Checked again at the last step: another import (or a wave created meanwhile) may have taken the name.
+    if (await waveLabelTaken(app.db, row.survey_id, row.label)) return uploadPage(request, reply, values, { label: t('admin.past_wave.error.label_taken', { label: row.label }) }, [], 409)
     if (confirming) {
       const sourceFile = row.source_file
       const imported = await importPastWave(app.db, { surveyId: row.survey_id, version: row.version, label: row.label, sourceFile, definition, rows: checked.rows, organisations: checked.organisations }, request.user!)

@@ -148,6 +148,22 @@ for (const database of databases) {
     const stored = await app.db.selectFrom('responses').select(['status']).where('wave_id', '=', imported.id).execute()
     t.equal(stored.length, 150)
     t.ok(stored.every((r) => r.status === 'submitted'), 'each authority a submitted response')
+
+    // The same file again, as a team unsure the first went in would: refused by its label, nothing written.
+    const again = await upload(app, cookie, excelCsv(pastWaveRows(150)), 'la-2015-16.csv')
+    t.equal(again.statusCode, 400)
+    t.match(unescape(again.body), 'This survey already has a wave called “2015-16”: give this one another label')
+    // And a name taken between the upload and the confirmation (another import, a wave created meanwhile).
+    const pendingCopy = await upload(app, cookie, excelCsv(pastWaveRows(150)), 'la-2015-16.csv', '2015-16 copy')
+    t.equal(pendingCopy.statusCode, 303)
+    await createWave(app.db, { surveyId: 'la-release-social-care', version: '2015-16', label: '2015-16 copy', teamName: 'Team', teamEmail: 'team@example.org', status: 'draft' })
+    const late = await app.inject({ url: pendingCopy.headers.location as string, headers: { cookie } })
+    t.equal(late.statusCode, 409, 'the check page says so, and offers the upload form again')
+    t.notMatch(late.body, 'Import the wave', 'no import button')
+    const lateConfirm = await app.inject({ method: 'POST', url: pendingCopy.headers.location as string, headers: { ...FORM, cookie: session.cookie }, payload: form({ _csrf: session.token }) })
+    t.equal(lateConfirm.statusCode, 409)
+    t.match(unescape(lateConfirm.body), 'This survey already has a wave called “2015-16 copy”')
+    t.equal((await app.db.selectFrom('waves').select('id').where('label', 'like', '2015-16%').execute()).length, 2, 'the imported wave and the draft: no second import')
     t.equal((await app.db.selectFrom('audit_log').select('action').where('action', '=', 'wave_imported').execute()).length, 1, 'the import is in the audit log')
 
     // Its statistics, by hand: 25 of the 50 authorities with a prison have a dedicated team.
@@ -255,6 +271,10 @@ t.test('another tool’s export: its columns matched once, remembered for the su
   t.match(out.join('\n'), /Imported the wave 2015-16 \([0-9a-f-]{36}\): 3 organisations, 45 answers, from other-tool\.csv\./)
   const mark = await app.db.selectFrom('wave_imports').selectAll().executeTakeFirstOrThrow()
   t.same([mark.source_file, mark.imported_by, mark.organisations, mark.answers], ['other-tool.csv', 'command line', 3, 45])
+  err.length = 0
+  t.equal(await runImportWave(['--survey', 'la-release-social-care', '--version', '2015-16', '--label', '2015-16', path], config, (l) => out.push(l), (l) => err.push(l)), 1, 'run twice: refused')
+  t.match(err.join('\n'), 'This survey already has a wave called “2015-16”')
+  t.equal((await app.db.selectFrom('waves').select('id').execute()).length, 1)
 })
 
 t.test('the workbook template, filled in as a team does in Excel, imports', async (t) => {
