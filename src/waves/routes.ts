@@ -518,11 +518,14 @@ export async function waveRoutes(app: FastifyInstance) {
       submitted: response.submitted_at ? timeOnDate(response.submitted_at) : null,
       reopened: response.reopened_at ? timeOnDate(response.reopened_at) : null,
     }
+    const mark = await importMark(app.db, wave.id)
+    // An imported wave was collected elsewhere: it has no links, e-mails or dates of its own to show or change.
+    const imported = mark ? t('admin.past_wave.organisation_note', { file: mark.sourceFile, when: timeOnDate(mark.importedAt) }) : null
     return renderTeamPage(
       request,
       reply,
       template,
-      { wave, organisation: response, dates, contacts, messages, values, errors, round: randomUUID(), hasLink: Boolean(invitation), issuedLink: issuedLink ? `${app.config.publicUrl}/r/${issuedLink}` : null },
+      { wave, organisation: response, dates, contacts, messages, values, errors, round: randomUUID(), hasLink: Boolean(invitation), issuedLink: issuedLink ? `${app.config.publicUrl}/r/${issuedLink}` : null, imported },
       status,
     )
   }
@@ -547,6 +550,8 @@ export async function waveRoutes(app: FastifyInstance) {
       if (!wave) return reply
       const invited = await app.db.selectFrom('responses').select('id').where('wave_id', '=', wave.id).where('organisation_id', '=', request.params.organisationId).executeTakeFirst()
       if (!invited) return reply.callNotFound()
+      // Links and e-mails belong to a wave collected here; erasing contacts concerns the organisation everywhere.
+      if (path !== 'erase' && (await importMark(app.db, wave.id))) return organisationPage(request, reply, wave, {}, { imported: t('admin.past_wave.error.organisation_action') }, 409)
       return handler(request, reply, wave)
     })
 

@@ -149,6 +149,20 @@ for (const database of databases) {
     t.equal(stored.length, 150)
     t.ok(stored.every((r) => r.status === 'submitted'), 'each authority a submitted response')
 
+    // An imported organisation's page offers nothing that needs a link or an e-mail, and refuses it if posted.
+    const someone = await app.db.selectFrom('responses').select('organisation_id').where('wave_id', '=', imported.id).executeTakeFirstOrThrow()
+    const orgPage = `/admin/waves/${imported.id}/organisations/${someone.organisation_id}`
+    const shown = await formSession(app, orgPage, cookie)
+    t.match(unescape(shown.html), 'This wave was collected elsewhere and imported from la-2015-16.csv')
+    t.notMatch(shown.html, /\/(reissue|link|reopen)"/, 'no reissue, link or reopen action')
+    t.notMatch(shown.html, 'Invited on', 'no invitation date of its own')
+    for (const action of ['reissue', 'link']) {
+      const refusedAction = await app.inject({ method: 'POST', url: `${orgPage}/${action}`, headers: { ...FORM, cookie: shown.cookie }, payload: form({ _csrf: shown.token }) })
+      t.equal(refusedAction.statusCode, 409, `${action} refused`)
+      t.match(unescape(refusedAction.body), 'This wave was imported from a file: it has no links or e-mails, so nothing was sent or changed.')
+    }
+    t.equal((await app.db.selectFrom('outbox').select('id').where('wave_id', '=', imported.id).execute()).length, 0, 'no e-mail queued')
+
     // The same file again, as a team unsure the first went in would: refused by its label, nothing written.
     const again = await upload(app, cookie, excelCsv(pastWaveRows(150)), 'la-2015-16.csv')
     t.equal(again.statusCode, 400)
