@@ -31,6 +31,7 @@ import { submitItems } from './group-submission.js'
 import { confirmationMessage } from './confirmation-mail.js'
 import { nextPageInSection, previousPageInSection, responseProgress, type ResponseProgress } from './progress.js'
 import { carriedOnPage, carriedStatusNotes, carriedStatusWriter, previousResponse } from '../carry/respondent.js'
+import { importMark } from '../imports/import-mark.js'
 import { findByToken, loadResponse, recordOpened, savePage, submitResponse, type LinkContext, type StoredResponse } from './responses.js'
 
 export interface TokenParams {
@@ -411,6 +412,8 @@ export async function respondRoutes(app: FastifyInstance) {
         submittedAt: formatUkDate(previous.submittedAt, t),
         sections: summariseResponse(progress, t, journey.language, journey.base),
         previousWave: previous.wave.label,
+        // A past wave brought in from a file was not submitted here: its import date is no submission date.
+        previousImported: Boolean(await importMark(app.db, previous.wave.id)),
       },
       pageContext(journey),
     )
