@@ -106,7 +106,7 @@ export async function statisticsWorkbook(title: string, waves: { label: string; 
       // Each figure in a cell of its own, so a spreadsheet can compute with it.
       const n = q.number
       if (n) rows.push([...common, '', null, null, null, null, null, null, null, shown(`${q.id}:n`, n.n), n.mean, n.sd, n.median, n.q1, n.q3, n.min, n.max, shown(`${q.id}:dk`, n.dontKnow)])
-      if (q.texts !== undefined) rows.push([...common, '', null, published?.statistics?.has(`${q.id}:texts`) ? '[c]' : translator('en')('admin.analysis.texts', { count: q.texts }), shown(`${q.id}:texts`, q.texts), null, null, null, null, ...noNumbers])
+      if (q.texts !== undefined) rows.push([...common, '', null, published?.statistics?.has(`${q.id}:texts`) ? '[c]' : translator('en')(q.group ? 'admin.analysis.texts_items' : 'admin.analysis.texts', { count: q.texts }), shown(`${q.id}:texts`, q.texts), null, null, null, null, ...noNumbers])
     }
     addRows(sheet, ['Question id', 'Question', 'Asked', 'Answered', 'Missing', 'Row', 'Code', 'Answer', 'Count', 'Base', '%', '95% CI low', '95% CI high', ...NUMBER_COLUMNS], rows, replaced)
   }

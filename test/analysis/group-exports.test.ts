@@ -177,6 +177,9 @@ t.test('the equations the publication check relies on hold for a group: items ar
   // Two services said they have sites; they named four. Asked of the sites: four times.
   t.equal(table.values.get('has_sites|:1'), 2)
   t.equal(table.values.get('site_name:asked'), 4)
+  const report = await app.inject({ url: `/admin/analysis/waves/${waveId}`, headers: { cookie: await signIn(app, 'analyst') } })
+  t.match(report.body, '4 items answered in their respondents&#39; own words.', 'the sites named, counted as items')
+  t.notMatch(report.body, '4 organisations answered in their own words', 'not as organisations: three services named them')
   const wrong = table.equations.filter((e) => e.parts.every((p) => table.values.has(p)) && table.values.has(e.total) && table.values.get(e.total) !== e.parts.reduce((sum, p) => sum + table.values.get(p)!, 0))
   t.same(wrong, [], 'every equation is true of the figures')
   t.notOk(table.equations.some((e) => e.total.startsWith('site_') && e.total.endsWith(':asked') && e.parts.some((p) => p === 'submitted' || p.startsWith('has_sites'))), 'no group question is tied to the organisations\' counts')
