@@ -17,8 +17,9 @@ interface Teardown {
   teardown(fn: () => unknown): void
 }
 
-export async function testConfig(t: Teardown, overrides: Partial<AppConfig> = {}, database: TestDatabase = sqlite): Promise<AppConfig> {
-  const { url, cleanup } = await database.createMigrated()
+/** `empty`: a database with no tables at all, for the tests of an upgrade from an earlier schema. */
+export async function testConfig(t: Teardown, overrides: Partial<AppConfig> = {}, database: TestDatabase = sqlite, options: { empty?: boolean } = {}): Promise<AppConfig> {
+  const { url, cleanup } = options.empty ? await database.create() : await database.createMigrated()
   t.teardown(cleanup)
   return { ...configFromEnv({}), surveysDir: REAL_SURVEYS, databaseUrl: url, logLevel: 'silent', linkTokenKey: TEST_LINK_KEY, ...overrides }
 }

@@ -79,7 +79,7 @@ for (const database of databases) {
   })
 
   t.test(`messages and links of an earlier version are converted on upgrade (${database.kind})`, async (t) => {
-    const config = await testConfig(t, { linkTokenKey: key(), mailWorker: false, surveysDir: `${FIXTURES}/surveys-bilingual` }, database)
+    const config = await testConfig(t, { linkTokenKey: key(), mailWorker: false, surveysDir: `${FIXTURES}/surveys-bilingual` }, database, { empty: true })
     // The database as the version before 0010 left it: links in clear, in the table and in e-mails.
     const { db } = openDatabase(config.databaseUrl)
     await migrateUpTo(db, {}, '0009_deadlines_end_of_uk_day')
