@@ -27,6 +27,12 @@ function singleCondition(conditions: (Condition | undefined)[]): Condition | und
   return given[0]
 }
 
+/**
+ * Whether two questions count the same units: a repeating group's questions count its items, the
+ * others the responses, so a follow-up across a group's edge adds up to nothing.
+ */
+const countedAlike = (a: { section: { repeat?: unknown } } | undefined, b: { section: { repeat?: unknown } } | undefined) => Boolean(a?.section.repeat) === Boolean(b?.section.repeat)
+
 const codeOf = (value: number | string) => (typeof value === 'number' ? value : YES_NO_CODES[value as keyof typeof YES_NO_CODES])
 
 export function statisticsTable(stats: WaveStatistics, definition: Definition): DisclosureTable {
@@ -75,8 +81,7 @@ export function statisticsTable(stats: WaveStatistics, definition: Definition): 
     const condition = placed && singleCondition(askedWhen(placed))
     const parent = condition && questions.get(condition.question!)?.question
     if (!condition || !parent || !isAnswerable(parent)) continue
-    // Items and organisations are not counted alike: a follow-up across a group's edge adds up to nothing.
-    if (Boolean(placed.section.repeat) !== Boolean(questions.get(parent.id)?.section.repeat)) continue
+    if (!countedAlike(placed, questions.get(parent.id))) continue
     const rowId = condition.row ?? ''
     if (condition.answered === true) equations.push({ total: `${q.id}:asked`, parts: [`${parent.id}:answered`] })
     const codes = questionOptions(parent).map((o) => o.code)
@@ -145,8 +150,7 @@ function followUps(rows: ComparisonRow[], definitions: Definition[], equations: 
       if (!placed || !condition || condition.in?.length !== 1 || !isAnswerable(placed.question) || (placed.question as { required?: boolean }).required === false) continue
       const parent = rows.find((r) => r.id === condition.question && (r.rowId ?? '') === (condition.row ?? '') && r.type !== 'multiple_choice')
       if (!parent || !row.waves[w]?.available || !parent.waves[w]?.available) continue
-      // As in statisticsTable: a group's items are not the organisations that opened it.
-      if (Boolean(placed.section.repeat) !== Boolean(questions.get(parent.id)?.section.repeat)) continue
+      if (!countedAlike(placed, questions.get(parent.id))) continue
       const opened = condition.in!.map(codeOf).map((c) => `${parent.id}|${parent.rowId ?? ''}|${w}:${c}`)
       const r = `${row.id}|${row.rowId ?? ''}|${w}`
       const answers = row.type === 'multiple_choice' ? [`${r}:base`, ...row.options.filter((o) => o.special).map((o) => `${r}:${o.code}`)] : row.options.length && row.type !== 'number' ? row.options.map((o) => `${r}:${o.code}`) : row.waves[w].answers ? [`${r}:asked`] : []
